@@ -1,0 +1,245 @@
+"""The archive's schema, typed SQLAlchemy 2.x models.
+
+Table names are the product's SQL interface: ``sources``, ``crawl_runs``,
+``crawl_errors``, ``frontier``, ``documents``, ``document_versions``,
+``meetings``, ``participants``, ``persons``, ``statements``. The schema is
+changed only through alembic migrations (``migrations/versions``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class AwareDateTime(TypeDecorator[dt.datetime]):
+    """A UTC timestamp that comes back tz-aware on every backend (SQLite drops tzinfo)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to an AwareDateTime column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if not isinstance(value, dt.datetime):
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: AwareDateTime}
+
+
+class Source(Base):
+    """A ministry's press-release site; ``key`` is the ISO 3166 alpha-2 code of its country."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(16), unique=True)
+    country: Mapped[str] = mapped_column(String(2))
+    ministry: Mapped[str] = mapped_column(String(200))
+    listing_url: Mapped[str] = mapped_column(String(500))
+
+
+class CrawlRun(Base):
+    """One crawl of one source, with its outcome and counts."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(32), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    base_url: Mapped[str | None] = mapped_column(String(500))
+    listing_pages: Mapped[int] = mapped_column(default=0)
+    releases_new: Mapped[int] = mapped_column(default=0)
+    releases_changed: Mapped[int] = mapped_column(default=0)
+    releases_unchanged: Mapped[int] = mapped_column(default=0)
+    releases_failed: Mapped[int] = mapped_column(default=0)
+    releases_blocked: Mapped[int] = mapped_column(default=0)
+
+    source: Mapped[Source] = relationship()
+
+
+class CrawlError(Base):
+    """A URL a run could not archive, and why."""
+
+    __tablename__ = "crawl_errors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    reason: Mapped[str] = mapped_column(Text)
+    blocked: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[dt.datetime]
+
+
+class FrontierEntry(Base):
+    """A discovered release URL and its state: pending, stored or failed."""
+
+    __tablename__ = "frontier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None]
+    discovered_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class Document(Base):
+    """One archived release, under its canonical URL."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    raw_html: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_hash: Mapped[str] = mapped_column(String(64))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    http_status: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    fetched_at: Mapped[dt.datetime]
+    gone_at: Mapped[dt.datetime | None]
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    text_extractor: Mapped[str] = mapped_column(String(32))
+    records_extractor: Mapped[str] = mapped_column(String(32))
+
+    source: Mapped[Source] = relationship()
+
+
+class DocumentVersion(Base):
+    """A previous text of a document that was edited after it was archived."""
+
+    __tablename__ = "document_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[dt.datetime]
+    replaced_at: Mapped[dt.datetime]
+
+
+class Person(Base):
+    """A person across releases; ``name_key`` folds spelling variants."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)
+
+
+class Meeting(Base):
+    """An encounter reported by a document; ``ordinal`` is its position in the release."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("document_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    location: Mapped[str | None] = mapped_column(String(300))
+    topics: Mapped[list[str]] = mapped_column(JSON)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="meeting", order_by="Participant.ordinal", cascade="all, delete-orphan"
+    )
+
+
+class Participant(Base):
+    """A person's part in a meeting, with the title and country of that day."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "ordinal"),
+        Index("ix_participants_country", "country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    ordinal: Mapped[int]
+    title: Mapped[str | None] = mapped_column(String(500))
+    country: Mapped[str | None] = mapped_column(String(2))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str | None] = mapped_column(String(16))
+    extractor_version: Mapped[str] = mapped_column(String(32))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    person: Mapped[Person] = relationship()
+
+
+class Statement(Base):
+    """Who said what: a sentence of a document, its reporting verb and speaker."""
+
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("document_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    speaker: Mapped[str | None] = mapped_column(String(300))
+    verb: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    start_offset: Mapped[int]
+    end_offset: Mapped[int]
+    extractor_version: Mapped[str] = mapped_column(String(32))

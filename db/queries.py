@@ -1,0 +1,221 @@
+"""Reads: the select() builders behind summaries, run listings and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, literal, select
+from sqlalchemy.orm import aliased
+
+from db.models import CrawlRun, Document, Meeting, Participant, Person, Source, Statement
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportFilters:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    source: str | None = None
+    country: str | None = None
+    person: str | None = None
+
+
+def summary() -> Select[tuple[str, int, int, int, int]]:
+    """Per source: documents, meetings, participants and statements."""
+    docs = (
+        select(Document.source_id, func.count().label("n"))
+        .group_by(Document.source_id).subquery()
+    )
+    meetings = (
+        select(Document.source_id, func.count(Meeting.id).label("n"))
+        .join(Meeting, Meeting.document_id == Document.id)
+        .group_by(Document.source_id).subquery()
+    )
+    participants = (
+        select(Document.source_id, func.count(Participant.id).label("n"))
+        .join(Meeting, Meeting.document_id == Document.id)
+        .join(Participant, Participant.meeting_id == Meeting.id)
+        .group_by(Document.source_id).subquery()
+    )
+    statements = (
+        select(Document.source_id, func.count(Statement.id).label("n"))
+        .join(Statement, Statement.document_id == Document.id)
+        .group_by(Document.source_id).subquery()
+    )
+    return (
+        select(
+            Source.key,
+            func.coalesce(docs.c.n, 0),
+            func.coalesce(meetings.c.n, 0),
+            func.coalesce(participants.c.n, 0),
+            func.coalesce(statements.c.n, 0),
+        )
+        .outerjoin(docs, docs.c.source_id == Source.id)
+        .outerjoin(meetings, meetings.c.source_id == Source.id)
+        .outerjoin(participants, participants.c.source_id == Source.id)
+        .outerjoin(statements, statements.c.source_id == Source.id)
+        .order_by(Source.key)
+    )
+
+
+def runs(source: str | None = None, limit: int = 50) -> Select[tuple[CrawlRun, str]]:
+    query = select(CrawlRun, Source.key).join(Source).order_by(CrawlRun.id.desc()).limit(limit)
+    if source:
+        query = query.where(Source.key == source)
+    return query
+
+
+def _date_filters(query: Select, column: object, filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+    if filters.since:
+        query = query.where(column >= filters.since)  # type: ignore[operator]
+    if filters.until:
+        query = query.where(column <= filters.until)  # type: ignore[operator]
+    if filters.source:
+        query = query.where(Source.key == filters.source)
+    return query
+
+
+def documents_export(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+    query = (
+        select(
+            Document.id.label("document_id"),
+            Document.url,
+            Source.key.label("source"),
+            Document.title,
+            Document.published,
+            Document.language,
+            Document.text,
+            Document.content_hash,
+            Document.fetched_at,
+            Document.gone_at,
+        )
+        .join(Source, Source.id == Document.source_id)
+        .order_by(Document.id)
+    )
+    return _date_filters(query, Document.published, filters)
+
+
+def participants_label(dialect: str) -> Callable[[object], object]:
+    """A correlated ``"Name (Title, XX); ..."`` of a meeting's participants, in order."""
+
+    def build(meeting_id: object) -> object:
+        label = (
+            Person.name + " (" + func.coalesce(Participant.title, "") + ", "
+            + func.coalesce(Participant.country, Participant.organisation, "") + ")"
+        )
+        rows = (
+            select(label.label("label"), Participant.ordinal)
+            .join(Person, Person.id == Participant.person_id)
+            .where(Participant.meeting_id == meeting_id)
+        )
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+            sub = rows.subquery()
+            return (
+                select(func.string_agg(sub.c.label, aggregate_order_by(literal("; "), sub.c.ordinal)))
+                .scalar_subquery()
+            )
+        sub = rows.order_by(Participant.ordinal).subquery()
+        return select(func.group_concat(sub.c.label, "; ")).scalar_subquery()
+
+    return build
+
+
+def meetings_export(filters: ExportFilters, participant_list: Callable[..., object]) -> Select:  # type: ignore[type-arg]
+    query = (
+        select(
+            Meeting.id.label("meeting_id"),
+            Meeting.date,
+            Meeting.kind,
+            Meeting.location,
+            Source.key.label("source"),
+            Document.url,
+            participant_list(Meeting.id).label("participants"),  # type: ignore[attr-defined]
+            Meeting.topics,
+            Meeting.extractor_version,
+        )
+        .join(Document, Document.id == Meeting.document_id)
+        .join(Source, Source.id == Document.source_id)
+        .order_by(Meeting.id)
+    )
+    query = _date_filters(query, Meeting.date, filters)
+    if filters.country or filters.person:
+        query = query.where(Meeting.id.in_(_meetings_matching(filters)))
+    return query
+
+
+def _meetings_matching(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+    query = select(Participant.meeting_id).join(Person, Person.id == Participant.person_id)
+    if filters.country:
+        query = query.where(Participant.country == filters.country.upper())
+    if filters.person:
+        query = query.where(Person.name.ilike(f"%{filters.person}%"))
+    return query
+
+
+def participants_export(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+    query = (
+        select(
+            Meeting.id.label("meeting_id"),
+            Meeting.date,
+            Person.id.label("person_id"),
+            Person.name,
+            Participant.title,
+            Participant.country,
+            Participant.organisation,
+            Participant.role,
+            Meeting.kind,
+            Source.key.label("source"),
+            Document.url,
+        )
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .join(Person, Person.id == Participant.person_id)
+        .join(Document, Document.id == Meeting.document_id)
+        .join(Source, Source.id == Document.source_id)
+        .order_by(Meeting.id, Participant.ordinal)
+    )
+    query = _date_filters(query, Meeting.date, filters)
+    if filters.country:
+        query = query.where(Participant.country == filters.country.upper())
+    if filters.person:
+        query = query.where(Person.name.ilike(f"%{filters.person}%"))
+    return query
+
+
+def statements_export(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+    speaker_part = aliased(Participant)
+    speaker_country = (
+        select(speaker_part.country)
+        .where(speaker_part.meeting_id == Statement.meeting_id,
+               speaker_part.person_id == Statement.speaker_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Statement.id.label("statement_id"),
+            Statement.meeting_id,
+            func.coalesce(Meeting.date, Document.published).label("date"),
+            Statement.speaker,
+            speaker_country.label("speaker_country"),
+            Statement.verb,
+            Statement.text,
+            Statement.start_offset,
+            Statement.end_offset,
+            Source.key.label("source"),
+            Document.url,
+        )
+        .join(Document, Document.id == Statement.document_id)
+        .outerjoin(Meeting, Meeting.id == Statement.meeting_id)
+        .join(Source, Source.id == Document.source_id)
+        .order_by(Statement.id)
+    )
+    query = _date_filters(query, func.coalesce(Meeting.date, Document.published), filters)
+    if filters.country:
+        query = query.where(speaker_country == filters.country.upper())
+    if filters.person:
+        query = query.where(Statement.speaker.ilike(f"%{filters.person}%"))
+    return query
+

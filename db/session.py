@@ -1,0 +1,80 @@
+"""Engines and sessions: one place that knows how to connect.
+
+SQLite connections get WAL, foreign keys, a busy timeout and real transactions
+(pysqlite's own transaction handling is switched off and ``BEGIN IMMEDIATE`` is
+emitted, so a writer takes the write lock up front instead of failing on
+upgrade from a read lock). PostgreSQL uses psycopg 3.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import ArchiveDatabaseError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """Create an engine for ``url``; ``read_only`` refuses every write at the database level."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ArchiveDatabaseError(f"not a database URL: {url!r}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, read_only=read_only, **kwargs)
+    if parsed.get_backend_name() != "postgresql":
+        raise ArchiveDatabaseError(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
+        )
+    connect_args: dict[str, Any] = {"connect_timeout": 10}
+    if read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
+    return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_engine(parsed: Any, *, read_only: bool, **kwargs: Any) -> Engine:
+    database = parsed.database or ""
+    if read_only and database and database != ":memory:":
+        parsed = parsed.set(
+            database=f"file:{database}?mode=ro", query={**parsed.query, "uri": "true"}
+        )
+    engine = create_engine(
+        parsed,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        elif database not in ("", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

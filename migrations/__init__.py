@@ -1,0 +1,1 @@
+"""Alembic migrations: the only path by which the archive's schema changes."""
