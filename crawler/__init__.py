@@ -1,0 +1,1 @@
+"""mfa-archive's Scrapy project: spiders, page objects, extraction and the command line."""

@@ -1,0 +1,3 @@
+from crawler.mirror.server import main
+
+raise SystemExit(main())

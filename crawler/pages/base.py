@@ -1,0 +1,125 @@
+"""Base page objects for listing pages and release pages.
+
+How to describe a ministry's pages:
+
+1. Subclass :class:`ListingPage` and set ``item_css`` (one element per release),
+   ``link_css``, ``title_css``, ``date_css`` (CSS, relative to the item; ``None``
+   for "the item itself") and ``date_formats``.
+2. Subclass :class:`ReleasePage` and set ``body_css`` (used when trafilatura
+   finds no main text), and optionally ``title_css``/``date_css``/``date_formats``.
+3. Override a method only where a site needs code (dates in the title, JSON).
+
+.. code-block:: python
+
+    class XxListingPage(ListingPage):
+        item_css = "div.news-list ul li"
+        link_css = "a::attr(href)"
+        title_css = "div a::text"
+        date_css = "div.date::text"
+        date_formats = ("%d %B, %Y",)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from crawler.dates import parse_date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListingEntry:
+    """A release as a listing page shows it."""
+
+    url: str
+    title: str | None
+    date: dt.date | None
+
+
+def _text(selection: Selector | None, css: str | None) -> str | None:
+    if selection is None:
+        return None
+    parts = selection.css(css).getall() if css else selection.xpath("string()").getall()
+    text = " ".join(" ".join(parts).split())
+    return text or None
+
+
+class ListingPage:
+    """A page listing releases, newest first."""
+
+    item_css: ClassVar[str]
+    link_css: ClassVar[str | None] = "::attr(href)"
+    title_css: ClassVar[str | None] = None
+    date_css: ClassVar[str | None] = None
+    date_formats: ClassVar[Sequence[str]] = ("%d %B %Y",)
+
+    def __init__(self, response: TextResponse) -> None:
+        self.response = response
+
+    def items(self) -> list[Selector]:
+        return list(self.response.css(self.item_css))
+
+    def entries(self) -> list[ListingEntry]:
+        """Every release on the page that has a link, in page order."""
+        found: list[ListingEntry] = []
+        for item in self.items():
+            href = item.css(self.link_css).get() if self.link_css else None
+            if not href:
+                continue
+            found.append(
+                ListingEntry(
+                    url=self.response.urljoin(href.strip()),
+                    title=self.entry_title(item),
+                    date=self.entry_date(item),
+                )
+            )
+        return found
+
+    def entry_title(self, item: Selector) -> str | None:
+        if self.title_css is None:
+            return _text(item, None)
+        return _text(item, self.title_css)
+
+    def entry_date(self, item: Selector) -> dt.date | None:
+        if self.date_css is None:
+            return None
+        return parse_date(_text(item, self.date_css), self.date_formats)
+
+
+class ReleasePage:
+    """A release's own page."""
+
+    body_css: ClassVar[str | None] = None
+    title_css: ClassVar[str | None] = None
+    date_css: ClassVar[str | None] = None
+    date_formats: ClassVar[Sequence[str]] = ("%d %B %Y",)
+
+    def __init__(self, response: TextResponse) -> None:
+        self.response = response
+
+    @property
+    def title(self) -> str | None:
+        return _text(self.response, self.title_css) if self.title_css else None
+
+    @property
+    def date(self) -> dt.date | None:
+        if not self.date_css:
+            return None
+        return parse_date(_text(self.response, self.date_css), self.date_formats)
+
+    @property
+    def body(self) -> str | None:
+        """The body as the source's selector gives it, one paragraph a line."""
+        if not self.body_css:
+            return None
+        paragraphs = [
+            " ".join(p.xpath("string()").get("").split())
+            for p in self.response.css(self.body_css)
+        ]
+        text = "\n".join(p for p in paragraphs if p)
+        return text or None

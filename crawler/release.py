@@ -1,0 +1,96 @@
+"""From a fetched page to an archivable release: text, metadata and records.
+
+Pure and picklable, so it runs in a worker process: no Scrapy objects, no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+from dataclasses import dataclass
+
+from crawler.extract import TEXT_EXTRACTOR_VERSION, extract_text, sanitise
+from crawler.records import EXTRACTOR_VERSION, extract_records
+from db.repository import ReleaseRecord
+
+# A body selector's text is preferred over trafilatura's when trafilatura
+# returned clearly less (it dropped paragraphs it took for boilerplate).
+_FALLBACK_RATIO = 0.6
+
+
+class NoContentError(ValueError):
+    """The page holds no release text."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchedPage:
+    """What the crawler knows about a release page; all fields picklable."""
+
+    url: str
+    body: bytes
+    encoding: str | None
+    status: int
+    fetched_at: dt.datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    listing_title: str | None = None
+    listing_date: dt.date | None = None
+    page_title: str | None = None
+    page_date: dt.date | None = None
+    page_body: str | None = None
+    language_hint: str | None = None
+    country: str | None = None
+
+
+def decode(body: bytes, encoding: str | None) -> str:
+    """Decode a page body; undecodable bytes become U+FFFD, never an exception."""
+    try:
+        return body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def build_release(page: FetchedPage) -> ReleaseRecord:
+    """Extract text, title, date, language and records from ``page``.
+
+    trafilatura gives text, title, date and language; the page's own selectors
+    and the listing are the fallbacks (title, date) or the replacement when
+    trafilatura's text is missing or much shorter than the body selector's.
+
+    Raises :class:`NoContentError` when neither yields any text.
+    """
+    html = decode(page.body, page.encoding)
+    extracted = extract_text(html, page.url)
+    text = extracted.text if extracted else ""
+    fallback = sanitise(page.page_body or "").strip()
+    if fallback and len(text) < _FALLBACK_RATIO * len(fallback):
+        text = fallback
+    if not text.strip():
+        raise NoContentError("no release text on the page")
+    title = page.page_title or (extracted.title if extracted else None) or page.listing_title
+    published = (
+        page.page_date or (extracted.date if extracted else None) or page.listing_date
+    )
+    if page.listing_date and published and abs((published - page.listing_date).days) > 2:
+        # A date far from the listing's is a date of something else on the page.
+        published = page.listing_date
+    language = (extracted.language if extracted else None) or page.language_hint
+    records = extract_records(text, title=title, published=published, country=page.country)
+    return ReleaseRecord(
+        url=page.url,
+        title=title,
+        published=published,
+        language=language,
+        text=text,
+        raw_html=gzip.compress(page.body, mtime=0),
+        raw_hash=hashlib.sha256(page.body).hexdigest(),
+        encoding=page.encoding,
+        http_status=page.status,
+        fetched_at=page.fetched_at,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        text_extractor=TEXT_EXTRACTOR_VERSION,
+        records=records,
+        records_extractor=EXTRACTOR_VERSION,
+    )

@@ -1,0 +1,124 @@
+"""Running crawls in this process: one Scrapy crawler per source, one reactor run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from crawler.exceptions import UnknownSourceError
+from crawler.spiders.base import PressReleaseSpider
+
+# Exit codes of `mfa-archive crawl` (documented in the README).
+EXIT_OK = 0
+EXIT_ERRORS = 1  # completed_with_errors or failed
+EXIT_USAGE = 2
+EXIT_DEGRADED = 3  # degraded or blocked: the site may have changed
+EXIT_INTERRUPTED = 4
+
+# Politeness off: for mirrors on this machine only (tests, demo, benchmarks).
+FAST_SETTINGS: dict[str, Any] = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlOutcome:
+    source: str
+    status: str
+    run_id: int | None
+    new: int
+    changed: int
+    unchanged: int
+    failed: int
+    blocked: int
+    listing_pages: int
+
+
+def project_settings() -> Settings:
+    return get_project_settings()
+
+
+def spider_classes(settings: Settings | None = None) -> dict[str, type[PressReleaseSpider]]:
+    """Every source's spider class by key, sorted."""
+    loader = SpiderLoader.from_settings(settings or project_settings())
+    found: dict[str, type[PressReleaseSpider]] = {}
+    for name in sorted(loader.list()):
+        cls = loader.load(name)
+        if issubclass(cls, PressReleaseSpider):
+            found[name] = cls
+    return found
+
+
+def resolve_sources(keys: Sequence[str], *, all_sources: bool) -> list[str]:
+    known = spider_classes()
+    if all_sources:
+        return list(known)
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise UnknownSourceError(
+            f"unknown source {', '.join(unknown)!s}; known: {', '.join(known)}"
+        )
+    return list(dict.fromkeys(keys))
+
+
+def run_crawls(
+    keys: Sequence[str],
+    *,
+    db_url: str,
+    base_urls: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    since: str | None = None,
+) -> list[CrawlOutcome]:
+    """Crawl ``keys`` concurrently in this process; return one outcome per source."""
+    base = project_settings()
+    base.set("ARCHIVE_DB_URL", db_url, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        base.set(name, value, priority="cmdline")
+    process = AsyncCrawlerProcess(base, install_root_handler=True)
+    classes = spider_classes(base)
+    crawlers: list[Crawler] = []
+    for key in keys:
+        settings = base.copy()
+        if base_urls and key in base_urls:
+            settings.set("ARCHIVE_BASE_URL", base_urls[key], priority="cmdline")
+        crawler = Crawler(classes[key], settings)
+        crawlers.append(crawler)
+        process.crawl(crawler, **({"since": since} if since else {}))
+    process.start()
+    return [_outcome(key, crawler) for key, crawler in zip(keys, crawlers, strict=True)]
+
+
+def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
+    stats = crawler.stats
+    get = (lambda k, d=0: stats.get_value(k, d)) if stats else (lambda k, d=0: d)
+    return CrawlOutcome(
+        source=key,
+        status=str(get("archive/status", "failed")),
+        run_id=get("archive/run_id", None),
+        new=int(get("archive/releases_new")),
+        changed=int(get("archive/releases_changed")),
+        unchanged=int(get("archive/releases_unchanged")),
+        failed=int(get("archive/releases_failed")),
+        blocked=int(get("archive/releases_blocked")),
+        listing_pages=int(get("archive/listing_pages")),
+    )
+
+
+def exit_code(outcomes: Sequence[CrawlOutcome]) -> int:
+    statuses = {o.status for o in outcomes}
+    if "interrupted" in statuses:
+        return EXIT_INTERRUPTED
+    if statuses & {"failed", "completed_with_errors"}:
+        return EXIT_ERRORS
+    if statuses & {"degraded", "blocked"}:
+        return EXIT_DEGRADED
+    return EXIT_OK

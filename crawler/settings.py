@@ -1,0 +1,55 @@
+"""Scrapy settings for mfa-archive. Our own settings carry the ``ARCHIVE_`` prefix.
+
+Every deviation from a Scrapy default says so in a ``# default`` comment.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "mfa-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify honestly, with a way to reach the operator.
+ARCHIVE_CONTACT_URL = os.getenv("MFA_ARCHIVE_CONTACT", "https://github.com/mfa-archive/mfa-archive")
+USER_AGENT = f"mfa-archive/0.1 (+{ARCHIVE_CONTACT_URL})"  # default "Scrapy/VERSION (+https://scrapy.org)"
+
+# Politeness.
+ROBOTSTXT_OBEY = True  # default False
+CONCURRENT_REQUESTS_PER_DOMAIN = 1  # default 8
+DOWNLOAD_DELAY = 1.0  # default 0: one request per second per domain
+AUTOTHROTTLE_ENABLED = True  # default False
+AUTOTHROTTLE_START_DELAY = 1.0  # default 5.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # default 1.0 (stated for clarity)
+
+# Bounded downloads: government pages are small; a 30 MB page is a fault.
+DOWNLOAD_TIMEOUT = 60  # default 180
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # default 1 GiB; applies after decompression too
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # default 32 MiB
+RETRY_TIMES = 3  # default 2
+REDIRECT_MAX_TIMES = 10  # default 20
+COOKIES_ENABLED = True  # default True (form postbacks need the jar)
+TELNETCONSOLE_ENABLED = False  # default True
+LOG_LEVEL = "INFO"  # default "DEBUG"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    # After OffsiteMiddleware (50), before RobotsTxtMiddleware (100), so robots.txt
+    # is read from the mirror when --base-url points the crawl there.
+    "crawler.middlewares.MirrorRebase": 60,
+    "crawler.middlewares.LoopbackGuard": 70,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.Validate": 100,
+    "crawler.pipelines.Extract": 200,
+    "crawler.pipelines.Store": 300,
+}
+
+# --- mfa-archive settings -------------------------------------------------
+ARCHIVE_DB_URL = None  # None: db.config.database_url() (env MFA_ARCHIVE_DB)
+ARCHIVE_BASE_URL = None  # a mirror to send every request to (tests, demo)
+ARCHIVE_MAX_PAGES = 500  # listing pages per run, a guard against endless paging
+ARCHIVE_EXTRACT_WORKERS = None  # processes for extraction; None: one per core, 0: a thread
+ARCHIVE_SINCE = None  # ISO date: stop paging below it (also the spider argument `since`)

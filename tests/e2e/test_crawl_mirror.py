@@ -1,0 +1,109 @@
+"""End to end: `mfa-archive crawl az --base-url MIRROR` into SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.mirror.sites.az import AzMirror
+from db.models import CrawlRun, Document, FrontierEntry, Meeting, Statement
+from db.session import make_engine
+from tests.conftest import FAST, run_cli
+
+
+def _crawl(db_url: str, base_url: str, *extra: str) -> tuple[int, str]:
+    result = run_cli("crawl", "az", "--base-url", base_url, "--db", db_url, *FAST, *extra)
+    return result.returncode, result.stderr
+
+
+def test_crawl_stores_every_release_once_under_its_real_url(db_url: str, mirror: dict[str, str]):
+    site = AzMirror()
+    expected = {f"https://mfa.gov.az/en/news/{r.slug}" for r in site.releases}
+    assert len(expected) >= 40
+
+    code, err = _crawl(db_url, mirror["az"])
+    assert code == 0, err
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        urls = conn.scalars(select(Document.url)).all()
+        assert sorted(urls) == sorted(expected)
+        docs = conn.execute(select(Document.url, Document.title, Document.published,
+                                   Document.language, Document.text)).all()
+        by_slug = {r.slug: r for r in site.releases}
+        for url, title, published, language, text in docs:
+            release = by_slug[url.rsplit("/", 1)[1]]
+            assert published == release.published, url
+            assert title == release.title, url
+            assert language == "en"
+            assert release.paragraphs[0] in text
+            assert "Advanced settings" not in text  # page chrome is not release text
+        run = conn.execute(select(CrawlRun)).scalar_one()
+        assert (run.status, run.releases_new, run.listing_pages) == ("completed", len(expected), 5)
+        assert conn.scalar(select(func.count()).select_from(FrontierEntry)
+                           .where(FrontierEntry.state == "stored")) == len(expected)
+        assert conn.scalar(select(func.count()).select_from(Meeting)) > 0
+        assert conn.scalar(select(func.count()).select_from(Statement)) > 0
+        first_ids = conn.execute(select(Meeting.id, Meeting.document_id, Meeting.ordinal)
+                                 .order_by(Meeting.id)).all()
+
+    # A second crawl adds nothing and changes no id.
+    code, err = _crawl(db_url, mirror["az"])
+    assert code == 0, err
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Document)) == len(expected)
+        last = conn.execute(select(CrawlRun).order_by(CrawlRun.id.desc())).scalars().first()
+        assert last is not None
+        assert (last.releases_new, last.releases_unchanged) == (0, len(expected))
+        assert conn.execute(select(Meeting.id, Meeting.document_id, Meeting.ordinal)
+                            .order_by(Meeting.id)).all() == first_ids
+    engine.dispose()
+
+
+def test_crawl_then_export_and_query(tmp_path: Path, mirror: dict[str, str]):
+    db_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    code, err = _crawl(db_url, mirror["az"])
+    assert code == 0, err
+    out = tmp_path / "documents.csv"
+    result = run_cli("export", "documents", "-o", str(out), "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    for column in ("url", "source", "title", "published", "language", "text"):
+        assert column in header.split(",")
+    result = run_cli("query", "select count(*) as n from documents where source_id = "
+                     "(select id from sources where key = :k)", "-p", "k", "az",
+                     "--format", "json", "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"n": len(AzMirror().releases)}]
+
+
+def test_crawl_with_since_stops_paging(tmp_path: Path, mirror: dict[str, str]):
+    db_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    releases = AzMirror().releases
+    cutoff = releases[14].published
+    code, err = _crawl(db_url, mirror["az"], "--since", cutoff.isoformat())
+    assert code == 0, err
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        stored = set(conn.scalars(select(Document.published)).all())
+        pages = conn.scalar(select(CrawlRun.listing_pages))
+    engine.dispose()
+    assert min(stored) >= cutoff
+    assert len(stored) == len({r.published for r in releases if r.published >= cutoff})
+    assert pages == 2
+
+
+@pytest.mark.parametrize("bad", ["http://127.0.0.1:9/", "http://10.0.0.1/"])
+def test_private_addresses_are_refused_without_base_url(bad: str, tmp_path: Path):
+    """A link or redirect to an internal address is refused: only --base-url may point there."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import Request
+
+    from crawler.middlewares import LoopbackGuard
+
+    guard = LoopbackGuard(None)
+    with pytest.raises(IgnoreRequest):
+        guard.process_request(Request(bad))
+    assert LoopbackGuard("127.0.0.1:9").process_request(Request("http://127.0.0.1:9/x")) is None
