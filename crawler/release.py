@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION, extract_text, sanitise
-from crawler.records import EXTRACTOR_VERSION, extract_records
+from crawler.records import EXTRACTOR_VERSION, Records, extract_records
 from db.repository import ReleaseRecord
 
 # A body selector's text is preferred over trafilatura's when trafilatura
@@ -76,7 +76,10 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
         # A date far from the listing's is a date of something else on the page.
         published = page.listing_date
     language = (extracted.language if extracted else None) or page.language_hint
-    records = extract_records(text, title=title, published=published, country=page.country)
+    if language in (None, "en"):
+        records = extract_records(text, title=title, published=published, country=page.country)
+    else:  # Meeting and Statement extraction reads English only
+        records = Records(meetings=(), statements=())
     return ReleaseRecord(
         url=page.url,
         title=title,

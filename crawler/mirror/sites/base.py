@@ -80,6 +80,9 @@ class MirrorSite:
 
     key: ClassVar[str]
     robots_txt: ClassVar[str] = "User-agent: *\nDisallow:\n"
+    # Releases whose page is a bot wall on this mirror (the crawl must record them
+    # as blocked, never store them); listed by slug.
+    walled: ClassVar[frozenset[str]] = frozenset()
 
     @cached_property
     def releases(self) -> list[MirrorRelease]:
@@ -108,6 +111,14 @@ class MirrorSite:
     def article_url(self, release: MirrorRelease) -> str:
         """The real-site URL of a release (what the listing links to)."""
         raise NotImplementedError
+
+    def archived_url(self, release: MirrorRelease) -> str:
+        """The canonical URL the archive must store the release under."""
+        return self.article_url(release)
+
+    def expected_urls(self) -> set[str]:
+        """Every URL a full crawl of this mirror must archive, exactly once."""
+        return {self.archived_url(r) for r in self.releases if r.slug not in self.walled}
 
 
 def esc(text: str) -> str:
