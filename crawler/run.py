@@ -83,7 +83,7 @@ def run_crawls(
     base.set("ARCHIVE_DB_URL", db_url, priority="cmdline")
     for name, value in (overrides or {}).items():
         base.set(name, value, priority="cmdline")
-    process = AsyncCrawlerProcess(base, install_root_handler=True)
+    process = AsyncCrawlerProcess(base)
     classes = spider_classes(base)
     crawlers: list[Crawler] = []
     for key in keys:

@@ -40,6 +40,9 @@ def mirror() -> Iterator[dict[str, str]]:
     yield urls
     proc.terminate()
     proc.wait(timeout=10)
+    proc.stdout.close()
+    if proc.stderr:
+        proc.stderr.close()
 
 
 @pytest.fixture

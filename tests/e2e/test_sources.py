@@ -10,6 +10,8 @@ from sqlalchemy import select
 from crawler.mirror.sites import SITES
 from crawler.run import spider_classes
 from db.models import CrawlError, CrawlRun, Document
+from sqlalchemy.orm import Session
+
 from db.session import make_engine
 from tests.conftest import FAST, run_cli
 
@@ -22,7 +24,7 @@ def test_source_crawls_its_mirror(key: str, tmp_path: Path, mirror: dict[str, st
     expected_code = 1 if site.walled else 0
     assert result.returncode == expected_code, result.stderr[-3000:]
     engine = make_engine(db_url)
-    with engine.connect() as conn:
+    with Session(engine) as conn:
         docs = conn.execute(select(Document.url, Document.title, Document.published,
                                    Document.text, Document.language)).all()
         run = conn.execute(select(CrawlRun)).scalar_one()
