@@ -12,7 +12,7 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -75,11 +75,18 @@ def serve(keys: Sequence[str] | None = None) -> Iterator[dict[str, str]]:
     unknown = [k for k in chosen if k not in SITES]
     if unknown:
         raise KeyError(f"no mirror for: {', '.join(unknown)}")
+    with serve_sites({key: SITES[key]() for key in chosen}) as urls:
+        yield urls
+
+
+@contextlib.contextmanager
+def serve_sites(sites: Mapping[str, MirrorSite]) -> Iterator[dict[str, str]]:
+    """Serve site objects (e.g. a synthetic one for benchmarks); yield ``{key: base URL}``."""
     servers: list[ThreadingHTTPServer] = []
     urls: dict[str, str] = {}
     try:
-        for key in chosen:
-            server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(SITES[key]()))
+        for key, site in sites.items():
+            server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(site))
             server.daemon_threads = True
             servers.append(server)
             threading.Thread(target=server.serve_forever, name=f"mirror-{key}", daemon=True).start()
@@ -91,17 +98,22 @@ def serve(keys: Sequence[str] | None = None) -> Iterator[dict[str, str]]:
             server.server_close()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    keys = list(argv if argv is not None else sys.argv[1:])
+def serve_until_signal(context: contextlib.AbstractContextManager[dict[str, str]]) -> None:
+    """Print ``KEY URL`` lines and ``ready``, then serve until SIGTERM or SIGINT."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with context as urls:
+        for key, url in urls.items():
+            print(key, url, flush=True)
+        print("ready", flush=True)
+        stop.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    keys = list(argv if argv is not None else sys.argv[1:])
     try:
-        with serve(keys or None) as urls:
-            for key, url in urls.items():
-                print(key, url, flush=True)
-            print("ready", flush=True)
-            stop.wait()
+        serve_until_signal(serve(keys or None))
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2

@@ -55,6 +55,7 @@ def _date(release: MirrorRelease) -> str:
 
 class AzMirror(MirrorSite):
     key: ClassVar[str] = "az"
+    per_page: int = PER_PAGE
     robots_txt: ClassVar[str] = "User-agent: *\nDisallow: /admin/\nDisallow: /search\n"
 
     def handle(self, request: MirrorRequest) -> MirrorResponse:
@@ -83,9 +84,9 @@ class AzMirror(MirrorSite):
             f'<div class="section_newsIn_item_content--header">{esc(r.title)}</div>'
             f'<div class="section_newsIn_item_content_information">'
             f"<span>{esc(r.category)}</span><span>{_date(r)}</span></div></div></a>"
-            for r in self.page_of(page - 1, PER_PAGE)
+            for r in self.page_of(page - 1, self.per_page)
         )
-        pages = (len(self.releases) + PER_PAGE - 1) // PER_PAGE
+        pages = (len(self.releases) + self.per_page - 1) // self.per_page
         pager = " ".join(
             f'<a href="{_REAL}/en/news?page={n}">{n}</a>' for n in range(1, pages + 1)
         )
