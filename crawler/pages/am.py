@@ -1,0 +1,37 @@
+"""Pages of the Armenian MFA, https://www.mfa.am/en/news (shared/sites.md §2)."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.pages.base import ListingPage, ReleasePage
+
+_PAGE_PARAM = re.compile(r"[?&]page=(\d+)")
+
+
+class AmListingPage(ListingPage):
+    """``?page=N`` listing: ``div.news-list ul li``, absolute links, ``13 May, 2024`` dates."""
+
+    item_css = "div.news-list ul li"
+    link_css = "a::attr(href)"  # the first a[href] of the item
+    title_css = "div:first-of-type a::text"
+    date_css = "div.date.italic::text"
+    date_formats = ("%d %B, %Y", "%d %B %Y")
+
+    def last_page(self) -> int | None:
+        """The highest page number the pager links to; ``None`` without a pager."""
+        numbers = [
+            int(m.group(1))
+            for href in self.response.css("ul.pagination a::attr(href)").getall()
+            if (m := _PAGE_PARAM.search(href))
+        ]
+        return max(numbers) if numbers else None
+
+
+class AmReleasePage(ReleasePage):
+    """Title in the first ``h2``, date in ``div.date.italic``, body in ``div.static-content``."""
+
+    title_css = "div.news-inner h2::text"
+    date_css = "div.news-inner div.date.italic::text"
+    date_formats = ("%d %B, %Y", "%d %B %Y")
+    body_css = "div.static-content p"
