@@ -1,0 +1,38 @@
+# ruff: noqa: N999  (the module is named by the source key "in", a Python keyword)
+"""Pages of the Indian MEA, https://www.mea.gov.in press releases (shared/sites.md §5).
+
+Both are XHR fragments: the listing cards of ``FetchPublicationListingData`` and
+the detail of ``FetchPublicationDetailData``.
+"""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+from crawler.pages.base import ListingPage, ReleasePage
+
+
+class InListingPage(ListingPage):
+    """Cards: ``<span class="date">30 September, 2026</span>`` and ``h3.pressTitle a``.
+
+    The card's own wrapper class is not documented, so an item is the parent of
+    ``h3.pressTitle``.
+    """
+
+    item_css = "h3.pressTitle"
+    link_css = "h3.pressTitle a::attr(href)"
+    title_css = "h3.pressTitle a ::text"
+    date_css = "span.date::text"
+    date_formats = ("%d %B, %Y", "%d %B %Y")
+
+    def items(self) -> list[Selector]:
+        return list(self.response.xpath("//h3[contains(concat(' ', @class, ' '), ' pressTitle ')]/.."))
+
+
+class InReleasePage(ReleasePage):
+    """Detail fragment: title ``h2.titleText``, body ``div.description`` up to ``div.d-flex.tags``."""
+
+    title_css = "h2.titleText ::text"
+    date_css = "span.date::text"  # [inf] "October 02, 2026", as on the HTML pages
+    date_formats = ("%B %d, %Y", "%d %B, %Y")
+    body_css = "div.description > p"
