@@ -41,7 +41,7 @@ class ListingEntry:
     date: dt.date | None
 
 
-def _text(selection: Selector | None, css: str | None) -> str | None:
+def _text(selection: Selector | TextResponse | None, css: str | None) -> str | None:
     if selection is None:
         return None
     parts = selection.css(css).getall() if css else selection.xpath("string()").getall()
