@@ -69,12 +69,14 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
     if not text.strip():
         raise NoContentError("no release text on the page")
     title = page.page_title or (extracted.title if extracted else None) or page.listing_title
-    published = (
-        page.page_date or (extracted.date if extracted else None) or page.listing_date
-    )
-    if page.listing_date and published and abs((published - page.listing_date).days) > 2:
-        # A date far from the listing's is a date of something else on the page.
-        published = page.listing_date
+    published = page.page_date
+    if published is None:
+        published = extracted.date if extracted else None
+        if page.listing_date and published and abs((published - page.listing_date).days) > 2:
+            # trafilatura's date far from the listing's is the date of something
+            # else on the page (a related story, a site clock).
+            published = page.listing_date
+        published = published or page.listing_date
     language = (extracted.language if extracted else None) or page.language_hint
     if language in (None, "en"):
         records = extract_records(text, title=title, published=published, country=page.country)

@@ -1,0 +1,40 @@
+"""Pakistan: Ministry of Foreign Affairs, press releases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scrapy.http import Request, TextResponse
+
+from crawler.pages.base import ListingPage
+from crawler.pages.pk import PkListingPage, PkReleasePage
+from crawler.spiders.base import PressReleaseSpider
+
+
+class PkSpider(PressReleaseSpider):
+    """Source: Ministry of Foreign Affairs, Pakistan, https://mofa.gov.pk/press-releases.
+
+    Caveats: cards linking ``https://mofa.gov.pk/press-releases/<slug>`` (absolute);
+    page 1 has no parameter, later pages ``?page=N``; dates ``%d %b %Y``
+    (``01 Oct 2026``; ``%d %B %Y`` as a fallback) after a calendar icon. The
+    article body runs on into "Print/Share" and "Related Stories" cards, which
+    the page object cuts. Paging stops when the Bootstrap pager shows no next
+    link [inf: the pager markup is not documented], else on an empty page.
+    robots.txt allows everything; the ``/feed/`` RSS is unverified [inf].
+    """
+
+    name = "pk"
+    country = "PK"
+    ministry = "Ministry of Foreign Affairs, Pakistan"
+    allowed_domains = ["mofa.gov.pk"]
+    listing_url = "https://mofa.gov.pk/press-releases"
+    page_url_template = "https://mofa.gov.pk/press-releases?page={page}"
+    listing_page = PkListingPage
+    release_page = PkReleasePage
+
+    def next_page_requests(
+        self, response: TextResponse, listing: ListingPage, page: int
+    ) -> Iterable[Request]:
+        if isinstance(listing, PkListingPage) and listing.has_next is False:
+            return  # the pager says this is the last page
+        yield from super().next_page_requests(response, listing, page)
