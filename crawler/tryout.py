@@ -6,12 +6,16 @@ import datetime as dt
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from scrapy.http import HtmlResponse
 from w3lib.encoding import html_to_unicode
 
 from crawler.pipelines import binary_kind
 from crawler.records import records_to_json
 from crawler.release import FetchedPage, NoContentError, build_release
+from crawler.run import spider_classes
+from crawler.spiders.base import PressReleaseSpider
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -32,8 +36,26 @@ def _read(value: str) -> tuple[str | None, bytes, str | None]:
     return None, path.read_bytes(), None
 
 
-def extract_input(value: str, *, country: str | None = None) -> dict[str, Any]:
-    """The JSON object ``extract --json`` prints for one input (an ``error`` key on failure)."""
+def _source_for(url: str | None, source: str | None) -> type[PressReleaseSpider] | None:
+    """The spider of ``source``, or of the site ``url`` belongs to."""
+    classes = spider_classes()
+    if source:
+        return classes[source]
+    host = (urlsplit(url).hostname or "") if url else ""
+    for cls in classes.values():
+        if any(host == d or host.endswith("." + d) for d in cls.allowed_domains):
+            return cls
+    return None
+
+
+def extract_input(
+    value: str, *, country: str | None = None, source: str | None = None
+) -> dict[str, Any]:
+    """The JSON object ``extract --json`` prints for one input (an ``error`` key on failure).
+
+    When the input belongs to a known source (``source``, or a URL on its site),
+    that source's page object supplies title, date and body as in a crawl.
+    """
     key = "url" if value.startswith(("http://", "https://")) else "path"
     try:
         url, body, content_type = _read(value)
@@ -43,9 +65,17 @@ def extract_input(value: str, *, country: str | None = None) -> dict[str, Any]:
         if b"<" not in body[:4096]:
             raise ValueError("not HTML: no markup")
         encoding, _ = html_to_unicode(content_type, body)
+        page_url = url or Path(value).resolve().as_uri()
+        spider = _source_for(url, source)
+        page = spider.release_page(HtmlResponse(page_url, body=body, encoding=encoding)) \
+            if spider else None
         release = build_release(FetchedPage(
-            url=url or Path(value).resolve().as_uri(), body=body, encoding=encoding, status=200,
-            fetched_at=dt.datetime.now(dt.UTC), country=country.upper() if country else None,
+            url=page_url, body=body, encoding=encoding, status=200,
+            fetched_at=dt.datetime.now(dt.UTC),
+            page_title=page.title if page else None,
+            page_date=page.date if page else None,
+            page_body=page.body if page else None,
+            country=(country or (spider.country if spider else "")).upper() or None,
         ))
     except (OSError, ValueError, NoContentError) as exc:
         return {key: value, "error": str(exc) or type(exc).__name__}
