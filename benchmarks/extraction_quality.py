@@ -1,0 +1,244 @@
+"""Extraction quality of crawler.records over a labelled JSONL corpus.
+
+Usage: python benchmarks/extraction_quality.py --corpus FILE [--verbose]
+
+Metrics
+  meeting F1      is_meeting detection (a release "is a meeting" when extract_records returns >= 1 meeting)
+  date            over true-positive meetings: gold meeting.date == first predicted meeting's date
+                  (null == null counts as correct)
+  kind            over true-positive meetings: gold top-level kind == first predicted meeting's kind
+  participant F1  union of participants over meeting + sub_meetings vs union over predicted meetings,
+                  computed on every release that is a meeting in gold or prediction. Named people match
+                  by surname (last name token, case/diacritic-insensitive; any shared name token for
+                  one-token names). Gold participants with name null: group entries (is_group) are
+                  skipped; unnamed individuals match an unnamed prediction (name == title) of the same
+                  country, or whose title overlaps.
+  country         over matched participants: same ISO code (null == null counts as correct)
+  speaker F1      per release, the set of *named people* statements are attributed to, micro-averaged over
+                  ALL records (negatives included). Not counted on either side: null, "the sides", and
+                  phrases that are offices or institutions rather than names (containing ministry,
+                  department, service, side, spokes*, official, minister, secretary, government, office,
+                  embassy, or starting with "the"); predicted speakers that are unnamed participants (the
+                  title phrase stands in for the name) are not counted either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from crawler.records import extract_records, records_to_json
+
+_NOT_NAME = re.compile(
+    r"ministry|department|service|\bside\b|spokes|official|minister|secretary|government|office|embassy|^the\b",
+    re.IGNORECASE,
+)
+
+
+def _fold(s: str) -> str:
+    s = s.replace("ı", "i").replace("İ", "I")
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s.]+", _fold(name)) if len(t) > 1 and t not in ("ii", "iii", "iv")]
+
+
+def _surname(name: str) -> str:
+    toks = _tokens(name)
+    return toks[-1] if toks else _fold(name)
+
+
+def _same_person(a: str, b: str) -> bool:
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return False
+    if ta[-1] == tb[-1]:
+        return True
+    if len(ta) == 1 or len(tb) == 1:
+        return bool(set(ta) & set(tb))
+    return False
+
+
+def _named_speaker(s: str | None) -> bool:
+    return bool(s) and s != "the sides" and not _NOT_NAME.search(s or "")
+
+
+def _gold_participants(meeting: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    groups = [meeting.get("participants") or []] + [sm.get("participants") or [] for sm in meeting.get("sub_meetings") or []]
+    for g in groups:
+        for p in g:
+            if p.get("is_group"):
+                continue
+            key = _surname(p["name"]) if p.get("name") else "?" + str(p.get("title")) + str(p.get("country"))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _match_participants(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    used: set[int] = set()
+    for g in gold:
+        for i, p in enumerate(pred):
+            if i in used:
+                continue
+            p_unnamed = p.get("name") == p.get("title")
+            if g.get("name"):
+                if not p_unnamed and _same_person(g["name"], p["name"]):
+                    pairs.append((g, p))
+                    used.add(i)
+                    break
+            elif p_unnamed:
+                gt = set(_tokens(g.get("title") or ""))
+                pt = set(_tokens(p.get("title") or ""))
+                if (g.get("country") and g.get("country") == p.get("country")) or (gt and pt and len(gt & pt) >= min(2, len(pt))):
+                    pairs.append((g, p))
+                    used.add(i)
+                    break
+    return pairs
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def _date(s: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(s) if s else None
+
+
+def score(records: Iterable[dict[str, Any]], errors: list[str] | None = None) -> dict[str, Any]:
+    """Score extract_records over labelled releases (corpus schema). Returns the metric dict."""
+    m_tp = m_fp = m_fn = 0
+    d_ok = d_n = k_ok = k_n = 0
+    p_tp = p_fp = p_fn = 0
+    c_ok = c_n = 0
+    s_tp = s_fp = s_fn = 0
+    n = 0
+    err = errors if errors is not None else []
+    for rec in records:
+        n += 1
+        rid = rec.get("id", "?")
+        out = records_to_json(extract_records(
+            rec["text"], title=rec.get("title"), published=_date(rec.get("published")),
+            country=rec.get("ministry_country"),
+        ))
+        pred_meet = bool(out["meetings"])
+        gold_meet = bool(rec.get("is_meeting"))
+        if pred_meet and gold_meet:
+            m_tp += 1
+        elif pred_meet:
+            m_fp += 1
+            err.append(f"{rid}: false meeting {out['meetings'][0]['kind']} {[p['name'] for p in out['meetings'][0]['participants']]}")
+        elif gold_meet:
+            m_fn += 1
+            err.append(f"{rid}: missed meeting")
+        gm = rec.get("meeting") or {}
+        if pred_meet and gold_meet:
+            pm = out["meetings"][0]
+            d_n += 1
+            k_n += 1
+            if pm["date"] == gm.get("date"):
+                d_ok += 1
+            else:
+                err.append(f"{rid}: date {pm['date']} != {gm.get('date')}")
+            if pm["kind"] == gm.get("kind"):
+                k_ok += 1
+            else:
+                err.append(f"{rid}: kind {pm['kind']} != {gm.get('kind')}")
+        if pred_meet or gold_meet:
+            gold_p = _gold_participants(gm) if gold_meet else []
+            pred_p: list[dict[str, Any]] = []
+            for m in out["meetings"]:
+                for p in m["participants"]:
+                    if not any(p["name"] == q["name"] for q in pred_p):
+                        pred_p.append(p)
+            pairs = _match_participants(gold_p, pred_p)
+            p_tp += len(pairs)
+            p_fn += len(gold_p) - len(pairs)
+            p_fp += len(pred_p) - len(pairs)
+            matched_g = [id(g) for g, _ in pairs]
+            matched_p = [id(p) for _, p in pairs]
+            for g in gold_p:
+                if id(g) not in matched_g:
+                    err.append(f"{rid}: missed participant {g.get('name') or g.get('title')} ({g.get('country')})")
+            for p in pred_p:
+                if id(p) not in matched_p:
+                    err.append(f"{rid}: extra participant {p['name']} ({p['country']})")
+            for g, p in pairs:
+                c_n += 1
+                if g.get("country") == p.get("country"):
+                    c_ok += 1
+                else:
+                    err.append(f"{rid}: country of {p['name']}: {p['country']} != {g.get('country')}")
+        gold_s = {_surname(s["speaker"]): s["speaker"] for s in rec.get("statements") or [] if _named_speaker(s.get("speaker"))}
+        unnamed = {p["name"] for m in out["meetings"] for p in m["participants"] if p["name"] == p["title"]}
+        pred_s = {_surname(s["speaker"]): s["speaker"] for s in out["statements"]
+                  if _named_speaker(s.get("speaker")) and s["speaker"] not in unnamed}
+        for gv in gold_s.values():
+            if any(_same_person(gv, pv) for pv in pred_s.values()):
+                s_tp += 1
+            else:
+                s_fn += 1
+                err.append(f"{rid}: missed speaker {gv}")
+        for pv in pred_s.values():
+            if not any(_same_person(gv, pv) for gv in gold_s.values()):
+                s_fp += 1
+                err.append(f"{rid}: extra speaker {pv}")
+    return {
+        "records": n,
+        "meeting_f1": _f1(m_tp, m_fp, m_fn),
+        "date_accuracy": d_ok / d_n if d_n else 1.0,
+        "kind_accuracy": k_ok / k_n if k_n else 1.0,
+        "participant_f1": _f1(p_tp, p_fp, p_fn),
+        "country_accuracy": c_ok / c_n if c_n else 1.0,
+        "speaker_f1": _f1(s_tp, s_fp, s_fn),
+        "counts": {"meeting": (m_tp, m_fp, m_fn), "date": (d_ok, d_n), "kind": (k_ok, k_n),
+                   "participant": (p_tp, p_fp, p_fn), "country": (c_ok, c_n), "speaker": (s_tp, s_fp, s_fn)},
+    }
+
+
+TARGETS = {"meeting_f1": 0.95, "date_accuracy": 0.92, "kind_accuracy": 0.85, "participant_f1": 0.90,
+           "country_accuracy": 0.90, "speaker_f1": 0.80}
+
+
+def load(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    errors: list[str] = []
+    res = score(load(args.corpus), errors)
+    print(f"records: {res['records']}")
+    print(f"{'metric':<18}{'value':>8}{'target':>8}  counts")
+    for k, t in TARGETS.items():
+        ck = k.split("_")[0]
+        print(f"{k:<18}{res[k]:>8.3f}{t:>8.2f}  {res['counts'][ck]}{'' if res[k] >= t else '  BELOW'}")
+    if args.verbose:
+        for e in errors:
+            print("  " + e)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""Encounter triggers, release genre and encounter kind."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("meeting", "phone_call", "video_call", "talks", "visit", "reception", "other")
+
+_FUTURE_BEFORE = re.compile(
+    r"(?:\bwill|\bshall|\bwould|\bto|\bis expected to|\bare expected to|\bplans? to|\bgoing to|\bintends? to)"
+    r"(?:\s+(?:also|be|have|then|later|soon|jointly))*\s*$",
+    re.IGNORECASE,
+)
+
+# (kind, regex). The regex match spans the trigger verb phrase.
+_PHONE = r"(?:tele)?phone|by phone|over the phone"
+_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("phone_call", re.compile(
+        r"\b(?:had|held|conducted|has had|have had)\s+(?:a|an)?\s*(?:[\w\-’']+\s+){0,4}?(?:telephone|phone)\s+"
+        r"(?:conversation|call|talk|talks|discussion)s?(?:\s+(?:on|with|between)\b)?", re.IGNORECASE)),
+    ("phone_call", re.compile(
+        r"\b(?:a\s+)?(?:telephone|phone)\s+(?:conversation|call|talk)s?\s+(?:took place|was held|were held)"
+        r"(?:\s+between)?", re.IGNORECASE)),
+    ("phone_call", re.compile(r"\breceived\s+a\s+(?:telephone|phone)\s+call\b", re.IGNORECASE)),
+    ("phone_call", re.compile(r"\bmade\s+a\s+(?:telephone|phone)\s+call\s+to\b", re.IGNORECASE)),
+    ("phone_call", re.compile(r"\b(?:spoke|talked|speaks)\s+(?:by\s+(?:tele)?phone\s+|over\s+the\s+(?:tele)?phone\s+|on\s+the\s+(?:tele)?phone\s+)?(?:today\s+|yesterday\s+|on\s+\w+\s+\d{1,2}\s+)?(?:with|to)\b")),
+    ("phone_call", re.compile(r"\bcalled\b(?!\s+(?:on|upon|for|to)\b)(?=\s+(?:[A-Z]|his|her|the\s+[A-Z]))")),
+    ("video_call", re.compile(
+        r"\b(?:had|held|conducted)\s+(?:a|an)?\s*(?:\w+\s+){0,2}?(?:video\s*conference|videoconference|video\s+call|"
+        r"virtual\s+(?:meeting|talks|conversation)|online\s+meeting)s?(?:\s+with)?", re.IGNORECASE)),
+    ("video_call", re.compile(
+        r"\b(?:participated|took part|joined)\s+in\b(?=[^.]{0,200}?(?:video\s*conference|videoconference|virtual|video\s+link|online))",
+        re.IGNORECASE)),
+    ("meeting", re.compile(
+        r"\b(?:participated|took part)\s+in\s+the\s+(?:[\w\-’']+\s+){0,12}?(?:[Mm]eeting|[Tt]alks|[Cc]onsultations|[Dd]ialogue)\b")),
+    ("meeting", re.compile(r"\b(?:was|were)\s+summoned\b|\bsummoned\b|^[“\"]?Summoning\b")),
+    ("reception", re.compile(r"\bpaid\s+(?:a\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b", re.IGNORECASE)),
+    ("reception", re.compile(r"\b(?:received|hosted|receives|welcomed)\b(?=\s+(?:the\s+|a\s+|an\s+|newly|outgoing|incoming|visiting)?(?:[A-Z]|delegation|newly|outgoing|incoming|visiting|ambassadors?|heads?|members?|participants))")),
+    ("reception", re.compile(r"\bwas\s+received\s+by\b")),
+    ("reception", re.compile(r"\breceived\s+(?:a\s+)?cop(?:y|ies)\s+of\s+(?:the\s+|his\s+|her\s+)?(?:letters?\s+of\s+)?credentials\b",
+                             re.IGNORECASE)),
+    ("reception", re.compile(r"\breceived\s+(?:a\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\b", re.IGNORECASE)),
+    ("reception", re.compile(r"\bcalled\s+(?:on|upon)\b(?=\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)))")),
+    ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?")),
+    ("meeting", re.compile(
+        r"\b(?:had|held|conducted|hold|holds|has held|have held)\s+(?:a|an|the)?\s*(?:[\w\-’']+\s+){0,4}?"
+        r"(?:meeting|meetings|talks|consultations|discussion|discussions|negotiations|conversation|dialogue|"
+        r"Consultations|Talks|Meeting)\b(?:\s+with\b)?")),
+    ("meeting", re.compile(
+        r"\b(?:[Mm]eeting|[Tt]alks|[Cc]onsultations|[Nn]egotiations|[Dd]ialogue)\s+(?:[\w\-]+\s+){0,22}?(?:took place|were held|was held)\b")),
+    ("meeting", re.compile(
+        r"(?:^|\b(?:At|During|In)\s+(?:a|the|his|her|their)\s+)(?:\w+\s+){0,2}?(?:[Mm]eeting|[Tt]alks|[Cc]onversation|"
+        r"[Cc]all|[Cc]onsultations)\s+with\b")),
+    ("visit", re.compile(r"\b(?:visited|is visiting|was visiting|arrived in|arrived on)\b")),
+    ("visit", re.compile(r"\bpaid\s+(?:a|an)\s+(?:\w+\s+){0,2}visit\s+to\b")),
+)
+
+_CHEAP = re.compile(
+    r"met|meet|held|had|hold|conduct|receiv|host|call|phone|spoke|speak|talk|video|virtual|summon|visit|consult|"
+    r"courtesy|particip|took part|joined|conversation|arrived|negotiat|Meeting|Summoning|welcomed|paid",
+    re.IGNORECASE,
+)
+_TRIGGER_KEYS: tuple[tuple[str, ...], ...] = (
+    ("phone",), ("phone",), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
+    ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
+    ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("received by",), ("credentials",),
+    ("courtesy",), ("called",), ("met", "meet"), ("meeting", "talks", "consultation", "discussion", "negotiation",
+                                          "conversation", "dialogue"),
+    ("meeting", "talks", "consultation", "negotiation", "dialogue"), ("meeting", "talks", "conversation", "call", "consultation"),
+    ("visit", "arrived"), ("visit",),
+)
+_NEG_TITLE = re.compile(
+    r"\b(?:briefing|press conference|press-conference|news conference|joint press|media stakeout|answers?\s+(?:the|to)?\s*(?:question|media)|"
+    r"questions?\s+and\s+answers?|Q\s?&\s?A|transcript of (?:media|press)|comment(?:s|ary)?\s+(?:of|by|on)\b|"
+    r"\bwill\b|to be held|\bto (?:visit|host|hold|pay|attend|meet|travel|participate)\b|upcoming|forthcoming|"
+    r"spokesperson|spokesman|regular press|interview|op-ed|article by|speech|address by|lecture)",
+    re.IGNORECASE,
+)
+# genres that usually report no encounter, unless the opening sentences plainly do
+_SOFT_NEG_TITLE = re.compile(
+    r"\b(?:condolence|travel advice|frequently asked|FAQ|visas?\b|consular|information on|celebrat|ceremony|"
+    r"anniversary|guidance|vacanc|tender|holiday|remarks|notice|announcement|exhibition|award)",
+    re.IGNORECASE,
+)
+_STATEMENT_TITLE = re.compile(
+    r"^(?:No[:.]?\s*[\d/ ]+,\s*)?(?:statement|press statement by the ministry|message|appeal|declaration)\b", re.IGNORECASE
+)
+_TITLE_TRIGGER = re.compile(
+    r"(?:meeting|meetings|telephone conversation|phone conversation|phone call|telephone call|\bcall\b|talks|"
+    r"consultations|courtesy call|conversation|videoconference|video conference|summons|summoned|\bmeets?\b|"
+    r"\bmet\b|receives|received|speaks|spoke|visit)",
+    re.IGNORECASE,
+)
+_ANSWER = re.compile(r"(?m)^\s*(?:Answer|A)\s*[:.]\s")
+_QA = re.compile(r"(?m)^\s*(?:Question|Q)\s*[:.]\s")
+
+
+def is_future(sentence: str, pos: int) -> bool:
+    """The trigger at *pos* is announced, not reported."""
+    return bool(_FUTURE_BEFORE.search(sentence[max(0, pos - 40):pos]))
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    kind: str
+    start: int  # within sentence
+    end: int
+    verb: str
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    """Encounter verbs in a sentence (past / present tense only)."""
+    out: list[Trigger] = []
+    if not _CHEAP.search(sentence):
+        return out
+    low = sentence.lower()
+    for (kind, rx), kws in zip(_TRIGGERS, _TRIGGER_KEYS, strict=True):
+        if not any(k in low for k in kws):
+            continue
+        for m in rx.finditer(sentence):
+            if is_future(sentence, m.start()):
+                continue
+            pre = sentence[max(0, m.start() - 25):m.start()].lower()
+            if kind == "meeting" and m.group(0).lower().startswith("met") and re.search(r"\b(?:were|was|been|be|is|are)\s+$", pre):
+                continue
+            if kind == "visit" and re.search(r"\bwho\s+(?:is|was)\s+$", sentence[max(0, m.start() - 10):m.start() + 0] + " ") is None and re.search(r"\bwho\s+$", sentence[max(0, m.start() - 8):m.start()]):
+                continue
+            if any(t.start <= m.start() < t.end or m.start() <= t.start < m.end() for t in out):
+                continue
+            out.append(Trigger(kind, m.start(), m.end(), m.group(0)))
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def negative_genre(title: str | None, text: str) -> str | None:
+    """"hard" for statements, Q&A, briefings and announcements (no encounter is reported), "soft" for notices,
+    ceremonies, remarks and the like (an encounter only if the opening sentences report one), else None."""
+    t = title or ""
+    meetingish = bool(re.search(r"\b(?:meeting|talks|call|conversation|consultations)\b", t, re.IGNORECASE))
+    if t and "joint statement" not in t.lower() and (_NEG_TITLE.search(t) or _STATEMENT_TITLE.search(t)):
+        return "hard"
+    head = text[:1500]
+    if _QA.search(head) and _ANSWER.search(head):
+        return "hard"
+    if t and _SOFT_NEG_TITLE.search(t) and not meetingish:
+        return "soft"
+    return None
+
+
+def title_has_trigger(title: str | None) -> bool:
+    return bool(title and _TITLE_TRIGGER.search(title))
+
+
+_VIDEO_RE = re.compile(r"video\s*conference|videoconference|video\s+call|virtual(?:ly)?\b|video\s+link|online\s+meeting", re.IGNORECASE)
+_PHONE_RE = re.compile(r"\b(?:tele)?phone\b|\bby phone\b|(?<!courtesy )\bcall\s+(?:with|to|from)\b|['’]s\s+call\b|\bcalled\b(?!\s+(?:on|upon|for)\b)", re.IGNORECASE)
+
+
+def medium(s: str) -> str | None:
+    """video_call / phone_call if the phrase names the medium."""
+    low = s.lower()
+    if not any(k in low for k in ("video", "virtual", "phone", "call", "online", "link")):
+        return None
+    if _VIDEO_RE.search(s):
+        return "video_call"
+    if _PHONE_RE.search(s):
+        return "phone_call"
+    return None

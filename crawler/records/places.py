@@ -1,0 +1,91 @@
+"""Where an encounter took place, and whether it was on the own side's ground."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .countries import (
+    capital_countries,
+    find_countries,
+)
+from .roster import Entity
+from .text import Sentence
+
+if TYPE_CHECKING:
+    from .meetings import Encounter
+
+_LOC_RE = re.compile(
+    r"\b(?:in|at)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|[A-Z][\w\-’']+)){0,4}"
+    r"(?:,\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?)"
+)
+
+
+_LOC_TAIL = re.compile(r",\s+(?P<tail>.+)$")
+
+
+_HQ_BEFORE = re.compile(r"\b(?:headquartered|based|located|situated|registered|crisis|situation|developments|war|conflict|"
+                        r"region|relations|investment|occupation|aggression|operation|attack|invasion)\s+$")
+
+
+_VENUE_RE = re.compile(r"\bsummoned\s+to\s+the\s+(?P<loc>[A-Z][\w\-’']+(?:\s+[A-Z][\w\-’']+){0,4})")
+
+
+_VISIT_TO_RE = re.compile(r"\bvisit\s+to\s+(?:the\s+)?(?P<loc>[A-Z][\w\-’']+(?:\s+[A-Z][\w\-’']+){0,3})")
+
+
+_NOT_LOC = re.compile(
+    r"^(?:the\s+)?(?:framework|context|capacity|course|margins?|presence|name|field|area|light|order|response|"
+    r"line|addition|view|spirit|turn|office|charge|connection|support|favou?r|behalf|accordance|terms|case|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|Ministry|"
+    r"Meeting|Council|Organization|Organisation|Conference|Summit|Forum|Session|Assembly|Group|COVID|"
+    r"Commonwealth|Committee|Commission|Union|United Nations|UN)\b"
+)
+
+
+def location_of(s: Sentence, kind: str) -> str | None:
+    if kind in ("phone_call", "video_call"):
+        return None
+    vm = _VENUE_RE.search(s.text)
+    if vm:
+        return vm.group("loc")
+    for m in _LOC_RE.finditer(s.text):
+        loc = m.group("loc").strip().rstrip(",")
+        loc = re.sub(r"^the\s+", "", loc)
+        loc = re.split(r"\s+the\s+", loc)[0] if not loc.startswith("the ") else loc
+        loc = re.sub(r"(?:\s+(?:on|during|and|at|of|the))+$", "", loc)
+        tail = _LOC_TAIL.search(loc)
+        if tail and not (find_countries(tail.group("tail")) and find_countries(tail.group("tail"))[0][0] == 0):
+            loc = loc[: tail.start()]
+        if _NOT_LOC.match(loc):
+            continue
+        if _HQ_BEFORE.search(s.text[max(0, m.start() - 25):m.start()]):
+            continue
+        c = find_countries(loc)
+        if c and c[0][0] == 0 and c[0][1] == len(loc):
+            continue
+        return loc
+    vt = _VISIT_TO_RE.search(s.text)
+    if vt:
+        return vt.group("loc")
+    return None
+
+
+def home_ground(enc: Encounter, people: list[Entity], countries: dict[int, str | None], own: str | None,
+          sents: list[Sentence]) -> bool | None:
+    """Did an in-person encounter take place on the own side's ground? None when the text does not say."""
+    if enc.summons:
+        return True
+    if any(countries.get(p.idx) not in (own, None) and p.heads & {"ambassador", "ambassadors", "chargé", "charge"}
+           for p in people):
+        return True
+    where = enc.location or ""
+    places = capital_countries(where) + [c for _a, _b, c in find_countries(where)]
+    if places:
+        if places[0] == own:
+            return True
+        return False if places[0] in countries.values() else None
+    if enc.si >= 0 and re.search(r"\b(?:who\s+(?:is|was)\s+(?:in|on)|is\s+visiting|on\s+an?\s+(?:official|working|state)\s+"
+                                 r"visit\s+to)\b", sents[enc.si].text):
+        return True
+    return None

@@ -1,0 +1,371 @@
+"""Attributed statements: reporting verbs, their subjects, passives, participles, direct speech."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .countries import find_countries, fold
+from .people import Mention, find_people, find_unnamed
+from .roster import Entity, Roster
+from .text import Sentence
+
+_V = (
+    r"noted|stressed|emphasi[sz]ed|underlined|underscored|highlighted|informed|briefed|presented|said|stated|"
+    r"expressed|welcomed|congratulated|thanked|appreciated|acknowledged|reaffirmed|reiterated|agreed|"
+    r"called\s+(?:on|upon|for)(?!\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)))|urged|invited|condemned|reassured|recalled|asked|pointed\s+out|shared|wished|"
+    r"vowed|confirmed|assured|proposed|suggested|raised|conveyed|extended|praised|commended|voiced|announced|"
+    r"explained|outlined|described|remarked|declared|insisted|warned|hoped|made\s+(?:it\s+)?clear|was\s+clear|"
+    r"updated|added|mentioned|indicated|observed|affirmed|requested|demanded|rejected|deplored|regretted|"
+    r"offered|promised|pledged|gave|took\s+the\s+opportunity|drew\s+(?:the\s+)?attention|handed\s+over|replied|"
+    r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
+    r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
+    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward"
+)
+_ING = (
+    r"Noting|Recalling|Stressing|Emphasi[sz]ing|Underlining|Highlighting|Reiterating|Reaffirming|Expressing|"
+    r"Welcoming|Thanking|Congratulating|Recognising|Recognizing|Acknowledging|Underscoring|Pointing\s+out|"
+    r"Informing|Briefing|Calling\s+(?:on|upon|for)|Appreciating|Commending|Praising|Urging|Inviting|Condemning"
+)
+_TOPIC_V = (
+    r"discussed|exchanged\s+(?:views|opinions|information|ideas)|reviewed|touched\s+upon|touched\s+on|focused\s+on|"
+    r"considered|covered|coordinated|evaluated|explored|talked\s+about|examined|deliberated|"
+    r"updated\s+each\s+other|had\s+an?\s+(?:\w+\s+){0,3}exchange|held\s+(?:an?\s+)?(?:\w+\s+){0,2}exchange"
+)
+_FIN_RE = re.compile(rf"\b(?P<v>{_V})\b")
+_TOPIC_RE = re.compile(rf"\b(?P<v>{_TOPIC_V})\b")
+_LEAD_RE = re.compile(rf"^[“\"]?(?:(?:In addition|Furthermore|Moreover|Also|Besides),\s+)?(?P<v>{_ING})\b")
+_TRAIL_RE = re.compile(rf"(?:,\s*|\s+and\s+)(?P<v>{_ING.lower()}|recognising|recognizing|adding|noting)\b(?P<that>\s+that)?")
+_PRES_RE = re.compile(
+    r"\b(?P<subj>[Ww]e)\s+(?:(?:also|strongly|once again|again|further|firmly|hereby|sincerely|resolutely)\s+)*"
+    r"(?P<v>call\s+(?:on|upon)|condemn|urge|consider|remind|welcome|express|convey|note|believe|reject|support|"
+    r"hope|draw\s+(?:the\s+)?attention|emphasi[sz]e|reiterate|reaffirm|stress|demand|denounce|regret|deplore|"
+    r"appreciate|commend|recall|insist|expect|stand)\b"
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|further|highly|once again|again|strongly|particularly|specially|especially|duly|warmly)\s+)*$")
+_ADV_TAIL = re.compile(
+    r"(?:\s|,)*(?:(?:also|further|once\s+again|again|then|later|in\s+turn|in\s+(?:his|her|its|their)\s+turn|moreover|"
+    r"in\s+particular|particularly|especially|strongly|highly|repeatedly|firmly|warmly|sincerely|fully|briefly|"
+    r"additionally|too|jointly|both|all|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
+)
+_JOINT_RE = re.compile(
+    r"(?:\b(?:they|both|both\s+sides|the\s+sides|the\s+parties|the\s+two\s+sides|the\s+two|both\s+parties|"
+    r"the\s+two\s+(?:\w+\s+)?(?:ministers|leaders|officials|delegations|counterparts|diplomats|secretaries)|"
+    r"both\s+(?:\w+\s+)?(?:ministers|leaders|sides|parties|delegations|officials|countries)|"
+    r"the\s+(?:\w+\s+)?(?:ministers|leaders|officials|participants|delegations|interlocutors)|all\s+(?:parties|sides|participants)))$",
+    re.IGNORECASE,
+)
+_CLAUSE_BOUNDARY = re.compile(r",\s*and\s+|;\s*|,\s+while\s+|,\s+whereas\s+")
+_APPOSITIVE_GAP = re.compile(
+    r"^(?:\s+of\s+[A-Z][\w\-]+)?\s*,(?:[\s,]+|(?:[A-Z(][\w’'\-()]*|of|for|the|and|on|in|to)(?=[\s,]|$))*$"
+)
+_PRON_RE = re.compile(r"\b(?:he|she|He|She)$")
+_WE_RE = re.compile(r"\b(?:we|We)$")
+_SIDE_RE = re.compile(r"\bthe\s+(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:side|delegation|party)$", re.IGNORECASE)
+_TITLE_REF_RE = re.compile(
+    r"(?:\b(?:the|The)\s+)?(?P<ref>(?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|President|Director|Chairman|"
+    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official)|"
+    r"\b(?:the|The)\s+(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
+    r"president|director)|\bEAM|\bFM|\bMOS)$"
+)
+_LABEL_RE = re.compile(
+    r"^\s*(?P<label>(?:[A-Z][A-Z.\-’' ]{2,60})|(?:[A-Z][\w.\-’' ]{1,60},\s*[A-Z][\w\-’ ]{2,40})|"
+    r"(?:[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+){0,3}))\s*:\s+(?P<rest>\S.*)$"
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|I['’]ve|I['’]d|me|my|My|we|We|our|Our|us|let me|Let me|Let us)\b")
+_FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}")
+
+
+@dataclass(slots=True)
+class Draft:
+    speaker: Entity | None
+    joint: bool
+    verb: str
+    start: int
+    end: int
+    sent: int
+    agents: list[Entity] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Context:
+    roster: Roster
+    among: set[int]
+    last: Entity | None = None
+    spokes: Entity | None = None
+    create_unnamed: bool = False  # the encounter lacks a side: an unnamed subject may be it
+
+
+def _mentions(s: Sentence, ctx: Context) -> list[tuple[Mention, Entity]]:
+    named = find_people(s.text, s.start, ctx.roster.known_keys())
+    out = [(m, ctx.roster.add(m)) for m in named]
+    for u in find_unnamed(s.text, s.start):
+        if any(u.start < m.end and m.start < u.end for m in named):
+            continue
+        e = ctx.roster.resolve_unnamed(u, ctx.among, ctx.create_unnamed)
+        if e is not None:
+            out.append((u, e))
+    out.sort(key=lambda p: p[0].start)
+    return out
+
+
+def _subject(
+    s: Sentence, pos: int, ments: list[tuple[Mention, Entity]], ctx: Context, prev: Draft | None
+) -> tuple[Entity | None, bool, list[Entity]] | None:
+    """(speaker, joint, agents) for the finite verb at sentence offset *pos*, or None if no subject."""
+    before = s.text[:pos]
+    tail_from = max(0, pos - 160)
+    stripped = before[:tail_from] + _ADV_TAIL.sub("", before[tail_from:])
+    cut = len(stripped)
+    stripped_tail = stripped[max(0, cut - 160):]
+    if re.search(r"(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)\s+and\s+(?:the\s+)?"
+                 r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
+                 stripped_tail) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
+        return None, True, []
+    # a named/unnamed mention ending right there
+    for idx in range(len(ments) - 1, -1, -1):
+        m, e = ments[idx]
+        mend = m.end - s.start
+        if mend <= cut + 1 and mend >= cut - 1 and mend > 0:
+            pre = s.text[: m.start - s.start].rstrip()
+            if re.search(r"\b(?:with|to|on|from|by|for|of|met|received|called|visited|congratulated|thanked|briefed|"
+                         r"informed|invited|summoned|between|and)$", pre) and not re.search(r"\band$", pre):
+                # an object of the clause ("held a meeting with X, ..., discussed"): the clause subject speaks
+                for m2, e2 in reversed(ments[:idx]):
+                    pre2 = s.text[: m2.start - s.start].rstrip()
+                    if not re.search(r"\b(?:with|to|on|from|by|for|of|between)$", pre2):
+                        return e2, False, [e2]
+                if prev is not None:
+                    return prev.speaker, prev.joint, []
+                return None
+            agents = [e]
+            # "X and Y agreed"
+            head = s.text[: m.start - s.start]
+            for m2, e2 in reversed(ments):
+                if m2.end - s.start <= len(head) and re.fullmatch(
+                    r"\s*(?:,\s*)?(?:and|as well as)\s*(?:the\s+)?", head[m2.end - s.start:]
+                ):
+                    agents.insert(0, e2)
+                    head = s.text[: m2.start - s.start]
+            if len(agents) > 1:
+                return None, True, agents
+            return e, False, agents
+        if mend < cut - 1:
+            break
+    for m, e in reversed(ments):
+        rel_end = m.end - s.start
+        if m.name is None or rel_end >= cut:
+            continue
+        if cut - rel_end < 220 and _APPOSITIVE_GAP.match(s.text[rel_end:cut]) \
+                and not re.search(r"\b(?:with|to|on|from|by|of|between)\s*$", s.text[: m.start - s.start]):
+            return e, False, [e]
+        break
+    if _PRON_RE.search(stripped_tail):
+        return (ctx.last, False, [ctx.last] if ctx.last else [])
+    sm = _SIDE_RE.search(stripped_tail)
+    if sm:
+        side = ctx.roster.by_title(sm.group("who"), among=ctx.among)
+        return (side, side is None, [side] if side else [])
+    if _JOINT_RE.search(stripped_tail):
+        return None, True, []
+    tm = _TITLE_REF_RE.search(stripped_tail)
+    if tm:
+        ref = ctx.roster.by_title(tm.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+        if ref is not None:
+            return ref, False, [ref]
+    if _WE_RE.search(stripped_tail):
+        return ctx.spokes, False, []
+    if prev is not None and re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:]):
+        return prev.speaker, prev.joint, []
+    return None
+
+
+def _verb_phrase(s: str, m: re.Match[str]) -> str:
+    v = m.group("v")
+    if v.startswith(("expressed", "Expressing")):
+        nm = re.match(r"\s+((?:his|her|their|its|the|deep|sincere|full|great)\s+)?([a-z]+)", s[m.end():])
+        if nm:
+            return (v + " " + (nm.group(1) or "") + nm.group(2)).replace("  ", " ")
+    return v
+
+
+def _finish_spans(items: list[tuple[int, Draft]], s: Sentence) -> list[Draft]:
+    items.sort(key=lambda p: p[0])
+    out: list[Draft] = []
+    for i, (st, d) in enumerate(items):
+        end = items[i + 1][0] if i + 1 < len(items) else len(s.text)
+        seg = s.text[st:end]
+        seg_r = re.sub(r"(?:[\s,;]|\band\b|\bbut\b)+$", "", seg)
+        seg_l = len(seg_r) - len(seg_r.lstrip())
+        d.start = s.start + st + seg_l
+        d.end = s.start + st + len(seg_r)
+        if d.end > d.start:
+            out.append(d)
+    return out
+
+
+def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft], list[Entity]]:
+    """Statements of one sentence and the agents of its topic verbs."""
+    lead = _LEAD_RE.match(s.text)
+    fin = list(_FIN_RE.finditer(s.text))
+    topic = list(_TOPIC_RE.finditer(s.text))
+    if not fin and not topic and not lead:
+        return [], []
+    ments = _mentions(s, ctx)
+    items: list[tuple[int, Draft]] = []
+    agents: list[Entity] = []
+    prev: Draft | None = None
+    pending: Draft | None = None
+    if lead:
+        comma = s.text.find(",", lead.end())
+        if comma > 0 and len(s.text[:comma].split()) >= 5:
+            pending = Draft(None, False, lead.group("v"), 0, 0, si)
+            items.append((0, pending))
+    events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, False) for m in fin] + [
+        (m.start(), m, True) for m in topic
+    ]
+    events.sort(key=lambda e: e[0])
+    taken_until = -1
+    for pos, m, is_topic in events:
+        if pos < taken_until:
+            continue
+        if lead and pos < lead.end():
+            continue
+        before = s.text[:pos]
+        if _PASSIVE_BEFORE.search(before[-60:]):
+            if is_topic:
+                continue
+            agent_m = re.match(r"\s+by\s+", s.text[m.end():])
+            speaker: Entity | None = None
+            if agent_m:
+                at = m.end() + agent_m.end()
+                for mm, e in ments:
+                    if mm.start - s.start >= at - 1 and mm.start - s.start <= at + 30:
+                        speaker = e
+                        break
+            # passive inside a that-clause of an earlier statement: fold
+            if prev is not None and re.search(r"\bthat\b", s.text[prev.start - s.start if prev.start else 0:pos]) and speaker is None:
+                continue
+            bt = before[-60:]
+            pm = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", bt)
+            st = pos - len(bt) + pm.start() if pm else pos
+            if items and not (pm and pm.group(0).lower().startswith("it")):
+                # "..., and the need for X was stressed": the clause starts after the last boundary
+                lo = max(it[0] for it in items)
+                ends = [b.end() for b in _CLAUSE_BOUNDARY.finditer(s.text, lo, pos)]
+                if ends:
+                    st = ends[-1]
+            verb_st = pos - len(bt) + pm.start() if pm else pos
+            d = Draft(speaker, False, (before[verb_st:] + m.group("v")).strip(), 0, 0, si, [speaker] if speaker else [])
+            if speaker is not None:
+                ctx.last = speaker
+            items.append((0 if not items else st, d))
+            prev = d
+            continue
+        # nominal "expression of" etc. are skipped by the verb list; participles handled below
+        subj = _subject(s, pos, ments, ctx, prev)
+        if subj is None:
+            continue
+        speaker, joint, ag = subj
+        if is_topic:
+            agents.extend(a for a in ag if a is not None)
+            if pending is not None and pending.speaker is None:
+                pending.speaker, pending.joint = speaker, joint
+            prev = Draft(speaker, joint, "", 0, 0, si)
+            items.extend(_trailing(s, m, pos, events, speaker, joint, si))
+            continue
+        agents.extend(a for a in ag if a is not None)
+        if speaker is not None and not joint:
+            ctx.last = speaker
+        d = Draft(speaker, joint, _verb_phrase(s.text, m), 0, 0, si, [a for a in ag if a is not None])
+        if pending is not None and pending.speaker is None and not pending.joint:
+            pending.speaker, pending.joint = speaker, joint
+            pending = None
+        # where does this statement start?
+        if not items:
+            st = 0
+        else:
+            st = pos
+            for mm, _e in ments:
+                if mm.end - s.start <= pos and mm.end - s.start >= pos - 40 and mm.end - s.start >= len(
+                        before[: max(0, pos - 160)] + _ADV_TAIL.sub("", before[max(0, pos - 160):])) - 1:
+                    st = mm.start - s.start
+            bt = before[-60:]
+            jm = re.search(r"\b(?:[Tt]he\s+sides|[Tt]hey|[Bb]oth(?:\s+\w+)?|[Hh]e|[Ss]he|[Tt]he\s+\w+(?:\s+\w+)?)\s*(?:also\s+)?$", bt)
+            if jm and st == pos and prev is not None and not re.search(r"(?:,|\band)\s*$", _ADV_TAIL.sub("", bt)):
+                st = pos - len(bt) + jm.start()
+        items.append((st, d))
+        prev = d
+        items.extend(_trailing(s, m, pos, events, speaker, joint, si))
+    if pending is not None and pending.speaker is None and not pending.joint:
+        items = [it for it in items if it[1] is not pending]
+    return _finish_spans(items, s), agents
+
+
+def _trailing(s: Sentence, m: re.Match[str], pos: int, events: list[tuple[int, re.Match[str], bool]],
+              speaker: Entity | None, joint: bool, si: int) -> list[tuple[int, Draft]]:
+    """Trailing participles: "..., noting that ..." folds into the statement; "..., thanking X" is its own."""
+    seg_end = len(s.text)
+    for nxt_pos, _nm, _t in events:
+        if nxt_pos > pos:
+            seg_end = nxt_pos
+            break
+    out: list[tuple[int, Draft]] = []
+    for tm in _TRAIL_RE.finditer(s.text, m.end(), seg_end):
+        if tm.group("that") or tm.group("v") in ("adding", "noting"):
+            continue
+        out.append((tm.start("v"), Draft(speaker, joint, tm.group("v"), 0, 0, si, [])))
+    return out
+
+
+def present_statements(si: int, s: Sentence, ctx: Context) -> list[Draft]:
+    """First-person plural statements of a ministry or spokesperson ("We call on ...")."""
+    out: list[tuple[int, Draft]] = []
+    for m in _PRES_RE.finditer(s.text):
+        out.append((m.start() if out else 0, Draft(ctx.spokes, False, m.group(0)[: m.end("v") - m.start()], 0, 0, si)))
+    return _finish_spans(out, s)
+
+
+def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, int] | None:
+    """'SECRETARY KERRY: ...' → (speaker, offset of the speech within the line)."""
+    m = _LABEL_RE.match(line)
+    if not m:
+        return None
+    label = m.group("label").strip()
+    rest = m.group("rest")
+    if fold(label) in ("answer", "question", "a", "q", "source", "headline", "tag", "note", "photo"):
+        return None
+    if not _FIRST_PERSON.search(rest) and not re.search(
+            r"(?i)\b(?:spokes\w*|minister|secretary|ambassador|president|mr|ms|mrs|dr|shri)\b", label):
+        return None
+    found = find_people(label + " said", 0, roster.known_keys())
+    if not found:
+        return None
+    men = found[0]
+    e = roster.by_name(men.name or "") if men.name else None
+    if e is None and men.name:
+        # a fuller form on its own line ("John Kerry")
+        sk = re.escape(men.name.split()[-1].title())
+        fm = re.search(rf"(?m)^\s*([A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+{sk})\s*$", text)
+        if fm:
+            men = Mention(men.start, men.end, men.name_start, men.name_end, fm.group(1), men.title, men.country,
+                          men.organisation, men.heads)
+        e = roster.add(men)
+    return e, m.start("rest")
+
+
+def speech_statements(si: int, s: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[Draft]:
+    """One statement per first-person sentence of direct speech."""
+    off = max(0, from_pos - s.start)
+    body = s.text[off:]
+    lead = len(body) - len(body.lstrip())
+    if not _FIRST_PERSON.search(body):
+        return []
+    fm = _FP_PHRASE.search(body)
+    verb = fm.group(0) if fm else body.strip().split(",")[0][:40]
+    return [Draft(speaker, False, verb, s.start + off + lead, s.end, si, [speaker] if speaker else [])]
+
+
+def country_side(phrase: str) -> str | None:
+    c = find_countries(phrase)
+    return c[0][2] if c else None
