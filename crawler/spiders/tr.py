@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scrapy.http import FormRequest, Request, TextResponse
+from form2request import form2request
+from scrapy.http import Request, TextResponse
 
 from crawler.pages.base import ListingPage
 from crawler.pages.tr import TrListingPage, TrReleasePage
@@ -40,11 +41,12 @@ class TrSpider(PressReleaseSpider):
         assert isinstance(listing, TrListingPage)
         if not listing.next_page(page):
             return
-        yield FormRequest.from_response(
-            response,
-            formid="form1",
-            formdata={"__EVENTTARGET": "sb$grd", "__EVENTARGUMENT": f"Page${page + 1}"},
-            dont_click=True,
+        # The postback carries every hidden field of the form (__VIEWSTATE...).
+        yield form2request(
+            response.css("form#form1"),
+            {"__EVENTTARGET": "sb$grd", "__EVENTARGUMENT": f"Page${page + 1}"},
+            click=False,
+        ).to_scrapy(
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"page": page + 1},
