@@ -77,6 +77,8 @@ _DEMONYMS: dict[str, str] = {
 _ORGS: tuple[tuple[str, str], ...] = (
     (r"United Nations|UN(?:SC)?|U\.N\.", "United Nations"),
     (r"European Union|EU|E\.U\.", "European Union"),
+    (r"High Representative for Bosnia and Herzegovina|Office of the High Representative|OHR", "OHR"),
+    (r"Union for Foreign Affairs and Security Policy", "European Union"),
     (r"(?:OSCE )?Minsk Group", "OSCE Minsk Group"),
     (r"OSCE|Organi[sz]ation for Security and Co-?operation in Europe", "OSCE"),
     (r"NATO|North Atlantic Treaty Organi[sz]ation", "NATO"),

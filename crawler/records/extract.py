@@ -46,6 +46,38 @@ _TODAY = re.compile(r"\b(?:today|today['’]s|this\s+morning|this\s+afternoon|th
 
 
 
+# "the Japanese delegation was led by X", "led by X": X took part (and speaks for that side)
+_LED_BY = re.compile(
+    r"\b(?:the\s+)?(?P<side>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:delegation|side)\s+"
+    r"(?:(?:was|were)\s+(?:led|headed|represented)\s+)?by\b"
+    r"|\b(?:led|headed|represented|co-chaired|chaired)\s+by\b"
+)
+# "The opening of the talks was hosted by X": X took part too
+_HOSTED_BY = re.compile(r"\b(?:was|were)\s+(?:also\s+)?(?:hosted|co-chaired|chaired|moderated|opened)\s+by\b(?P<side>)")
+# "X led the Pakistan side", "X and Y led the delegations"
+_LED_SIDE = re.compile(
+    r"\b(?:led|headed|co-chaired|chaired)\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:(?P<side>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+)?"
+    r"(?:delegations?|sides?|talks|consultations)\b"
+)
+_CLAUSE_END = re.compile(r",\s+(?:while|whereas|and)\b|;|,?\s+(?:the|and(?:\s+the)?)\s+(?:[A-Z][\w\-]+\s+)?(?:delegation|side)\b"
+                         r"|,\s+(?:the|and)\s+[a-z]")
+_CLAUSE_START = re.compile(r"^|,\s+(?:while|whereas|and)\s+|;\s*|\.\s+")
+
+
+def _side_country(side: str | None) -> str | None:
+    if not side:
+        return None
+    found = find_countries(side)
+    return found[-1][2] if found else None
+
+
+# a minister's own site: "The Hon Penny Wong" / "Minister for Foreign Affairs" at the top of the page
+_HEADER_AUTHOR = re.compile(
+    r"(?m)^\s*(?:The\s+)?(?:Hon(?:ourable)?\.?|Senator(?:\s+the\s+Hon)?|Rt\.?\s+Hon\.?)\s+"
+    r"(?P<name>[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2})\s*\n\s*(?P<title>(?:[A-Z][\w\-]*\s+|of\s+|for\s+|and\s+){0,6}Minister(?:\s+(?:for|of)\s+[A-Z][\w ]{2,40})?)\s*$"
+)
+
+
 _QUESTION = re.compile(r"\s*(?:Question|Q)\s*[:.]\s|\s*[A-Z][\w .’'\-]{1,40}:\s.*\?\s*$")
 
 
@@ -55,7 +87,10 @@ _ANSWER_LINE = re.compile(r"\s*(?:Answer|A)\s*[:.]\s")
 _OTHER_LABEL = re.compile(r"\s*[A-Z][\w .’'\-]{1,40}:\s")
 
 
-_SPEECH_TITLE = re.compile(r"\b(?:Remarks|Statement|Address|Speech)\s+(?:by|of)\s+(?P<who>.+?)(?:\s+(?:during|at|before|with|on)\b|$)", re.IGNORECASE)
+_SPEECH_TITLE = re.compile(
+    r"\b(?:Remarks|Statement|Address|Speech|Comments?|Message)\s+(?:by|of)\s+(?P<who>.+?)(?:\s+(?:during|at|before|with|on|to|in)\b|$)"
+    r"|^(?:No[:.]?\s*[\d/ ]+,\s*)?(?P<who2>[^’',:]{3,80}?)[’']s?\s+(?:opening\s+|closing\s+|introductory\s+)?(?:remarks|statement|speech|address)\b",
+    re.IGNORECASE)
 
 
 _TITLE_PAIR = (
@@ -67,6 +102,8 @@ _TITLE_PAIR = (
     re.compile(r"(?P<a>.+?)\s+(?:met|meets|received|receives|held talks with|holds talks with|spoke with|speaks with|"
                r"speaks to|spoke to|summons|summoned)\s+(?:with\s+)?(?P<b>.+)", re.IGNORECASE),
     re.compile(r"Remarks\s+(?:With|by)\s+(?P<b>.+?)\s+Before\s+Their\s+Meeting", re.IGNORECASE),
+    re.compile(r"(?P<a>.+?)[’']s?\s+(?:opening\s+|closing\s+|introductory\s+)?(?:remarks|statement)\s+(?:during|at|before)\s+"
+               r"(?:the\s+)?(?:\w+\s+){0,2}(?:talks|meeting|negotiations|consultations)\s+with\s+(?P<b>.+)", re.IGNORECASE),
     re.compile(r"Remarks\s+by\s+(?P<a>.+?)\s+during\s+(?:his|her)\s+meeting\s+with\s+(?P<b>.+)", re.IGNORECASE),
 )
 
@@ -99,11 +136,12 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
     if title:
         tm = _SPEECH_TITLE.search(title)
         if tm:
-            ps = find_people(tm.group("who"), 0)
+            who = tm.group("who") or tm.group("who2")
+            ps = find_people(who, 0)
             if ps:
                 speech_by = roster.add(ps[0])
             else:
-                un = find_unnamed("the " + tm.group("who"), 0)
+                un = find_unnamed("the " + who, 0)
                 if un:
                     speech_by = roster.add(un[0])
         sp = re.search(r"[Ss]pokesperson\s+(?:of\s+[^,]+?,?\s+)?(?P<n>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){1,2})", title)
@@ -129,6 +167,10 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                     if not seg:
                         continue
                     seg = re.sub(r"^(?:Press release on|Information .*? on the|on the|the)\s+", "", seg, flags=re.IGNORECASE)
+                    # "Ukraine – Jean-Noël Barrot’s telephone conversation …": a topic label before the dash
+                    seg = re.sub(r"^(?:[A-Z][\w’'\-]*\s+){1,4}[–—]\s+", "", seg)
+                    seg = re.sub(r"^(?:an?\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)\s+(?:from|by)\s+", "", seg,
+                                 flags=re.IGNORECASE)
                     seg = re.sub(r"\s*\((?:[A-Z][a-z]+ \d|\d)[^)]*\)\s*$", "", seg)
                     ps = find_people(seg + " said", 0, roster.known_keys())
                     for p in ps:
@@ -141,9 +183,31 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                             bucket.append(roster.add(u))
                 break
 
+    if neg and spokes is None:
+        # "Spokesperson Shafqat Ali Khan began the weekly press briefing …"
+        for hs in [x for x in sents if x.body and not _is_title_line(x, title)][:3]:
+            for hp in find_people(hs.text, hs.start):
+                if hp.title and re.search(r"(?i)spokes", hp.title) and text[hp.name_end:hp.name_end + 1] != ":":
+                    spokes = roster.add(hp)
+                    spokes.spokes = True
+                    break
+            if spokes is not None:
+                break
+    if neg and spokes is None and speech_by is not None:
+        spokes = speech_by
+    # the "I" of the release: the author of a "Statement by X" title, else a minister named in the page header
+    author = speech_by
+    if author is None:
+        hm = _HEADER_AUTHOR.search(text[:600])
+        if hm:
+            ps = find_people(f"{hm.group('title').strip()} {hm.group('name')} said", 0)
+            if ps:
+                author = roster.add(ps[0])
+
     # --- body triggers ----------------------------------------------------------------------------
     prose_seen = 0
     in_qa = False
+    visit_si: set[int] = set()
     if not neg:
         for si, s in enumerate(sents):
             if re.match(r"^(?:Question|Q)\s*[:.]", s.text):
@@ -163,7 +227,15 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                 enc = encounter_at(si, s, t, roster, published, fallback_year,
                                  {e.idx for e in title_subj + title_obj} | {i for x in encs for i in x.people})
                 if enc is None:
+                    if t.kind == "visit" and author is not None and re.search(r"(?:^|[\s,;])I\s+$", s.text[:t.start]):
+                        visit_si.add(si)  # "I visited Port Moresby today, where I met …"
                     continue
+                if t.kind == "visit":
+                    visit_si.add(si)
+                if author is not None and re.search(
+                        r"(?:^|[\s,;])I\s+(?:have\s+|had\s+|also\s+|today\s+)?$", s.text[:t.start]):
+                    enc.subj = [author.idx]  # "Today I met with Indonesia's Foreign Minister"
+                    enc.obj = [i for i in enc.obj if i != author.idx]
                 if first is not None and not enc.subj:
                     # "visited Kyiv, where he met X": the subject carries over
                     enc.subj = [i for i in first.subj if i not in enc.obj]
@@ -189,12 +261,21 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
             if med and e0.kind in ("meeting", "reception"):
                 e0.kind = med
     for enc in encs:
-        if enc.si < 0 or len(enc.people) >= 2:
+        if enc.si < 0:
             continue
-        for s2 in sents[enc.si + 1: enc.si + 4]:
-            lb = re.search(r"\b(?:led|headed|represented)\s+by\b", s2.text)
-            if lb:
-                for _m, e in people_in(s2, roster, lb.end(), len(s2.text), set(enc.people)):
+        full = len(enc.people) >= 2
+        for s2 in sents[enc.si + 1: enc.si + 2] if full else sents[enc.si: enc.si + 4]:
+            spans: list[tuple[int, int, str | None]] = []
+            for lb in (_HOSTED_BY if full else _LED_BY).finditer(s2.text):
+                stop = _CLAUSE_END.search(s2.text, lb.end())
+                spans.append((lb.end(), stop.start() if stop else len(s2.text), _side_country(lb.group("side"))))
+            for lb in _LED_SIDE.finditer(s2.text) if not full else ():
+                starts = [b.end() for b in _CLAUSE_START.finditer(s2.text, 0, lb.start())]
+                spans.append((starts[-1] if starts else 0, lb.start(), _side_country(lb.group("side"))))
+            for sa, sb, side in spans:
+                for _m, e in people_in(s2, roster, sa, sb, set(enc.people)):
+                    if side and e.country is None and e.organisation is None:
+                        e.country = side
                     if e.idx not in enc.people:
                         enc.obj.append(e.idx)
         if enc.participate:
@@ -214,6 +295,8 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
             if e_b.kind == "reception" and e_a.kind == "meeting":
                 e_b.kind = "meeting"
     encs = [x for x in encs if x.people]
+    # the trip itself ("made an Official Visit to Germany from 9 to 11 June"): its first day dates the visit
+    trip_enc = next((x for x in encs if x.kind == "visit" and x.date_found and not x.obj and x.si >= 0), None)
     # drop single-person encounters when others exist; a trip with several encounters is a visit
     visited = any(x.kind == "visit" for x in encs)
     trip = visited or bool(
@@ -227,6 +310,12 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
         for x in encs:
             if x.kind in ("meeting", "reception"):
                 x.kind = "visit"
+    if trip and len(encs) == 1 and encs[0].kind == "meeting" and encs[0].si in visit_si and title and re.search(
+            r"\bvisit(?:s|ed)?\b", title, re.IGNORECASE):
+        encs[0].kind = "visit"  # "Visit to Papua New Guinea": "I visited Port Moresby, where I met A and B"
+    if trip_enc is not None and encs and encs[0] is not trip_enc and encs[0].kind == "visit" and (
+            trip_enc.si <= encs[0].si and trip_enc.date is not None):
+        encs[0].date = trip_enc.date
     if len(encs) == 1 and encs[0].kind == "visit" and len(encs[0].people) > 1 and not (visited and several) and not (
         title and re.search(r"\bvisit(?:s|ed|ing)?\b", title, re.IGNORECASE)
     ):
@@ -253,7 +342,7 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
 
     # --- statements ----------------------------------------------------------------------------------
     among = {i for x in encs for i in x.people}
-    ctx = Context(roster, among, spokes=spokes)
+    ctx = Context(roster, among, spokes=spokes, author=author, author_we=not encs)
     drafts: list[Draft] = []
     # transcripts: "SECRETARY KERRY: ...", "Official Spokesperson, Shri X: ..." open a speaker's turn, which
     # runs over the following unlabelled paragraphs until the next label or question
@@ -319,11 +408,11 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
         if encs and s.body and si >= max(0, encs[0].si):
             current_encounter(encs, si).topics.extend(t for t in topics_of(s) if t not in current_encounter(encs, si).topics)
 
-    return _assemble(text, sents, roster, encs, drafts, own)
+    return _assemble(text, sents, roster, encs, drafts, own, {e.idx for e in title_subj})
 
 
 def _assemble(text: str, sents: list[Sentence], roster: Roster, encs: list[Encounter], drafts: list[Draft],
-              own: str | None) -> Records:
+              own: str | None, title_subj: set[int]) -> Records:
     ents = {e.idx: e for e in roster.entities}
     foreign: Counter[str] = Counter()
     if any(ents[i].country is None for enc in encs for i in enc.people if i in ents):
@@ -333,6 +422,7 @@ def _assemble(text: str, sents: list[Sentence], roster: Roster, encs: list[Encou
                     if c != own:
                         foreign[c] += 1
     meetings: list[Meeting] = []
+    subj_any = {i for enc in encs for i in enc.subj} | title_subj
     for enc in encs:
         people = [ents[i] for i in enc.people if i in ents]
         first_subj = enc.subj[0] if enc.subj else (enc.people[0] if enc.people else -1)
@@ -346,6 +436,18 @@ def _assemble(text: str, sents: list[Sentence], roster: Roster, encs: list[Encou
                 cap = capital_country(p.title)
                 if cap:
                     countries[p.idx] = cap
+        if explicit_foreign and own and enc.si >= 0:
+            # "met President Volodymyr Zelenskyy and her Ukrainian counterpart Dmytro Kuleba": a counterpart without
+            # a country of their own belongs to the single foreign state of the encounter
+            fx = {p.country for p in people if p.country and p.country != own}
+            subj_own = all(countries.get(i) in (None, own) for i in enc.subj)
+            if len(fx) == 1 and subj_own and not enc.subj_guest and not any(p.organisation in INTERGOV for p in people):
+                only = next(iter(fx))
+                for p in people:
+                    if p.country is None and p.organisation is None and p.idx != first_subj and p.idx not in subj_any \
+                            and p.name is not None and sents[enc.si].start <= p.first < sents[enc.si].end \
+                            and not re.search(r"\b(?:by|led|headed)\s+(?:the\s+)?$", text[max(0, p.first - 12):p.first]):
+                        countries[p.idx] = only
         if not explicit_foreign and len(people) > 1 and foreign:
             local: Counter[str] = Counter()
             lo = enc.si

@@ -13,6 +13,12 @@ _FUTURE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "called on External Affairs Minister Dr. S. Jaishankar" (a courtesy call), not "called on the Minister to …"
+CALLED_ON_OFFICE = (
+    r"(?:[A-Z][\w\-/’']*\s+|of\s+|for\s+|and\s+){0,8}?(?:Minister|Secretary|Chancellor)\b"
+    r"(?![^.;]{0,100}?\s+to\s+(?!the\b)[a-z]+)"
+)
+
 # (kind, regex). The regex match spans the trigger verb phrase.
 _PHONE = r"(?:tele)?phone|by phone|over the phone"
 _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -30,45 +36,51 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:had|held|conducted)\s+(?:a|an)?\s*(?:\w+\s+){0,2}?(?:video\s*conference|videoconference|video\s+call|"
         r"virtual\s+(?:meeting|talks|conversation)|online\s+meeting)s?(?:\s+with)?", re.IGNORECASE)),
     ("video_call", re.compile(
-        r"\b(?:participated|took part|joined)\s+in\b(?=[^.]{0,200}?(?:video\s*conference|videoconference|virtual|video\s+link|online))",
+        r"\b(?:participated|took part|joined)(?:\s+(?:today|yesterday|virtually|remotely|online))?\s+in\b(?=[^.]{0,200}?(?:video\s*conference|videoconference|virtual|video\s+link|online))",
         re.IGNORECASE)),
     ("meeting", re.compile(
         r"\b(?:participated|took part)\s+in\s+the\s+(?:[\w\-’']+\s+){0,12}?(?:[Mm]eeting|[Tt]alks|[Cc]onsultations|[Dd]ialogue)\b")),
     ("meeting", re.compile(r"\b(?:was|were)\s+summoned\b|\bsummoned\b|^[“\"]?Summoning\b")),
     ("reception", re.compile(r"\bpaid\s+(?:a\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b", re.IGNORECASE)),
-    ("reception", re.compile(r"\b(?:received|hosted|receives|welcomed)\b(?=\s+(?:the\s+|a\s+|an\s+|newly|outgoing|incoming|visiting)?(?:[A-Z]|delegation|newly|outgoing|incoming|visiting|ambassadors?|heads?|members?|participants))")),
-    ("reception", re.compile(r"\bwas\s+received\s+by\b")),
+    ("reception", re.compile(r"\b(?:received|hosted|receives|welcomed)\b(?:,\s+(?:at\s+(?:his|her|the)\s+request|on\s+[^,]{3,30}|in\s+[A-Z][^,]{2,30}),)?(?=\s+(?:the\s+|a\s+|an\s+|newly|outgoing|incoming|visiting)?(?:[A-Z]|delegation|newly|outgoing|incoming|visiting|ambassadors?|heads?|members?|participants))"
+                             r"(?!\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?['’]s?\s)"  # "welcomed Australia's contribution"
+                             r"|\b(?:received|hosted|receives|hosts)\s+(?:his|her|their)\s+(?:[A-Z][\w\-]+\s+(?:and\s+[A-Z][\w\-]+\s+)?)?(?:counterpart|colleague)s?\b")),
+    ("reception", re.compile(r"\b(?:was|were)\s+received\s+(?:(?:today|yesterday|on\s+[\w ,]{3,20}?|in\s+[A-Z]\w+)\s+)?by\b")),
     ("reception", re.compile(r"\breceived\s+(?:a\s+)?cop(?:y|ies)\s+of\s+(?:the\s+|his\s+|her\s+)?(?:letters?\s+of\s+)?credentials\b",
                              re.IGNORECASE)),
     ("reception", re.compile(r"\breceived\s+(?:a\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\b", re.IGNORECASE)),
-    ("reception", re.compile(r"\bcalled\s+(?:on|upon)\b(?=\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)))")),
+    ("reception", re.compile(r"\bcalled\s+(?:on|upon)\b(?=\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)"
+                             r"|" + CALLED_ON_OFFICE + r"))")),
     ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?")),
     ("meeting", re.compile(
         r"\b(?:had|held|conducted|hold|holds|has held|have held)\s+(?:a|an|the)?\s*(?:[\w\-’']+\s+){0,4}?"
         r"(?:meeting|meetings|talks|consultations|discussion|discussions|negotiations|conversation|dialogue|"
-        r"Consultations|Talks|Meeting)\b(?:\s+with\b)?")),
+        r"Consultations|Talks|Meeting)\b(?:\s+with\b)?"
+        # "held the seventh Australia-China Foreign and Strategic Dialogue with"
+        r"|\b(?:held|hold|holds|co-chaired|chaired)\s+the\s+(?:[\w\-’']+\s+){0,6}?(?:Dialogue|Consultations|Talks|Meeting|Commission)\s+with\b")),
     ("meeting", re.compile(
-        r"\b(?:[Mm]eeting|[Tt]alks|[Cc]onsultations|[Nn]egotiations|[Dd]ialogue)\s+(?:[\w\-]+\s+){0,22}?(?:took place|were held|was held)\b")),
+        r"\b(?:[Mm]eeting|[Tt]alks|[Cc]onsultations|[Nn]egotiations|[Dd]ialogue)\s+(?:[\w\-’',.]+\s+){0,40}?(?:took place|were held|was held)\b")),
     ("meeting", re.compile(
         r"(?:^|\b(?:At|During|In)\s+(?:a|the|his|her|their)\s+)(?:\w+\s+){0,2}?(?:[Mm]eeting|[Tt]alks|[Cc]onversation|"
         r"[Cc]all|[Cc]onsultations)\s+with\b")),
     ("visit", re.compile(r"\b(?:visited|is visiting|was visiting|arrived in|arrived on)\b")),
-    ("visit", re.compile(r"\bpaid\s+(?:a|an)\s+(?:\w+\s+){0,2}visit\s+to\b")),
+    ("visit", re.compile(r"\b(?:paid|made|undertook|conducted)\s+(?:a|an|his|her|their)\s+(?:[\w\-]+\s+){0,2}[Vv]isit\s+to\b")),
+    ("visit", re.compile(r"\b(?:travelled|traveled)\s+to\s+(?=[A-Z])")),
 )
 
 _CHEAP = re.compile(
     r"met|meet|held|had|hold|conduct|receiv|host|call|phone|spoke|speak|talk|video|virtual|summon|visit|consult|"
-    r"courtesy|particip|took part|joined|conversation|arrived|negotiat|Meeting|Summoning|welcomed|paid",
+    r"courtesy|particip|took part|joined|conversation|arrived|negotiat|Meeting|Summoning|welcomed|paid|travel|made|undertook|Dialogue",
     re.IGNORECASE,
 )
 _TRIGGER_KEYS: tuple[tuple[str, ...], ...] = (
     ("phone",), ("phone",), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
     ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
-    ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("received by",), ("credentials",),
+    ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("received",), ("credentials",),
     ("courtesy",), ("called",), ("met", "meet"), ("meeting", "talks", "consultation", "discussion", "negotiation",
                                           "conversation", "dialogue"),
     ("meeting", "talks", "consultation", "negotiation", "dialogue"), ("meeting", "talks", "conversation", "call", "consultation"),
-    ("visit", "arrived"), ("visit",),
+    ("visit", "arrived"), ("visit",), ("travel",),
 )
 _NEG_TITLE = re.compile(
     r"\b(?:briefing|press conference|press-conference|news conference|joint press|media stakeout|answers?\s+(?:the|to)?\s*(?:question|media)|"

@@ -18,7 +18,7 @@ from .text import Sentence
 
 _OBJ_CUT = re.compile(
     r",\s+(?!(?:the|a|an|and|as\s+well\s+as|including|his|her|former|newly|outgoing|incoming|H\.E|HE|Mr|Ms|Mrs|Dr|"
-    r"respectively)\b)[a-z]"
+    r"respectively|with(?!\s+whom))\b)(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
     r"|\s+(?:and|to)\s+(?:discuss|discussed|exchanged|evaluated|briefed|informed|expressed|noted|reviewed|wished|"
     r"met|held|received|visited|called|paid|"
     r"congratulated|thanked|agreed|emphasi[sz]ed|stressed|conveyed|presented)\b"
@@ -28,7 +28,7 @@ _OBJ_CUT = re.compile(
 )
 
 
-LEAD_NOMINAL = re.compile(r"^(?:At|During|In)\s+|^[“\"]?(?:Meeting|Summoning)\b")
+LEAD_NOMINAL = re.compile(r"^(?:At|During|In)\s+(?![A-Z][\w\-]+,)|^[“\"]?(?:Meeting|Summoning)\b")
 
 
 # "ASTANA, October 10, 2023 –", "SINGAPORE, May 11, 2020 /PRNewswire/ --": the issue date, not the encounter's
@@ -38,7 +38,7 @@ _DATELINE = re.compile(
 )
 
 
-PARTICIPATE_BY = re.compile(r"\b(?:co-chaired|chaired|hosted|moderated|attended|led)\s+by\b")
+PARTICIPATE_BY = re.compile(r"\b(?:co-chaired|chaired|hosted|moderated|attended|led)\s+by\b|\bco-chaired\s+with\b")
 
 
 @dataclass(slots=True)
@@ -143,7 +143,9 @@ def encounter_at(si: int, s: Sentence, t: Trigger, roster: Roster, published: da
         subj = _subject_group(people_in(s, roster, 0, t.start, among), s, t.start)
         if not subj:
             subj = _title_refs(s, roster, 0, t.start)
-        obj = [e for _m, e in people_in(s, roster, t.end, cut, among)]
+        # "visited Port Moresby, where …": the place right after a visit verb is no person
+        obj = [e for m_, e in people_in(s, roster, t.end, cut, among)
+               if not (t.kind == "visit" and m_.title is None and m_.start - s.start <= t.end + 1)]
         if not obj and "led by" in s.text[t.end:]:
             lb = s.text.find("led by", t.end)
             obj = [e for _m, e in people_in(s, roster, lb, n, among)]

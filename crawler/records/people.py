@@ -31,7 +31,8 @@ HEADS = frozenset(
     undersecretary under-secretary officer consul consul-general rector imam pope patriarch
     counterpart counterparts secretary-general vice-president vice-minister mos fm eam ceo member
     members chargé charge counsellor counselor official officials diplomat diplomats deputy
-    coordinator rapporteur attorney-general commander mantri""".split()
+    coordinator rapporteur attorney-general commander mantri under-secretary-general
+    deputy-secretary-general assistant-secretary-general director-general""".split()
 )
 
 
@@ -46,7 +47,8 @@ _TITLE_WORDS = HEADS | frozenset(
     personal chairperson-in-office office former new incoming outgoing newly appointed designate
     elect emeritus honorary resident non-resident lieutenant major colonel admiral raksha videsh rajya
     extraordinary plenipotentiary plenipotentiary-designate in-charge charge-d-affaires
-    pradhan""".split()
+    pradhan expatriates emigrants emigration immigration migration diaspora worship francophonie mobility
+    emergency relief humanitarian""".split()
 )
 
 
@@ -73,7 +75,7 @@ _GEO_WORDS = frozenset(
     """east west north south middle central southern northern eastern western africa asia europe
     americas pacific atlantic caucasus gulf mediterranean arctic balkans eurasia latin caribbean
     indo-pacific black caspian baltic nordic karabakh nagorno nagorno-karabakh kashmir crimea donbass
-    gaza sahel levant scandinavia antarctica oceania""".split()
+    gaza sahel levant scandinavia antarctica oceania asian african arab eurasian""".split()
 )
 
 
@@ -101,7 +103,7 @@ STOP = CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUN
 
 _HONORIFIC = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. h.e h.e. hh h.h. shri smt hon hon. sheikh sheikha makhdoom prof "
-    "prof. professor sir dame lord lady madam mme excellency holiness his her m. mx".split()
+    "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable".split()
 )
 
 
@@ -117,6 +119,9 @@ _SPOKES = re.compile(r"spokes|press secretary|press service|information departme
 _TOKEN_RE = re.compile(
     r"[^\W\d_][\w\-]*(?:(?:['’](?=[^\W\d_]{2})|\.(?=[^\W\d_]))[\w\-]+)*|[(),;:“”\"]|\d[\w\-/.]*"
 )
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+[A-Z]$")  # "L.P" of "Retno L.P. Marsudi"
 
 
 _ROMAN = frozenset("ii iii iv v vi vii viii".split())
@@ -156,6 +161,7 @@ def tokenize(s: str) -> tuple[Tok, ...]:
         key = fold(t)
         if end < len(s) and s[end] == "." and (
             (len(t) == 1 and t.isupper()) or key + "." in _HONORIFIC or key in ("h.e", "h.h", "u.s", "d.c")
+            or _INITIALS.match(t)
         ):
             end += 1
             t = s[m.start():end]
@@ -281,6 +287,8 @@ def _caps_ok(toks: tuple[Tok, ...], i: int, n: int) -> bool:
         return False
     if i > 0 and (toks[i - 1].key in HEADS or _is_hon(toks[i - 1], t)):
         return True
+    if i > 0 and toks[i - 1].key in ("of", "for", "the"):
+        return False  # "Head of UNRCCA Kaha Imnadze": an acronym, not a surname
     return i + 1 < n and toks[i + 1].cap and not toks[i + 1].text.isupper() and _namey(toks[i + 1], False)
 
 
@@ -313,14 +321,17 @@ def _title_back(s: str, toks: tuple[Tok, ...], k: int) -> tuple[str | None, int]
     n = len(toks)
     while kk >= 0:
         u = toks[kk]
-        if u.cap or u.key in ("of", "for", "to", "the", "and") or u.text in "()" or u.key in (
+        if u.cap or u.key in ("of", "for", "to", "the", "and") or u.text in "()" or (
+            # "Resident Coordinator in Georgia", "Ambassador in Berlin"
+            u.key == "in" and kk > 0 and toks[kk - 1].cap and toks[kk - 1].key in HEADS
+        ) or u.key in (
             "newly", "appointed", "outgoing", "incoming", "former", "acting", "senior"
         ) or (kk == k and u.key in HEADS):
             if u.key in ("the", "and") and kk > 0 and not toks[kk - 1].cap and toks[kk - 1].key not in (
                 "of", "for", "to", "newly", "appointed"
             ):
                 break
-            if u.cap and not (u.key in STOP or u.key in _HONORIFIC or u.key in HEADS) and not u.poss and not (
+            if u.cap and not (u.key in STOP or u.key in _HONORIFIC or u.key in HEADS or _acronym(u)) and not u.poss and not (
                 "-" in u.text and u.text.split("-")[-1].islower()
             ) and not (kk == k and kk > 0 and toks[kk - 1].key in ("to", "in", "of")) and not _head_left(toks, kk):
                 break
@@ -340,12 +351,29 @@ def _title_back(s: str, toks: tuple[Tok, ...], k: int) -> tuple[str | None, int]
 
 
 _HON_TAIL_RE = re.compile(
-    r"(?:\b(?:H\.E\.?|HE|HH|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Shri|Hon\.?|Sheikh|Makhdoom|His Excellency|"
+    r"(?:\b(?:H\.E\.?|HE|HH|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Shri|Hon\.?|Honou?rable|Sheikh|Makhdoom|His Excellency|"
     r"His Holiness|Her Excellency|Lord|Prof\.?)\s*)+$"
 )
 
 
 _HON_HEAD_RE = re.compile(r"^(?:(?:H\.E\.?|HE|HH|His Excellency|His Holiness|Her Excellency)\s+)+")
+
+
+def _acronym(tok: Tok) -> bool:
+    """An organisation acronym inside a title ("Head of UNRCCA")."""
+    return len(tok.text) >= 3 and tok.text.isalpha() and tok.text.isupper()
+
+
+def _has_name_pair(words: list[str]) -> bool:
+    """Two adjacent capitalised words that are neither title, organisation, place nor country words."""
+    prev = False
+    for w in words:
+        wk = fold(w.strip("(),"))
+        cur = w[:1].isupper() and wk not in STOP and wk not in _HONORIFIC and not w.startswith("(")
+        if cur and prev:
+            return True
+        prev = cur
+    return False
 
 
 def find_people(s: str, base: int = 0, known: frozenset[str] | set[str] | None = None) -> list[Mention]:
@@ -355,7 +383,7 @@ def find_people(s: str, base: int = 0, known: frozenset[str] | set[str] | None =
         return list(plain)
     spans = [(m.name_start - base, m.name_end - base) for m in plain]
     for t in tokenize(s):
-        if t.cap and _known_key(t) in known and not any(a <= t.start < b for a, b in spans):
+        if (t.cap or _ARABIC_PART.match(t.text)) and _known_key(t) in known and not any(a <= t.start < b for a, b in spans):
             return list(_find_people(s, base, frozenset(known)))
     return list(plain)
 
@@ -370,8 +398,8 @@ def _find_people(s: str, base: int, known: frozenset[str]) -> tuple[Mention, ...
 
     def nameish(idx: int, first: bool) -> bool:
         u = toks[idx]
-        if u.cap and _known_key(u) in known:
-            return True
+        if (u.cap or _ARABIC_PART.match(u.text)) and _known_key(u) in known:
+            return True  # also "Minister al-Shaibani" once "Asaad Hassan al-Shaibani" is known
         if u.text.isupper() and len(u.text) >= 2 and u.text.isalpha():
             return _caps_ok(toks, idx, n)
         return _namey(u, first)
@@ -417,11 +445,19 @@ def _find_people(s: str, base: int, known: frozenset[str]) -> tuple[Mention, ...
         title: str | None = None
         tstart = run[0].start
         if k >= 0 and (toks[k].cap or toks[k].key in ("counterpart", "envoy")) and (
-            toks[k].key in STOP or toks[k].key in HEADS
+            toks[k].key in STOP or toks[k].key in HEADS or _acronym(toks[k])
         ):
             title, tstart = _title_back(s, toks, k)
         elif comma_title:
             title, tstart = _title_back(s, toks, k - 1)
+        if title and tstart > 0 and title_country(title) is None:
+            fi = next((x for x in range(k, -1, -1) if toks[x].start < tstart), -1)
+            while fi >= 0 and _is_hon(toks[fi], toks[fi + 1] if fi + 1 < n else None):
+                fi -= 1
+            if fi >= 1 and toks[fi].text == "," and toks[fi - 1].cap and toks[fi - 1].key in STOP:
+                t2, t2start = _title_back(s, toks, fi - 1)
+                if t2 and _heads(t2) and (title_country(t2) or title_org(t2)[1]):
+                    title, tstart = f"{t2}, {title}", t2start
         if title and not _heads(title) and not find_countries(title):
             title = None
         accept = bool(hon or (title and _heads(title)))
@@ -475,6 +511,9 @@ def _find_people(s: str, base: int, known: frozenset[str]) -> tuple[Mention, ...
                 len(ctoks) < 2 or fold(ctoks[-2]) not in _CONNECT)
             if ctoks and ctoks[0] == "and":
                 cand = ""
+            if _has_name_pair(ctoks):
+                # ", the Minister of Foreign Affairs of Brazil Mauro Vieira and ...": the next item of a list
+                cand = ""
             after_app = rest[am.start(1) + len(cand):] if cand else ""
             subject_of_next = bool(title and _heads(title)) and bool(
                 re.match(r"\s+(?:also\s+|further\s+|then\s+)?[a-z]+(?:ed|ated)\b", after_app))
@@ -490,7 +529,7 @@ def _find_people(s: str, base: int, known: frozenset[str]) -> tuple[Mention, ...
 _UNNAMED_RE = re.compile(
     r"(?:^|\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+)((?:(?:[A-Z][\w\-’']*|of|for|and|the|senior|newly|appointed|"
     r"outgoing|incoming|new|visiting)\s+){0,8}"
-    r"(?:Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
+    r"(?:(?:Director|Secretary|Consul|Attorney)[\- ]General|Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
     r"Advisor|Commissioner|Premier|Chancellor|Spokesperson|official|officials|counterpart|counterparts|"
     r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy)s?\b"
     r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?"
@@ -530,6 +569,8 @@ def _find_unnamed(s: str, base: int) -> tuple[Mention, ...]:
             codes = [c for _a, _b, c in find_countries(countries)]
             head = phrase[: phrase.find(countries)].strip()
             head = re.sub(r"\s*\b(?:of|from)(?:\s+the)?$", "", head).strip()
+            if len(codes) <= 1 and re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Representatives|Heads)$", head):
+                continue  # "Foreign Ministers of Central Asia and Japan": a group
             if len(codes) > 1:
                 for code in codes:
                     sing = re.sub(r"(Minister|Ambassador|Secretary|counterpart)s\b", r"\1", head)
@@ -586,7 +627,7 @@ def prior_keys(text: str) -> set[str]:
         name = m.group(1) or m.group(2) or ""
         for w in re.split(r"[\s.]+", name):
             k = fold(w)
-            if len(k) > 2 and k not in STOP and w[:1].isupper():
+            if len(k) > 2 and k not in STOP and k not in _HONORIFIC and w[:1].isupper():
                 out.add(k)
     return out
 

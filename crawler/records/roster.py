@@ -63,6 +63,10 @@ class Roster:
                 return e
             if len(keys) > 1 and e.surname in keys and len(e.keys) == 1:
                 return e
+            if len(keys) > 1 and (keys <= e.keys or (len(e.keys) > 1 and e.keys <= keys)) and (
+                    fold(name.split()[0]) == fold((e.name or "").split()[0])):
+                # "Faisal bin Farhan" after "Faisal bin Farhan Al Saud"
+                return e
         return None
 
     def add(self, m: Mention) -> Entity:
@@ -71,7 +75,8 @@ class Roster:
             if e is None:
                 # an unnamed entity of the same country and office becomes named
                 for u in self.entities:
-                    if u.name is None and m.country and u.country == m.country and (
+                    if u.name is None and ((m.country and u.country == m.country) or (
+                            m.organisation and u.organisation == m.organisation and u.country is None)) and (
                         not u.heads or not m.heads or u.heads & m.heads or "counterpart" in u.heads
                         or "counterparts" in u.heads
                     ):
@@ -84,7 +89,8 @@ class Roster:
                            name_keys(m.name), set(m.heads), m.start, is_spokesperson(m.title))
                 self.entities.append(e)
                 return e
-            if len(m.name) > len(e.name or "") and surname_key(m.name) == e.surname:
+            if len(m.name) > len(e.name or "") and (surname_key(m.name) == e.surname or (
+                    len(e.keys) > 1 and e.keys <= name_keys(m.name))):
                 e.name = m.name
                 e.keys |= name_keys(m.name)
             if m.title and (not e.title or (not e.heads and m.heads)):
@@ -108,7 +114,7 @@ class Roster:
             if m.country and u.country == m.country and (not m.heads or not u.heads or u.heads & m.heads):
                 return u
             if m.country and m.country == self.own and u.country is None and u.name and (
-                (among is not None and u.idx in among) or (among is None and m.heads & u.heads)
+                (among is not None and u.idx in among) or bool(m.heads & u.heads)
             ):
                 return u
             if m.organisation and u.organisation == m.organisation and (not m.heads or u.heads & m.heads):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .countries import find_countries, fold
+from .kinds import CALLED_ON_OFFICE
 from .people import Mention, find_people, find_unnamed
 from .roster import Entity, Roster
 from .text import Sentence
@@ -13,13 +14,15 @@ from .text import Sentence
 _V = (
     r"noted|stressed|emphasi[sz]ed|underlined|underscored|highlighted|informed|briefed|presented|said|stated|"
     r"expressed|welcomed|congratulated|thanked|appreciated|acknowledged|reaffirmed|reiterated|agreed|"
-    r"called\s+(?:on|upon|for)(?!\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)))|urged|invited|condemned|reassured|recalled|asked|pointed\s+out|shared|wished|"
+    r"called\s+(?:on|upon|for)(?!\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)"
+    r"|" + CALLED_ON_OFFICE + r"))|urged|invited|condemned|reassured|recalled|asked|pointed\s+out|shared|wished|"
     r"vowed|confirmed|assured|proposed|suggested|raised|conveyed|extended|praised|commended|voiced|announced|"
     r"explained|outlined|described|remarked|declared|insisted|warned|hoped|made\s+(?:it\s+)?clear|was\s+clear|"
     r"updated|added|mentioned|indicated|observed|affirmed|requested|demanded|rejected|deplored|regretted|"
     r"offered|promised|pledged|gave|took\s+the\s+opportunity|drew\s+(?:the\s+)?attention|handed\s+over|replied|"
     r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
     r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
+    r"issued\s+(?:the\s+following|a|this)\s+statement|accepted\s+(?:the|this|an|his|her)\s+invitation|"
     r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward"
 )
 _ING = (
@@ -37,9 +40,10 @@ _TOPIC_RE = re.compile(rf"\b(?P<v>{_TOPIC_V})\b")
 _LEAD_RE = re.compile(rf"^[“\"]?(?:(?:In addition|Furthermore|Moreover|Also|Besides),\s+)?(?P<v>{_ING})\b")
 _TRAIL_RE = re.compile(rf"(?:,\s*|\s+and\s+)(?P<v>{_ING.lower()}|recognising|recognizing|adding|noting)\b(?P<that>\s+that)?")
 _PRES_RE = re.compile(
-    r"\b(?P<subj>[Ww]e)\s+(?:(?:also|strongly|once again|again|further|firmly|hereby|sincerely|resolutely)\s+)*"
-    r"(?P<v>call\s+(?:on|upon)|condemn|urge|consider|remind|welcome|express|convey|note|believe|reject|support|"
-    r"hope|draw\s+(?:the\s+)?attention|emphasi[sz]e|reiterate|reaffirm|stress|demand|denounce|regret|deplore|"
+    r"\b(?P<subj>[Ww]e|I)\s+(?:(?:also|strongly|once again|again|further|firmly|hereby|sincerely|resolutely)\s+)*"
+    r"(?:(?:would\s+like|wish|want)\s+to\s+)?"
+    r"(?P<v>call\s+(?:on|upon)|condemn|urge|consider|remind|welcome|express|convey|note|believe|reject|support|extend|offer|"
+    r"hope|draw\s+(?:the\s+)?attention|(?:have\s+)?tak(?:e|en)\s+note|protest|(?:are|am)\s+convinced|congratulate|emphasi[sz]e|reiterate|reaffirm|stress|demand|denounce|regret|deplore|"
     r"appreciate|commend|recall|insist|expect|stand)\b"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|further|highly|once again|again|strongly|particularly|specially|especially|duly|warmly)\s+)*$")
@@ -61,11 +65,12 @@ _APPOSITIVE_GAP = re.compile(
 )
 _PRON_RE = re.compile(r"\b(?:he|she|He|She)$")
 _WE_RE = re.compile(r"\b(?:we|We)$")
+_I_RE = re.compile(r"(?:^|[\s,;])I$")
 _SIDE_RE = re.compile(r"\bthe\s+(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:side|delegation|party)$", re.IGNORECASE)
 _TITLE_REF_RE = re.compile(
     r"(?:\b(?:the|The)\s+)?(?P<ref>(?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|President|Director|Chairman|"
     r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official)|"
-    r"\b(?:the|The)\s+(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
+    r"\b(?:the|The)\s+(?:[A-Z][\w\-]+\s+)?(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
     r"president|director)|\bEAM|\bFM|\bMOS)$"
 )
 _LABEL_RE = re.compile(
@@ -93,6 +98,8 @@ class Context:
     among: set[int]
     last: Entity | None = None
     spokes: Entity | None = None
+    author: Entity | None = None  # the "I" of the release (a minister's own media release or statement)
+    author_we: bool = False  # "We ..." of a release without an encounter is the author's
     create_unnamed: bool = False  # the encounter lacks a side: an unnamed subject may be it
 
 
@@ -161,7 +168,8 @@ def _subject(
             return e, False, [e]
         break
     if _PRON_RE.search(stripped_tail):
-        return (ctx.last, False, [ctx.last] if ctx.last else [])
+        who = ctx.last or ctx.spokes
+        return (who, False, [who] if who else [])
     sm = _SIDE_RE.search(stripped_tail)
     if sm:
         side = ctx.roster.by_title(sm.group("who"), among=ctx.among)
@@ -174,7 +182,9 @@ def _subject(
         if ref is not None:
             return ref, False, [ref]
     if _WE_RE.search(stripped_tail):
-        return ctx.spokes, False, []
+        return (ctx.spokes or (ctx.author if ctx.author_we else None)), False, []
+    if _I_RE.search(stripped_tail) and ctx.author is not None:
+        return ctx.author, False, [ctx.author]
     if prev is not None and re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:]):
         return prev.speaker, prev.joint, []
     return None
@@ -322,7 +332,10 @@ def present_statements(si: int, s: Sentence, ctx: Context) -> list[Draft]:
     """First-person plural statements of a ministry or spokesperson ("We call on ...")."""
     out: list[tuple[int, Draft]] = []
     for m in _PRES_RE.finditer(s.text):
-        out.append((m.start() if out else 0, Draft(ctx.spokes, False, m.group(0)[: m.end("v") - m.start()], 0, 0, si)))
+        who = ctx.author if m.group("subj") == "I" else (ctx.spokes or (ctx.author if ctx.author_we else None))
+        if m.group("subj") == "I" and who is None:
+            continue
+        out.append((m.start() if out else 0, Draft(who, False, m.group(0)[: m.end("v") - m.start()], 0, 0, si)))
     return _finish_spans(out, s)
 
 
