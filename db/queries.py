@@ -5,11 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import (
+    Select,
+    SQLColumnExpression,
+    TableClause,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import aliased
 
 from db.models import CrawlRun, Document, Meeting, Participant, Person, Source, Statement
+
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -21,7 +34,7 @@ class ExportFilters:
     person: str | None = None
 
 
-def summary() -> Select[tuple[str, int, int, int, int]]:
+def summary() -> Select[str, int, int, int, int]:
     """Per source: documents, meetings, participants and statements."""
     docs = (
         select(Document.source_id, func.count().label("n"))
@@ -59,25 +72,26 @@ def summary() -> Select[tuple[str, int, int, int, int]]:
     )
 
 
-def runs(source: str | None = None, limit: int = 50) -> Select[tuple[CrawlRun, str]]:
+def runs(source: str | None = None, limit: int = 50) -> Select[CrawlRun, str]:
     query = select(CrawlRun, Source.key).join(Source).order_by(CrawlRun.id.desc()).limit(limit)
     if source:
         query = query.where(Source.key == source)
     return query
 
 
-def _date_filters(query: Select, column: object, filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+def _date_filters(query: AnySelect, date: SQLColumnExpression[Any],
+                  filters: ExportFilters) -> AnySelect:
     if filters.since:
-        query = query.where(column >= filters.since)  # type: ignore[operator]
+        query = query.where(date >= filters.since)
     if filters.until:
-        query = query.where(column <= filters.until)  # type: ignore[operator]
+        query = query.where(date <= filters.until)
     if filters.source:
         query = query.where(Source.key == filters.source)
     return query
 
 
-def documents_export(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
-    query = (
+def documents_export(filters: ExportFilters) -> AnySelect:
+    query: AnySelect = (
         select(
             Document.id.label("document_id"),
             Document.url,
@@ -104,27 +118,35 @@ def participants_label(dialect: str) -> Callable[[object], object]:
             Person.name + " (" + func.coalesce(Participant.title, "") + ", "
             + func.coalesce(Participant.country, Participant.organisation, "") + ")"
         )
-        rows = (
-            select(label.label("label"), Participant.ordinal)
-            .join(Person, Person.id == Participant.person_id)
-            .where(Participant.meeting_id == meeting_id)
-        )
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-            sub = rows.subquery()
             return (
-                select(func.string_agg(sub.c.label, aggregate_order_by(literal("; "), sub.c.ordinal)))
+                select(func.string_agg(label, aggregate_order_by(literal("; "),
+                                                                 Participant.ordinal)))
+                .select_from(Participant)
+                .join(Person, Person.id == Participant.person_id)
+                .where(Participant.meeting_id == meeting_id)
                 .scalar_subquery()
             )
-        sub = rows.order_by(Participant.ordinal).subquery()
-        return select(func.group_concat(sub.c.label, "; ")).scalar_subquery()
+        # SQLite < 3.44 has no ORDER BY inside group_concat: aggregate an ordered subquery,
+        # correlated explicitly (a FROM subquery is not correlated automatically).
+        rows = (
+            select(label.label("label"))
+            .select_from(Participant)
+            .join(Person, Person.id == Participant.person_id)
+            .where(Participant.meeting_id == meeting_id)
+            .order_by(Participant.ordinal)
+            .correlate(Meeting)
+            .subquery()
+        )
+        return select(func.group_concat(rows.c.label, "; ")).scalar_subquery()
 
     return build
 
 
-def meetings_export(filters: ExportFilters, participant_list: Callable[..., object]) -> Select:  # type: ignore[type-arg]
-    query = (
+def meetings_export(filters: ExportFilters, participant_list: Callable[..., object]) -> AnySelect:
+    query: AnySelect = (
         select(
             Meeting.id.label("meeting_id"),
             Meeting.date,
@@ -146,17 +168,17 @@ def meetings_export(filters: ExportFilters, participant_list: Callable[..., obje
     return query
 
 
-def _meetings_matching(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+def _meetings_matching(filters: ExportFilters) -> AnySelect:
     query = select(Participant.meeting_id).join(Person, Person.id == Participant.person_id)
     if filters.country:
         query = query.where(Participant.country == filters.country.upper())
     if filters.person:
-        query = query.where(Person.name.ilike(f"%{filters.person}%"))
+        query = query.where(Person.name.icontains(filters.person, autoescape=True))
     return query
 
 
-def participants_export(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
-    query = (
+def participants_export(filters: ExportFilters) -> AnySelect:
+    query: AnySelect = (
         select(
             Meeting.id.label("meeting_id"),
             Meeting.date,
@@ -180,11 +202,11 @@ def participants_export(filters: ExportFilters) -> Select:  # type: ignore[type-
     if filters.country:
         query = query.where(Participant.country == filters.country.upper())
     if filters.person:
-        query = query.where(Person.name.ilike(f"%{filters.person}%"))
+        query = query.where(Person.name.icontains(filters.person, autoescape=True))
     return query
 
 
-def statements_export(filters: ExportFilters) -> Select:  # type: ignore[type-arg]
+def statements_export(filters: ExportFilters) -> AnySelect:
     speaker_part = aliased(Participant)
     speaker_country = (
         select(speaker_part.country)
@@ -193,7 +215,7 @@ def statements_export(filters: ExportFilters) -> Select:  # type: ignore[type-ar
         .limit(1)
         .scalar_subquery()
     )
-    query = (
+    query: AnySelect = (
         select(
             Statement.id.label("statement_id"),
             Statement.meeting_id,
@@ -216,6 +238,72 @@ def statements_export(filters: ExportFilters) -> Select:  # type: ignore[type-ar
     if filters.country:
         query = query.where(speaker_country == filters.country.upper())
     if filters.person:
-        query = query.where(Statement.speaker.ilike(f"%{filters.person}%"))
+        query = query.where(Statement.speaker.icontains(filters.person, autoescape=True))
+    return query
+
+
+# --- the analysis views (created by migration b7e4c1a9d2f3, documented in docs/schema.md) ---
+
+VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "meeting_participants": (
+        "participant_id", "meeting_id", "date", "ordinal", "person_id", "person", "person_key",
+        "title", "country", "organisation", "role", "meeting_kind", "location", "source", "url",
+        "document_id",
+    ),
+    "meeting_dyads": (
+        "meeting_id", "date", "country_a", "country_b", "meeting_kind", "source", "url",
+        "document_id",
+    ),
+    "statement_facts": (
+        "statement_id", "document_id", "ordinal", "meeting_id", "date", "meeting_kind",
+        "speaker_id", "speaker", "speaker_country", "verb", "text", "source", "url",
+    ),
+}
+# Stable row order: the view's own ids.
+_VIEW_ORDER = {
+    "meeting_participants": ("meeting_id", "ordinal"),
+    "meeting_dyads": ("meeting_id", "country_a", "country_b"),
+    "statement_facts": ("statement_id",),
+}
+
+
+def view(name: str) -> TableClause:
+    """A Core handle on an analysis view, its columns in their documented order."""
+    return table(name, *(column(c) for c in VIEW_COLUMNS[name]))
+
+
+def view_export(name: str, filters: ExportFilters) -> AnySelect:
+    """All columns of view ``name``, filtered like the table exports, in a stable order.
+
+    ``--country`` matches a participant's (meeting_participants), either side's
+    (meeting_dyads) or the speaker's country (statement_facts); ``--person`` a
+    participant's or speaker's name, case-insensitively, as a substring.
+    """
+    v = view(name)
+    c = v.c
+    query = select(v).order_by(*(c[col] for col in _VIEW_ORDER[name]))
+    if filters.since:
+        query = query.where(c.date >= filters.since)
+    if filters.until:
+        query = query.where(c.date <= filters.until)
+    if filters.source:
+        query = query.where(c.source == filters.source)
+    country = filters.country.upper() if filters.country else None
+    if name == "meeting_participants":
+        if country:
+            query = query.where(c.country == country)
+        if filters.person:
+            query = query.where(c.person.icontains(filters.person, autoescape=True))
+    elif name == "meeting_dyads":
+        if country:
+            query = query.where(or_(c.country_a == country, c.country_b == country))
+        if filters.person:
+            query = query.where(c.meeting_id.in_(
+                _meetings_matching(ExportFilters(person=filters.person))))
+    else:
+        if country:
+            query = query.where(c.speaker_country == country)
+        if filters.person:
+            query = query.where(c.speaker.icontains(filters.person, autoescape=True))
     return query
 

@@ -13,13 +13,30 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave the analysis views (created by SQL in a revision, not models) out of autogenerate."""
+    return not (type_ == "table" and reflected and compare_to is None
+                and name in config.attributes.get("views", ()))
+
+
 def _configure(connection: Connection) -> None:
+    from sqlalchemy import inspect
+
+    config.attributes["views"] = set(inspect(connection).get_view_names())
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds a table by renaming a copy into place; with the
+        # analysis views referring to it, modern ALTER TABLE RENAME fails
+        # ("error in view ..."). The legacy behaviour leaves views alone.
+        connection.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         transactional_ddl=True,  # SQLite too: db.session emits a real BEGIN
         compare_type=True,
+        include_object=_include_object,
     )
 
 

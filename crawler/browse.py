@@ -1,0 +1,203 @@
+"""``mfa-archive browse``: the archive in Datasette, read-only, on 127.0.0.1.
+
+Datasette (the ``browse`` extra) serves a SQLite archive in immutable mode
+(``-i``). The codebook, ``docs/schema.md``, becomes the table and column
+descriptions, and three canned queries are added: meetings between two
+countries, statements by a person, a ministry's meetings per month.
+
+Caveats:
+
+* Immutable mode reads only the main database file, not SQLite's write-ahead
+  log, so the log is checkpointed into the file first. If a crawl is writing
+  and the checkpoint cannot finish, a consistent snapshot copy is served
+  instead. Either way the browser shows the archive as of its start.
+* Datasette reads SQLite only: a PostgreSQL archive is refused with one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+CODEBOOK = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+
+CANNED_QUERIES: dict[str, dict[str, str]] = {
+    "meetings_between": {
+        "title": "Meetings between two countries",
+        "description": "Meetings in which both countries took part (ISO codes, e.g. AZ and BY).",
+        "sql": (
+            "select meeting_id, date, meeting_kind, country_a, country_b, source, url\n"
+            "from meeting_dyads\n"
+            "where (country_a = upper(:a) and country_b = upper(:b))\n"
+            "   or (country_a = upper(:b) and country_b = upper(:a))\n"
+            "order by date, meeting_id"
+        ),
+    },
+    "statements_by_person": {
+        "title": "Statements by a person",
+        "description": "Statements whose speaker's name contains the text given.",
+        "sql": (
+            "select statement_id, date, speaker, speaker_country, verb, text, meeting_kind,\n"
+            "       source, url\n"
+            "from statement_facts\n"
+            "where speaker like '%' || :person || '%'\n"
+            "order by date, statement_id"
+        ),
+    },
+    "meetings_per_month": {
+        "title": "A ministry's meetings per month",
+        "description": "Meetings reported by one source (its key, e.g. az), counted per month.",
+        "sql": (
+            "select substr(m.date, 1, 7) as month, count(*) as meetings\n"
+            "from meetings m\n"
+            "join documents d on d.id = m.document_id\n"
+            "join sources s on s.id = d.source_id\n"
+            "where s.key = lower(:source) and m.date is not null\n"
+            "group by month\n"
+            "order by month"
+        ),
+    },
+}
+
+_HEADING = re.compile(r"^###\s+`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s+\((?P<kind>table|view)\)\s*$")
+_ROW = re.compile(r"^\|\s*`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*\|(?P<rest>.*)\|\s*$")
+
+
+class BrowseError(Exception):
+    """The archive cannot be browsed (not SQLite, Datasette missing)."""
+
+
+@dataclass(slots=True)
+class CodebookEntry:
+    """One table or view of the codebook: its description and ``{column: (type, meaning, example)}``."""
+
+    kind: str
+    description: str = ""
+    columns: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+
+def read_codebook(path: Path = CODEBOOK) -> dict[str, CodebookEntry]:
+    """Parse ``docs/schema.md``: ``### `name` (table|view)``, a paragraph, a column table."""
+    entries: dict[str, CodebookEntry] = {}
+    current: CodebookEntry | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if match := _HEADING.match(line):
+            current = entries.setdefault(match["name"], CodebookEntry(match["kind"]))
+        elif line.startswith("#"):
+            current = None
+        elif current is not None and (match := _ROW.match(line)):
+            cells = [cell.strip() for cell in match["rest"].split(" | ")]
+            cells += [""] * (3 - len(cells))
+            current.columns[match["name"]] = (cells[0], cells[1], " | ".join(cells[2:]))
+        elif current is not None and line.strip() and not line.startswith("|"):
+            current.description = f"{current.description} {line.strip()}".strip()
+    return entries
+
+
+def metadata(database: str, codebook: dict[str, CodebookEntry]) -> dict[str, Any]:
+    """Datasette metadata: descriptions from the codebook, and the canned queries."""
+    tables = {
+        name: {
+            "description": entry.description,
+            "columns": {column: meaning for column, (_, meaning, _) in entry.columns.items()},
+        }
+        for name, entry in codebook.items()
+    }
+    return {
+        "title": "mfa-archive",
+        "description": "Foreign ministries' press releases as meetings and statements "
+                       "(read-only). Codebook: docs/schema.md.",
+        "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
+    }
+
+
+def sqlite_path(url: str) -> Path:
+    """The file behind a ``sqlite:///`` URL; :class:`BrowseError` for anything else."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise BrowseError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() != "sqlite":
+        raise BrowseError("browse serves SQLite archives only (Datasette cannot read "
+                          "PostgreSQL); use `mfa-archive query` or `export` instead")
+    if parsed.database in (None, "", ":memory:"):
+        raise BrowseError("browse needs an archive file, not an in-memory database")
+    return Path(parsed.database or "")
+
+
+def _checkpoint(path: Path) -> bool:
+    """Move the write-ahead log into the database file; False if a writer kept it busy."""
+    conn = sqlite3.connect(path, timeout=5)
+    try:
+        busy, log, done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    return bool(busy == 0 and (log == -1 or log == done))
+
+
+def _snapshot(path: Path, directory: Path) -> Path:
+    """A consistent copy of the archive (SQLite's backup API, one read transaction)."""
+    copy = directory / path.name
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+        source.close()
+    return copy
+
+
+def command(path: Path, metadata_path: Path, *, port: int, open_browser: bool) -> list[str]:
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(path),
+            "--host", "127.0.0.1", "--port", str(port), "--metadata", str(metadata_path),
+            "--setting", "sql_time_limit_ms", "5000",
+            "--setting", "max_returned_rows", "1000"]
+    return [*args, "--open"] if open_browser else args
+
+
+def serve(path: Path, *, port: int, open_browser: bool = False,
+          codebook: Path = CODEBOOK) -> int:
+    """Run Datasette on ``path`` until it stops; return its exit code."""
+    if importlib.util.find_spec("datasette") is None:
+        raise BrowseError("Datasette is not installed: pip install 'mfa-archive[browse]'")
+    entries = read_codebook(codebook) if codebook.exists() else {}
+    with tempfile.TemporaryDirectory(prefix="mfa-browse-") as tmp:
+        directory = Path(tmp)
+        served = path
+        if not _checkpoint(path):
+            print("the archive is being written to: serving a snapshot copy", file=sys.stderr)
+            served = _snapshot(path, directory)
+        meta = directory / "metadata.json"
+        meta.write_text(json.dumps(metadata(served.stem, entries), indent=1), encoding="utf-8")
+        proc = subprocess.Popen(command(served, meta, port=port, open_browser=open_browser))
+
+        def forward(signum: int, _frame: FrameType | None) -> None:
+            proc.send_signal(signum)
+
+        previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGHUP)}
+        try:
+            while True:
+                with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches Datasette too
+                    return proc.wait()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
