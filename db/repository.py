@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,11 @@ from db.models import (
 from db.names import name_key
 
 Outcome = Literal["new", "changed", "unchanged"]
+FailureOutcome = Literal["failed", "blocked", "gone"]
+
+# Failed URLs are retried on later runs after base * 4^(attempts-1), at most a week.
+RETRY_BASE = dt.timedelta(hours=1)
+RETRY_CAP = dt.timedelta(days=7)
 
 
 class ParticipantLike(Protocol):
@@ -147,15 +152,56 @@ def ensure_source(
     return session.execute(select(Source.id).where(Source.key == key)).scalar_one()
 
 
-def start_run(session: Session, *, source_id: int, base_url: str | None) -> int:
-    run = CrawlRun(source_id=source_id, started_at=_now(), status="running", base_url=base_url)
+def start_run(
+    session: Session, *, source_id: int, base_url: str | None, mode: str | None = None,
+    pid: int | None = None,
+) -> int:
+    run = CrawlRun(source_id=source_id, started_at=_now(), status="running", base_url=base_url,
+                   mode=mode, pid=pid)
     session.add(run)
     session.flush()
     return run.id
 
 
+def close_abandoned_runs(session: Session, source_id: int) -> int:
+    """Mark the source's runs still ``running`` as ``interrupted``; return how many.
+
+    Call only while holding the source's crawl lock (:mod:`db.locks`): then no
+    other process is running them, so they belong to a process that was killed.
+    Their counts are as honest as the process left them (see :func:`count_in_run`).
+    """
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
+        .values(status="interrupted", finish_reason="abandoned: the process ended mid-run",
+                finished_at=_now())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+_COUNTERS = {
+    "new": CrawlRun.releases_new,
+    "changed": CrawlRun.releases_changed,
+    "unchanged": CrawlRun.releases_unchanged,
+    "failed": CrawlRun.releases_failed,
+    "blocked": CrawlRun.releases_blocked,
+}
+
+
+def count_in_run(session: Session, run_id: int, outcome: str) -> None:
+    """Add one to the run's counter for ``outcome``, in the caller's (the item's) transaction.
+
+    So a run killed with SIGKILL still shows what it archived.
+    """
+    column = _COUNTERS.get(outcome)
+    if column is not None:
+        session.execute(update(CrawlRun).where(CrawlRun.id == run_id)
+                        .values({column.key: column + 1}))
+
+
 def finish_run(
-    session: Session, run_id: int, *, status: str, finish_reason: str | None, counts: RunCounts
+    session: Session, run_id: int, *, status: str, finish_reason: str | None, counts: RunCounts,
+    listing_complete: bool = False,
 ) -> None:
     session.execute(
         update(CrawlRun)
@@ -164,6 +210,7 @@ def finish_run(
             finished_at=_now(),
             status=status,
             finish_reason=finish_reason,
+            listing_complete=listing_complete,
             listing_pages=counts.listing_pages,
             releases_new=counts.releases_new,
             releases_changed=counts.releases_changed,
@@ -172,6 +219,14 @@ def finish_run(
             releases_blocked=counts.releases_blocked,
         )
     )
+
+
+def retry_delay(attempts: int, base: dt.timedelta = RETRY_BASE) -> dt.timedelta:
+    """How long to wait before the next attempt after ``attempts`` failed ones."""
+    if attempts <= 0 or base <= dt.timedelta(0):
+        return dt.timedelta(0)
+    delay: dt.timedelta = base * 4 ** min(attempts - 1, 20)
+    return min(delay, RETRY_CAP)
 
 
 def record_failure(
@@ -183,26 +238,56 @@ def record_failure(
     reason: str,
     blocked: bool = False,
     release: bool = True,
-) -> None:
-    """Record why ``url`` was not archived; for a release URL, mark its frontier entry failed."""
+    gone_status: int | None = None,
+    retry_base: dt.timedelta = RETRY_BASE,
+) -> FailureOutcome:
+    """Record why ``url`` was not archived, in ``crawl_errors`` and (for a release) the frontier.
+
+    A release URL becomes ``failed`` with its reason, one more attempt and the
+    time of the next one (:func:`retry_delay`). A release already archived that
+    now answers 404 or 410 (``gone_status``) is marked gone (``documents.gone_at``),
+    never deleted; any other failure leaves an archived release as it is.
+    """
     now = _now()
     session.add(CrawlError(run_id=run_id, url=url, reason=reason, blocked=blocked, at=now))
+    outcome: FailureOutcome = "blocked" if blocked else "failed"
     if not release:
-        return
+        return outcome
+    if gone_status in (404, 410):
+        gone = session.execute(
+            update(Document)
+            .where(Document.url == url)
+            .values(gone_at=func.coalesce(Document.gone_at, now), last_run_id=run_id)
+        ).rowcount  # type: ignore[attr-defined]
+        if gone:
+            session.execute(
+                update(FrontierEntry)
+                .where(FrontierEntry.url == url)
+                .values(state="gone", last_error=reason, updated_at=now, next_attempt_at=None)
+            )
+            return "gone"
     _touch_frontier(session, source_id=source_id, url=url, now=now)
+    attempts = session.execute(
+        select(FrontierEntry.attempts).where(FrontierEntry.url == url)
+    ).scalar_one() + 1
     session.execute(
         update(FrontierEntry)
-        .where(FrontierEntry.url == url, FrontierEntry.state != "stored")
+        .where(FrontierEntry.url == url, FrontierEntry.state.not_in(("stored", "gone")))
         .values(
             state="failed",
-            attempts=FrontierEntry.attempts + 1,
+            attempts=attempts,
             last_error=reason,
+            next_attempt_at=now + retry_delay(attempts, retry_base),
             updated_at=now,
         )
     )
+    return outcome
 
 
-def _touch_frontier(session: Session, *, source_id: int, url: str, now: dt.datetime) -> None:
+def _touch_frontier(
+    session: Session, *, source_id: int, url: str, now: dt.datetime,
+    listing_title: str | None = None, listing_date: dt.date | None = None,
+) -> None:
     session.execute(
         _insert(session, FrontierEntry)
         .values(
@@ -212,9 +297,116 @@ def _touch_frontier(session: Session, *, source_id: int, url: str, now: dt.datet
             attempts=0,
             discovered_at=now,
             updated_at=now,
+            listing_title=listing_title,
+            listing_date=listing_date,
         )
         .on_conflict_do_nothing(index_elements=["url"])
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Discovery:
+    """A release URL as a listing page showed it."""
+
+    url: str
+    title: str | None = None
+    date: dt.date | None = None
+
+
+def record_discovered(session: Session, *, source_id: int, entries: Sequence[Discovery]) -> None:
+    """Add the URLs a listing page showed to the frontier as ``pending`` (known ones stay)."""
+    now = _now()
+    for entry in entries:
+        _touch_frontier(session, source_id=source_id, url=entry.url, now=now,
+                        listing_title=entry.title, listing_date=entry.date)
+
+
+def mark_not_modified(
+    session: Session, *, source_id: int, run_id: int, url: str, fetched_at: dt.datetime
+) -> bool:
+    """A conditional re-fetch answered 304: the archived release is current. ``False`` if unknown."""
+    now = _now()
+    found = session.execute(
+        update(Document)
+        .where(Document.url == url)
+        .values(fetched_at=fetched_at, gone_at=None, last_run_id=run_id)
+    ).rowcount  # type: ignore[attr-defined]
+    if found:
+        _mark_stored(session, source_id=source_id, url=url, now=now)
+    return bool(found)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrontierTask:
+    """A release to fetch at the start of a run, with what its listing said.
+
+    ``etag``/``last_modified`` are set for a re-fetch of an archived release
+    (conditional GET).
+    """
+
+    url: str
+    title: str | None
+    date: dt.date | None
+    etag: str | None = None
+    last_modified: str | None = None
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrontierPlan:
+    """What a run of a source knows before it fetches anything.
+
+    ``skip``: URLs the listing walk must not fetch (archived, queued at start,
+    or failed and not yet due). ``known``: URLs known before the last complete
+    listing walk; a listing page holding only these ends an incremental walk.
+    ``queue``: releases to fetch at start (pending and due retries; with
+    ``full``, every archived release too).
+    """
+
+    skip: frozenset[str]
+    known: frozenset[str]
+    queue: tuple[FrontierTask, ...]
+
+
+def frontier_plan(
+    session: Session, source_id: int, *, full: bool = False, now: dt.datetime | None = None
+) -> FrontierPlan:
+    """The source's frontier as a run needs it (see :class:`FrontierPlan`)."""
+    now = now or _now()
+    watermark = session.execute(
+        select(func.max(CrawlRun.finished_at))
+        .where(CrawlRun.source_id == source_id, CrawlRun.listing_complete.is_(True))
+    ).scalar_one_or_none()
+    rows = session.execute(
+        select(FrontierEntry.url, FrontierEntry.state, FrontierEntry.next_attempt_at,
+               FrontierEntry.discovered_at, FrontierEntry.listing_title,
+               FrontierEntry.listing_date, Document.etag, Document.last_modified,
+               Document.title, Document.published, Document.id.label("document_id"))
+        .outerjoin(Document, Document.url == FrontierEntry.url)
+        .where(FrontierEntry.source_id == source_id)
+        .order_by(FrontierEntry.id)
+    ).all()
+    skip: set[str] = set()
+    known: set[str] = set()
+    queue: list[FrontierTask] = []
+    for row in rows:
+        if watermark is not None and row.discovered_at <= watermark and row.state != "pending":
+            known.add(row.url)
+        archived = row.document_id is not None
+        if row.state in ("stored", "gone"):
+            skip.add(row.url)
+            if full:
+                queue.append(FrontierTask(
+                    url=row.url, title=row.listing_title or row.title,
+                    date=row.listing_date or row.published, etag=row.etag,
+                    last_modified=row.last_modified, archived=True))
+            continue
+        skip.add(row.url)
+        due = row.state == "pending" or row.next_attempt_at is None or row.next_attempt_at <= now
+        if due or full:
+            queue.append(FrontierTask(url=row.url, title=row.listing_title,
+                                      date=row.listing_date, archived=archived))
+    return FrontierPlan(skip=frozenset(skip), known=frozenset(known), queue=tuple(queue))
 
 
 def store_release(
@@ -321,19 +513,35 @@ def _mark_stored(
     session.execute(
         update(FrontierEntry)
         .where(FrontierEntry.url == url)
-        .values(state="stored", last_error=None, updated_at=now)
+        .values(state="stored", last_error=None, next_attempt_at=None, updated_at=now)
     )
 
 
 def person_id(session: Session, name: str) -> int:
     """The id of the person called ``name`` (folded), created on first sight."""
-    key = name_key(name) or name.strip().casefold()
+    return person_ids(session, [name])[name]
+
+
+def person_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """The ids of the persons called ``names``, created on first sight, in two statements.
+
+    New keys are inserted in sorted order, so concurrent writers on PostgreSQL
+    take row locks in the same order and cannot deadlock.
+    """
+    keys = {name: name_key(name) or name.strip().casefold() for name in names}
+    if not keys:
+        return {}
+    by_key = {key: name.strip() for name, key in sorted(keys.items(), key=lambda kv: kv[1])}
     session.execute(
-        _insert(session, Person)
-        .values(name=name.strip(), name_key=key)
-        .on_conflict_do_nothing(index_elements=["name_key"])
+        _insert(session, Person).on_conflict_do_nothing(index_elements=["name_key"]),
+        [{"name": name, "name_key": key} for key, name in sorted(by_key.items())],
     )
-    return session.execute(select(Person.id).where(Person.name_key == key)).scalar_one()
+    found = dict(
+        session.execute(
+            select(Person.name_key, Person.id).where(Person.name_key.in_(list(by_key)))
+        ).all()
+    )
+    return {name: found[key] for name, key in keys.items()}
 
 
 def replace_records(
@@ -342,87 +550,134 @@ def replace_records(
     """Make a document's meetings, participants and statements equal ``records``.
 
     Rows are matched by position (``ordinal``) and updated in place, so ids stay
-    stable where the facts did not change; surplus rows are deleted.
+    stable where the facts did not change; surplus rows are deleted. Bulk
+    statements keep this to a handful of round trips per release.
     """
+    people = person_ids(
+        session,
+        [p.name for m in records.meetings for p in m.participants]
+        + [s.speaker for s in records.statements if s.speaker],
+    )
+    old_meetings = dict(
+        session.execute(
+            select(Meeting.ordinal, Meeting.id).where(Meeting.document_id == document_id)
+        ).all()
+    )
     meeting_ids: list[int] = []
-    existing = {
-        m.ordinal: m
-        for m in session.scalars(select(Meeting).where(Meeting.document_id == document_id))
-    }
     for ordinal, meeting in enumerate(records.meetings):
-        row = existing.pop(ordinal, None)
-        if row is None:
-            row = Meeting(document_id=document_id, ordinal=ordinal)
-            session.add(row)
-        row.date = meeting.date
-        row.kind = meeting.kind
-        row.location = meeting.location
-        row.topics = list(meeting.topics)
-        row.extractor_version = version
-        session.flush()
-        meeting_ids.append(row.id)
-        _replace_participants(session, row.id, meeting.participants, version=version)
-    for stale in existing.values():
-        session.delete(stale)
-
-    statements = {
-        s.ordinal: s
-        for s in session.scalars(select(Statement).where(Statement.document_id == document_id))
-    }
-    for ordinal, statement in enumerate(records.statements):
         values = {
-            "meeting_id": (
-                meeting_ids[statement.meeting]
-                if statement.meeting is not None and statement.meeting < len(meeting_ids)
-                else None
-            ),
-            "speaker": statement.speaker,
-            "speaker_id": person_id(session, statement.speaker) if statement.speaker else None,
-            "verb": statement.verb,
-            "text": statement.text,
-            "start_offset": statement.start,
-            "end_offset": statement.end,
+            "date": meeting.date,
+            "kind": meeting.kind,
+            "location": meeting.location,
+            "topics": list(meeting.topics),
             "extractor_version": version,
         }
-        srow = statements.pop(ordinal, None)
-        if srow is None:
-            session.add(Statement(document_id=document_id, ordinal=ordinal, **values))
+        meeting_id = old_meetings.pop(ordinal, None)
+        if meeting_id is None:
+            meeting_id = session.execute(
+                insert(Meeting)
+                .values(document_id=document_id, ordinal=ordinal, **values)
+                .returning(Meeting.id)
+            ).scalar_one()
         else:
-            for key, value in values.items():
-                setattr(srow, key, value)
-    for stale_statement in statements.values():
-        session.delete(stale_statement)
-    session.flush()
+            session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
+        meeting_ids.append(meeting_id)
+    if old_meetings:  # participants go with them (ON DELETE CASCADE)
+        session.execute(delete(Meeting).where(Meeting.id.in_(list(old_meetings.values()))))
 
-
-def _replace_participants(
-    session: Session, meeting_id: int, participants: Sequence[ParticipantLike], *, version: str
-) -> None:
-    existing = {
-        p.ordinal: p
-        for p in session.scalars(select(Participant).where(Participant.meeting_id == meeting_id))
-    }
-    for ordinal, participant in enumerate(participants):
-        values = {
-            "person_id": person_id(session, participant.name),
+    participant_rows = [
+        {
+            "meeting_id": meeting_id,
+            "ordinal": ordinal,
+            "person_id": people[participant.name],
             "title": participant.title,
             "country": participant.country,
             "organisation": participant.organisation,
             "role": participant.role,
             "extractor_version": version,
         }
-        row = existing.pop(ordinal, None)
-        if row is None:
-            session.add(Participant(meeting_id=meeting_id, ordinal=ordinal, **values))
+        for meeting_id, meeting in zip(meeting_ids, records.meetings, strict=True)
+        for ordinal, participant in enumerate(meeting.participants)
+    ]
+    old_participants = {
+        (m, o): i
+        for m, o, i in session.execute(
+            select(Participant.meeting_id, Participant.ordinal, Participant.id)
+            .where(Participant.meeting_id.in_(meeting_ids))
+        )
+    } if meeting_ids else {}
+    _sync_rows(session, Participant, participant_rows, old_participants,
+               key=lambda row: (row["meeting_id"], row["ordinal"]))
+
+    statement_rows = [
+        {
+            "document_id": document_id,
+            "ordinal": ordinal,
+            "meeting_id": (
+                meeting_ids[statement.meeting]
+                if statement.meeting is not None and statement.meeting < len(meeting_ids)
+                else None
+            ),
+            "speaker": statement.speaker,
+            "speaker_id": people[statement.speaker] if statement.speaker else None,
+            "verb": statement.verb,
+            "text": statement.text,
+            "start_offset": statement.start,
+            "end_offset": statement.end,
+            "extractor_version": version,
+        }
+        for ordinal, statement in enumerate(records.statements)
+    ]
+    old_statements = {
+        (document_id, o): i
+        for o, i in session.execute(
+            select(Statement.ordinal, Statement.id).where(Statement.document_id == document_id)
+        )
+    }
+    _sync_rows(session, Statement, statement_rows, old_statements,
+               key=lambda row: (row["document_id"], row["ordinal"]))
+
+
+def _sync_rows(
+    session: Session,
+    model: type[Participant | Statement],
+    rows: list[dict[str, Any]],
+    existing: dict[Any, int],
+    *,
+    key: Callable[[dict[str, Any]], Any],
+) -> None:
+    """Update rows whose key exists (keeping their ids), insert the others, delete the rest."""
+    updates, inserts = [], []
+    for row in rows:
+        row_id = existing.pop(key(row), None)
+        if row_id is None:
+            inserts.append(row)
         else:
-            for key, value in values.items():
-                setattr(row, key, value)
-    for stale in existing.values():
-        session.delete(stale)
-    session.flush()
+            updates.append({"id": row_id, **row})
+    if updates:
+        session.execute(update(model), updates)
+    if existing:
+        session.execute(delete(model).where(model.id.in_(list(existing.values()))))
+    if inserts:
+        session.execute(insert(model), inserts)
 
 
 def delete_document_records(session: Session, document_id: int) -> None:
     """Remove a document's records (used before a full re-extraction of a source)."""
     session.execute(delete(Statement).where(Statement.document_id == document_id))
     session.execute(delete(Meeting).where(Meeting.document_id == document_id))
+
+
+def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple[str, str, bool]]]:
+    """The errors of each run, ``(url, reason, blocked)`` in order (for ``mfa-archive runs``)."""
+    found: dict[int, list[tuple[str, str, bool]]] = {run_id: [] for run_id in run_ids}
+    if not run_ids:
+        return found
+    rows = session.execute(
+        select(CrawlError.run_id, CrawlError.url, CrawlError.reason, CrawlError.blocked)
+        .where(CrawlError.run_id.in_(list(run_ids)))
+        .order_by(CrawlError.id)
+    )
+    for run_id, url, reason, blocked in rows:
+        found[run_id].append((url, reason, bool(blocked)))
+    return found
