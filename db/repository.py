@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -118,6 +118,20 @@ class RunCounts:
     releases_failed: int = 0
     releases_blocked: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+
+
+_PERSONS: Table = Person.__table__  # type: ignore[assignment]
+_MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
+_PARTICIPANTS: Table = Participant.__table__  # type: ignore[assignment]
+_STATEMENTS: Table = Statement.__table__  # type: ignore[assignment]
+_MEETING_COLUMNS = ("date", "kind", "location", "topics", "extractor_version")
+# Built once: a statement with bind parameters is compiled once and then cached.
+_INSERT_MEETING = _MEETINGS.insert().returning(_MEETINGS.c.id)
+_UPDATE_MEETING = (
+    _MEETINGS.update()
+    .where(_MEETINGS.c.id == bindparam("meeting_id"))
+    .values({c: bindparam(c) for c in _MEETING_COLUMNS})
+)
 
 
 def content_hash(text: str) -> str:
@@ -225,8 +239,8 @@ def retry_delay(attempts: int, base: dt.timedelta = RETRY_BASE) -> dt.timedelta:
     """How long to wait before the next attempt after ``attempts`` failed ones."""
     if attempts <= 0 or base <= dt.timedelta(0):
         return dt.timedelta(0)
-    delay: dt.timedelta = base * 4 ** min(attempts - 1, 20)
-    return min(delay, RETRY_CAP)
+    seconds = base.total_seconds() * 4 ** min(attempts - 1, 20)
+    return dt.timedelta(seconds=min(seconds, RETRY_CAP.total_seconds()))
 
 
 def record_failure(
@@ -532,13 +546,16 @@ def person_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     if not keys:
         return {}
     by_key = {key: name.strip() for name, key in sorted(keys.items(), key=lambda kv: kv[1])}
-    session.execute(
-        _insert(session, Person).on_conflict_do_nothing(index_elements=["name_key"]),
+    conn = session.connection()
+    conn.execute(
+        _insert(session, _PERSONS).on_conflict_do_nothing(index_elements=["name_key"]),
         [{"name": name, "name_key": key} for key, name in sorted(by_key.items())],
     )
-    found = dict(
-        session.execute(
-            select(Person.name_key, Person.id).where(Person.name_key.in_(list(by_key)))
+    found: dict[str, int] = dict(
+        conn.execute(
+            select(_PERSONS.c.name_key, _PERSONS.c.id).where(
+                _PERSONS.c.name_key.in_(list(by_key))
+            )
         ).all()
     )
     return {name: found[key] for name, key in keys.items()}
@@ -558,9 +575,11 @@ def replace_records(
         [p.name for m in records.meetings for p in m.participants]
         + [s.speaker for s in records.statements if s.speaker],
     )
-    old_meetings = dict(
-        session.execute(
-            select(Meeting.ordinal, Meeting.id).where(Meeting.document_id == document_id)
+    conn = session.connection()
+    old_meetings: dict[int, int] = dict(
+        conn.execute(
+            select(_MEETINGS.c.ordinal, _MEETINGS.c.id)
+            .where(_MEETINGS.c.document_id == document_id)
         ).all()
     )
     meeting_ids: list[int] = []
@@ -574,16 +593,14 @@ def replace_records(
         }
         meeting_id = old_meetings.pop(ordinal, None)
         if meeting_id is None:
-            meeting_id = session.execute(
-                insert(Meeting)
-                .values(document_id=document_id, ordinal=ordinal, **values)
-                .returning(Meeting.id)
+            meeting_id = conn.execute(
+                _INSERT_MEETING, {"document_id": document_id, "ordinal": ordinal, **values}
             ).scalar_one()
         else:
-            session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
+            conn.execute(_UPDATE_MEETING, {"meeting_id": meeting_id, **values})
         meeting_ids.append(meeting_id)
     if old_meetings:  # participants go with them (ON DELETE CASCADE)
-        session.execute(delete(Meeting).where(Meeting.id.in_(list(old_meetings.values()))))
+        conn.execute(delete(_MEETINGS).where(_MEETINGS.c.id.in_(list(old_meetings.values()))))
 
     participant_rows = [
         {
@@ -599,14 +616,15 @@ def replace_records(
         for meeting_id, meeting in zip(meeting_ids, records.meetings, strict=True)
         for ordinal, participant in enumerate(meeting.participants)
     ]
+    parts = _PARTICIPANTS
     old_participants = {
         (m, o): i
-        for m, o, i in session.execute(
-            select(Participant.meeting_id, Participant.ordinal, Participant.id)
-            .where(Participant.meeting_id.in_(meeting_ids))
+        for m, o, i in conn.execute(
+            select(parts.c.meeting_id, parts.c.ordinal, parts.c.id)
+            .where(parts.c.meeting_id.in_(meeting_ids))
         )
     } if meeting_ids else {}
-    _sync_rows(session, Participant, participant_rows, old_participants,
+    _sync_rows(conn, parts, participant_rows, old_participants,
                key=lambda row: (row["meeting_id"], row["ordinal"]))
 
     statement_rows = [
@@ -628,19 +646,20 @@ def replace_records(
         }
         for ordinal, statement in enumerate(records.statements)
     ]
+    stmts = _STATEMENTS
     old_statements = {
         (document_id, o): i
-        for o, i in session.execute(
-            select(Statement.ordinal, Statement.id).where(Statement.document_id == document_id)
+        for o, i in conn.execute(
+            select(stmts.c.ordinal, stmts.c.id).where(stmts.c.document_id == document_id)
         )
     }
-    _sync_rows(session, Statement, statement_rows, old_statements,
+    _sync_rows(conn, stmts, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
 
 
 def _sync_rows(
-    session: Session,
-    model: type[Participant | Statement],
+    conn: Connection,
+    table: Table,
     rows: list[dict[str, Any]],
     existing: dict[Any, int],
     *,
@@ -653,13 +672,16 @@ def _sync_rows(
         if row_id is None:
             inserts.append(row)
         else:
-            updates.append({"id": row_id, **row})
+            updates.append({"row_id": row_id, **row})
     if updates:
-        session.execute(update(model), updates)
+        conn.execute(
+            table.update().where(table.c.id == bindparam("row_id")),
+            updates,
+        )
     if existing:
-        session.execute(delete(model).where(model.id.in_(list(existing.values()))))
+        conn.execute(table.delete().where(table.c.id.in_(list(existing.values()))))
     if inserts:
-        session.execute(insert(model), inserts)
+        conn.execute(table.insert(), inserts)
 
 
 def delete_document_records(session: Session, document_id: int) -> None:
