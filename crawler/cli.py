@@ -24,7 +24,8 @@ DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
-EXPORTS = ("documents", "meetings", "participants", "statements")
+EXPORTS = ("documents", "meetings", "participants", "statements",
+           "meeting_participants", "meeting_dyads", "statement_facts")
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
@@ -103,11 +104,18 @@ def _check_base_url(url: str) -> str:
 @click.option("--all", "all_sources", is_flag=True, help="Crawl every source.")
 @click.option("--base-url", metavar="URL", help="Send every request to this mirror (one source).")
 @click.option("--since", metavar="DATE", help="Backfill: page back to this ISO date.")
+@click.option("--full", is_flag=True,
+              help="Re-fetch every archived release (conditional GET) and walk every page.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @DB_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
-          settings: tuple[str, ...], db_url: str | None) -> None:
+          full: bool, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl SOURCES (keys such as az) into the archive.
+
+    Incremental: fetches what is new since the last complete run, resumes what
+    a killed run left, and retries failed URLs with backoff. --since pages
+    back to a date; --full re-fetches everything, keeping edited texts as
+    versions and marking releases that now answer 404/410 as gone.
 
     \b
     Example:
@@ -116,7 +124,8 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
         mfa-archive crawl --all -s DOWNLOAD_DELAY=2
 
     Exit codes: 0 completed, 1 errors or failed, 2 usage, 3 degraded or
-    blocked (the site may have changed), 4 interrupted.
+    blocked (the site may have changed), 4 interrupted (SIGTERM/Ctrl-C),
+    5 locked (another crawl of the source is running).
     """
     from crawler import run
 
@@ -135,8 +144,12 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
     _open(url).dispose()
     base_urls = {keys[0]: _check_base_url(base_url)} if base_url else {}
     outcomes = run.run_crawls(keys, db_url=url, base_urls=base_urls, overrides=overrides,
-                              since=since)
+                              since=since, full=full)
     for o in outcomes:
+        if o.status == "locked":
+            click.echo(f"{o.source}: locked: another crawl of {o.source} is running, "
+                       "this one did not start", err=True)
+            continue
         click.echo(
             f"{o.source}: {o.status} (run {o.run_id}): {o.new} new, {o.changed} changed, "
             f"{o.unchanged} unchanged, {o.failed} failed, {o.blocked} blocked, "
@@ -145,13 +158,57 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
     sys.exit(run.exit_code(outcomes))
 
 
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--config", "config_path", metavar="PATH", type=click.Path(dir_okay=False),
+              help="TOML schedule (default ./mfa-archive.toml if it exists).")
+@click.option("--once", is_flag=True, help="Run every scheduled source once, now, and exit.")
+@click.option("--max-runs", type=click.IntRange(min=1), metavar="N",
+              help="Exit after N runs have ended.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for every crawl.")
+@DB_OPTION
+def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
+             max_runs: int | None, settings: tuple[str, ...], db_url: str | None) -> None:
+    """Crawl every source (or SOURCES) on its cron schedule until SIGTERM.
+
+    Each source runs daily by default, at a minute of its own (staggered from
+    02:00 UTC); the config file overrides cron, base URL and settings per
+    source (see crawler/scheduler.py). Each run is a subprocess `mfa-archive
+    crawl KEY`; a source is never crawled twice at once; one source's failure
+    does not stop the others. SIGTERM or Ctrl-C: no new runs, running crawls
+    finish what is in flight, then the scheduler exits.
+
+    \b
+    Example:
+        mfa-archive schedule --config mfa-archive.toml
+        mfa-archive schedule az --once
+    """
+    import logging
+
+    from crawler.scheduler import DEFAULT_CONFIG, run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
+                        datefmt="%Y-%m-%d %H:%M:%S")
+    path = Path(config_path) if config_path else None
+    if path is None and Path(DEFAULT_CONFIG).exists():
+        path = Path(DEFAULT_CONFIG)
+    extra = [arg for value in settings for arg in ("-s", value)]
+    _parse_setting(settings)
+    sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
+                           max_runs=max_runs, extra=extra))
+
+
 # --- sources and runs ---------------------------------------------------------
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @DB_OPTION
-def sources(db_url: str | None) -> None:
+@click.pass_context
+def sources(ctx: click.Context, db_url: str | None) -> None:
     """List the sources: key, country, ministry, listing URL and the last run."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -167,16 +224,50 @@ def sources(db_url: str | None) -> None:
             for run_row, key in conn.execute(queries.runs(limit=10_000)):
                 last.setdefault(key, run_row)
         engine.dispose()
-    table = Table("key", "country", "ministry", "listing", "last run", "status", "new/failed")
+    table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
+                  "new/changed/failed")
     for key, cls in spider_classes().items():
         run_row = last.get(key)
         table.add_row(
-            key, cls.country, cls.ministry, cls.listing_url,
+            key, cls.country, cls.ministry, cls.listing_url, cls.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",
             run_row.status if run_row else "-",
-            f"{run_row.releases_new}/{run_row.releases_failed}" if run_row else "-",
+            f"{run_row.releases_new}/{run_row.releases_changed}/{run_row.releases_failed}"
+            if run_row else "-",
         )
-    Console(width=200).print(table)
+    Console(width=220).print(table)
+
+
+@sources.command("check")
+@click.argument("keys", nargs=-1, metavar="[KEY]...")
+def sources_check(keys: tuple[str, ...]) -> None:
+    """Crawl each source's offline mirror and check listing, dates, titles and bodies.
+
+    A regression check for layouts: exits 1 if any source no longer yields
+    every release with its date, title and body.
+
+    \b
+    Example:
+        mfa-archive sources check az ru
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from crawler import run
+    from crawler.check import check_sources
+    from crawler.mirror.sites import SITES
+
+    chosen = run.resolve_sources(keys, all_sources=not keys)
+    missing = [k for k in chosen if k not in SITES]
+    if missing:
+        raise click.ClickException(f"no mirror for: {', '.join(missing)}")
+    checks = check_sources(chosen)
+    table = Table("source", "run", "releases", "listed", "dated", "titled", "bodies", "verdict")
+    for c in checks:
+        table.add_row(c.source, c.status, str(c.expected), str(c.listed), str(c.dated),
+                      str(c.titled), str(c.bodies), "ok" if c.ok else "CHANGED")
+    Console(width=140).print(table)
+    sys.exit(0 if all(c.ok for c in checks) else 1)
 
 
 def _archive_exists(url: str) -> bool:
@@ -190,31 +281,54 @@ def _archive_exists(url: str) -> bool:
 
 @cli.command()
 @click.option("--source", metavar="KEY", help="Only this source's runs.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run, with its errors.")
 @click.option("--limit", default=50, show_default=True)
+@click.option("--errors", "max_errors", default=5, show_default=True,
+              help="Errors listed per run in the text output.")
 @DB_OPTION
-def runs(source: str | None, as_json: bool, limit: int, db_url: str | None) -> None:
-    """Show recent crawl runs with their status and counts."""
-    from db import queries
+def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
+         db_url: str | None) -> None:
+    """Show recent crawl runs: status, start and end, counts, and the URLs that failed.
+
+    Statuses: running, completed, completed_with_errors, degraded, blocked,
+    interrupted, failed.
+
+    \b
+    Example:
+        mfa-archive runs --source az
+        mfa-archive runs --json | jq 'select(.status != "completed")'
+    """
+    from sqlalchemy.orm import Session
+
+    from db import queries, repository
 
     engine = _open(db_url, read_only=True)
-    with engine.connect() as conn:
-        rows = conn.execute(queries.runs(source, limit)).all()
+    with Session(engine) as session:
+        rows = session.execute(queries.runs(source, limit)).all()
+        errors = repository.run_errors(session, [r.id for r, _ in rows])
     engine.dispose()
-    fields = ("id", "status", "finish_reason", "started_at", "finished_at", "listing_pages",
-              "releases_new", "releases_changed", "releases_unchanged", "releases_failed",
-              "releases_blocked", "base_url")
+    fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
+              "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
+              "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url")
     for run_row, key in rows:
         data = {"source": key} | {f: getattr(run_row, f) for f in fields}
+        run_errors = errors.get(run_row.id, [])
         if as_json:
-            click.echo(json.dumps(data, default=str))
-        else:
-            click.echo(
-                f"{data['id']:>5} {key:<4} {data['status']:<22} {data['started_at']:%Y-%m-%d %H:%M:%S}"
-                f"  new {data['releases_new']}, changed {data['releases_changed']}, "
-                f"unchanged {data['releases_unchanged']}, failed {data['releases_failed']}, "
-                f"blocked {data['releases_blocked']}"
-            )
+            data["errors"] = [{"url": u, "reason": r, "blocked": b} for u, r, b in run_errors]
+            click.echo(json.dumps(data, default=str, ensure_ascii=False))
+            continue
+        finished = f"{data['finished_at']:%H:%M:%S}" if data["finished_at"] else "-"
+        click.echo(
+            f"{data['id']:>5} {key:<4} {data['status']:<22} "
+            f"{data['started_at']:%Y-%m-%d %H:%M:%S}-{finished} {data['mode'] or '-':<11} "
+            f"pages {data['listing_pages']}, new {data['releases_new']}, "
+            f"changed {data['releases_changed']}, unchanged {data['releases_unchanged']}, "
+            f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
+        )
+        for url, reason, _blocked in run_errors[:max_errors]:
+            click.echo(f"        {reason}: {url}")
+        if len(run_errors) > max_errors:
+            click.echo(f"        ... and {len(run_errors) - max_errors} more (--json for all)")
 
 
 # --- db ----------------------------------------------------------------------
@@ -241,62 +355,94 @@ def db_upgrade(db_url: str | None) -> None:
 
 def _write_table(columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(*columns)
+    table = Table(*(escape(c) for c in columns))
     count = 0
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*("" if v is None else escape(str(v)) for v in row))
         count += 1
     Console(width=max(120, 20 * len(columns))).print(table)
     return count
 
 
+def _refused(exc: Exception) -> None:
+    """A refused write: one line on stderr and exit code 2, the archive untouched."""
+    click.echo(f"Error: refused: {exc}", err=True)
+    sys.exit(2)
+
+
 @cli.command()
 @click.argument("sql")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="A bound parameter, used as :NAME in the SQL.")
+              help="A bound parameter, used as :NAME in the SQL (never pasted into it).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]),
               default="table", show_default=True)
-@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N rows.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
+@click.option("--limit", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="At most N rows; 0 for no cap.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds before the query is cancelled.")
 @DB_OPTION
-def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int | None,
+def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
           timeout: float, db_url: str | None) -> None:
     """Run one read-only SQL query against the archive.
+
+    The database itself refuses writes (SQLite: a read-only connection with
+    query_only and an authorizer; PostgreSQL: a read-only transaction), and the
+    query is cancelled after --timeout seconds. Views for analysis:
+    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
 
     \b
     Example:
         mfa-archive query "select kind, count(*) from meetings group by kind"
-        mfa-archive query "select * from participants where country = :c" -p c BY
+        mfa-archive query "select * from meeting_participants where country = :c" -p c BY
+
+    Exit codes: 0 done, 1 failed (error or timeout), 2 refused (not a single
+    read-only statement; nothing was changed).
     """
-    from db.export import _json_value, write_rows
-    from db.sql import QueryFailed, QueryRefused, run_query
+    from db.export import stdout_text, write_rows
+    from db.sql import QueryFailed, QueryRefused, check_read_only, run_query
 
     try:
-        from db.sql import check_read_only
-
         check_read_only(sql)
     except QueryRefused as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        _refused(exc)
     engine = _open(db_url, read_only=True)
+    truncated = False
     try:
-        for columns, rows in run_query(engine, sql, dict(params), limit=limit, timeout=timeout):
+        with run_query(engine, sql, dict(params), limit=limit or None,
+                       timeout=timeout) as result:
             if fmt == "table":
-                _write_table(columns, rows)
-            elif fmt == "json":
-                click.echo(json.dumps([{c: _json_value(v) for c, v in zip(columns, r, strict=True)}
-                                       for r in rows], ensure_ascii=False, default=str))
+                _write_table(result.columns, result.rows)
             else:
-                write_rows(columns, rows, sys.stdout, fmt)
+                with stdout_text() as out:
+                    write_rows(result.columns, result.rows, out, fmt)
+            truncated = result.truncated
     except QueryRefused as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        _refused(exc)
     except QueryFailed as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         engine.dispose()
+    if truncated:
+        click.echo(f"Warning: output stopped at {limit} rows (--limit 0 for all of them)",
+                   err=True)
+
+
+def _export_select(name: str, filters: Any, dialect: str) -> Any:
+    """The select() behind ``mfa-archive export NAME``."""
+    from db import queries
+
+    if name == "documents":
+        return queries.documents_export(filters)
+    if name == "meetings":
+        return queries.meetings_export(filters, queries.participants_label(dialect))
+    if name == "participants":
+        return queries.participants_export(filters)
+    if name == "statements":
+        return queries.statements_export(filters)
+    return queries.view_export(name, filters)
 
 
 @cli.command("export")
@@ -314,11 +460,18 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int | 
 def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | None,
                until: dt.datetime | None, source: str | None, country: str | None,
                person: str | None, excel: bool, db_url: str | None) -> None:
-    """Export documents, meetings, participants or statements as CSV or JSON Lines.
+    """Export a table or an analysis view as CSV or JSON Lines.
+
+    NAME is documents, meetings, participants, statements, or one of the views
+    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    Rows come from one snapshot in a stable order; a file is replaced
+    atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
+    or CR get a leading ' so spreadsheets never run them.
 
     \b
     Example:
         mfa-archive export meetings -o meetings.csv --country BY
+        mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
     """
     from db import export, queries
 
@@ -327,21 +480,46 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         since=since.date() if since else None, until=until.date() if until else None,
         source=source, country=country, person=person,
     )
-    select_for = {
-        "documents": lambda: queries.documents_export(filters),
-        "meetings": lambda: queries.meetings_export(
-            filters, queries.participants_label(engine.dialect.name)),
-        "participants": lambda: queries.participants_export(filters),
-        "statements": lambda: queries.statements_export(filters),
-    }
     try:
-        count = export.export(engine, select_for[name](), fmt=fmt, path=output, bom=excel)
+        count = export.export(engine, _export_select(name, filters, engine.dialect.name),
+                              fmt=fmt, path=output, bom=excel)
     except SQLAlchemyError as exc:
         raise click.ClickException(f"export failed: {_first_line(exc)}") from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
         engine.dispose()
     if output:
         click.echo(f"{count} {name} rows written to {output}", err=True)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open a web browser.")
+@DB_OPTION
+def browse(port: int, open_browser: bool, db_url: str | None) -> None:
+    """Browse the archive in Datasette, read-only, on 127.0.0.1.
+
+    The codebook (docs/schema.md) becomes table and column descriptions, with
+    canned queries: meetings between two countries, statements by a person, a
+    ministry's meetings per month. Needs the browse extra
+    (pip install 'mfa-archive[browse]') and a SQLite archive.
+
+    \b
+    Example:
+        mfa-archive browse --port 8001
+    """
+    from crawler import browse as browser
+
+    url = database_url(db_url)
+    _require_existing(url)
+    try:
+        path = browser.sqlite_path(url)
+        _open(url, read_only=True).dispose()  # at the newest schema (the views exist)
+        sys.exit(browser.serve(path, port=port, open_browser=open_browser))
+    except browser.BrowseError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 # --- extraction -------------------------------------------------------------------
@@ -351,18 +529,23 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @click.option("--country", metavar="XX", help="ISO code of the ministry that wrote the pages.")
-def extract(inputs: tuple[str, ...], as_json: bool, country: str | None) -> None:
+@click.option("--source", metavar="KEY", help="Read the pages with this source's page objects.")
+def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
+            source: str | None) -> None:
     """Extract text, meetings and statements from pages, without a database.
 
     \b
     Example:
         mfa-archive extract page.html --json
     """
+    from crawler import run
     from crawler.tryout import extract_input
 
+    if source:
+        run.resolve_sources([source], all_sources=False)
     failed = False
     for value in inputs:
-        result = extract_input(value, country=country)
+        result = extract_input(value, country=country, source=source)
         failed = failed or "error" in result
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))

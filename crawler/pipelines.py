@@ -3,30 +3,52 @@
 ``Validate`` turns empty and binary bodies and repeats into failures or drops;
 ``Extract`` runs text and record extraction in worker processes, off the
 reactor thread; ``Store`` writes each release (document, records, frontier
-state) in one transaction on its own writer thread, and keeps the run's row in
-``crawl_runs``. Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_EXTRACT_WORKERS``,
-``ARCHIVE_BASE_URL``.
+state, the run's counters) in one transaction on its own writer thread, and
+keeps the run's row in ``crawl_runs``.
+
+``Store`` also owns the run's lifecycle: it takes the source's crawl lock
+(:mod:`db.locks`; a held lock closes the spider with reason ``locked``), marks
+runs left ``running`` by a killed process as ``interrupted``, and loads the
+frontier the spider navigates by (``crawler.archive_frontier``, a
+:class:`db.repository.FrontierPlan`). A SIGKILL at any moment loses at most the
+items in flight: each one commits whole or not at all.
+
+Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_EXTRACT_WORKERS``,
+``ARCHIVE_BASE_URL``, ``ARCHIVE_FULL``, ``ARCHIVE_SINCE``, ``ARCHIVE_LOCK``,
+``ARCHIVE_RETRY_BACKOFF``, ``ARCHIVE_SQLITE_BUSY_TIMEOUT``,
+``ARCHIVE_DEBUG_WRITE_DELAY``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
+import functools
 import logging
 import multiprocessing
 import os
+import re
+import signal
+import time
+import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
+from scrapy.logformatter import LogFormatter
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.release import FetchedPage, NoContentError, build_release
+from crawler.spiders.base import Discovered, NotModified
 from db import repository
 from db.config import database_url, redact
+from db.locks import SourceLock
 from db.migrate import ensure_schema
 from db.repository import ReleaseRecord, RunCounts
 from db.session import make_engine, make_sessionmaker
@@ -93,7 +115,8 @@ class Extract:
         else:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.release"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                            initializer=_IGNORE_INTERRUPTS)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -133,17 +156,39 @@ class Extract:
         return item
 
 
+# Extraction workers leave Ctrl-C to the crawl process, which finishes in-flight items
+# (a picklable partial: the forkserver need not import this module).
+_IGNORE_INTERRUPTS = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
+
+
+class _DatabaseGone(Exception):
+    """The database failed earlier in this run: items behind the failure are not written."""
+
+
+_HTTP_STATUS = re.compile(r"^HTTP (\d{3})$")
+
+# Stores whose run is open, for :func:`close_open_runs` after a forced shutdown.
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
 class Store:
     """Persists releases and failures, one transaction each, on a single writer thread."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.url = database_url(crawler.settings.get("ARCHIVE_DB_URL"))
-        self.base_url: str | None = crawler.settings.get("ARCHIVE_BASE_URL")
+        settings = crawler.settings
+        self.url = database_url(settings.get("ARCHIVE_DB_URL"))
+        self.base_url: str | None = settings.get("ARCHIVE_BASE_URL")
+        self.use_lock = settings.getbool("ARCHIVE_LOCK", True)
+        self.retry_base = dt.timedelta(seconds=settings.getfloat("ARCHIVE_RETRY_BACKOFF", 3600))
+        self.busy_timeout = settings.get("ARCHIVE_SQLITE_BUSY_TIMEOUT")
+        self.write_delay = settings.getfloat("ARCHIVE_DEBUG_WRITE_DELAY", 0)
         self.counts = RunCounts()
+        self.listing_failures = 0
         self.db_error: str | None = None
         self.run_id: int | None = None
         self.source_id: int | None = None
+        self.lock: SourceLock | None = None
         self.sessions: sessionmaker[Session] | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
 
@@ -155,9 +200,27 @@ class Store:
 
     def open_spider(self) -> None:
         spider: Any = self.crawler.spider
+        assert self.crawler.stats is not None
         self.engine = make_engine(self.url)
+        if self.busy_timeout is not None and self.engine.dialect.name == "sqlite":
+            timeout = int(self.busy_timeout)
+
+            @event.listens_for(self.engine, "connect")
+            def _busy(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute(f"PRAGMA busy_timeout={timeout}")
+
         ensure_schema(self.engine)
         self.sessions = make_sessionmaker(self.engine)
+        if self.use_lock:
+            self.lock = SourceLock(self.engine, spider.name)
+            if not self.lock.acquire():
+                self.lock = None
+                self.crawler.stats.set_value("archive/status", "locked")
+                logger.error("another crawl of %s is running (lock held): not starting",
+                             spider.name)
+                raise CloseSpider("locked")
+        mode = "full" if getattr(spider, "full", False) else (
+            "since" if getattr(spider, "since", None) else "incremental")
         with self.sessions.begin() as session:
             self.source_id = repository.ensure_source(
                 session,
@@ -166,45 +229,83 @@ class Store:
                 ministry=spider.ministry,
                 listing_url=spider.listing_url,
             )
+            if self.lock is not None:
+                abandoned = repository.close_abandoned_runs(session, self.source_id)
+                if abandoned:
+                    logger.warning("%s earlier run(s) of %s ended without closing: "
+                                   "marked interrupted", abandoned, spider.name)
             self.run_id = repository.start_run(
-                session, source_id=self.source_id, base_url=self.base_url
+                session, source_id=self.source_id, base_url=self.base_url, mode=mode,
+                pid=os.getpid(),
             )
-        assert self.crawler.stats is not None
+            plan = repository.frontier_plan(session, self.source_id,
+                                            full=mode == "full")
+        self.crawler.archive_frontier = plan  # type: ignore[attr-defined]
+        _OPEN.add(self)
         self.crawler.stats.set_value("archive/run_id", self.run_id)
-        logger.info("archiving into %s (run %s)", redact(self.url), self.run_id)
+        self.crawler.stats.set_value("archive/frontier_queued", len(plan.queue))
+        logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
+                    redact(self.url), self.run_id, mode, len(plan.queue), len(plan.skip))
 
     async def process_item(self, item: Any) -> Any:
+        if self.run_id is None:
+            raise DropItem("the run did not start")
         if self.db_error:
             raise DropItem(f"database unavailable: {self.db_error}")
         try:
             await asyncio.get_running_loop().run_in_executor(self.writer, self._write, item)
+        except _DatabaseGone as exc:
+            raise DropItem(f"not stored: {exc}") from exc
         except SQLAlchemyError as exc:
             self._fail(exc)
             raise DropItem(f"not stored: {self.db_error}") from exc
         return item
 
     def _write(self, item: Any) -> None:
+        """Write one item in one transaction: its rows, its frontier state, the run's counter."""
         assert self.sessions is not None and self.source_id is not None and self.run_id
-        if isinstance(item, FetchFailure):
-            with self.sessions.begin() as session:
-                repository.record_failure(
+        if self.db_error:  # queued behind the failure: do not wait on the database again
+            raise _DatabaseGone(self.db_error)
+        outcome: str | None = None
+        with self.sessions.begin() as session:
+            if isinstance(item, Discovered):
+                repository.record_discovered(session, source_id=self.source_id,
+                                             entries=item.entries)
+            elif isinstance(item, NotModified):
+                if repository.mark_not_modified(session, source_id=self.source_id,
+                                                run_id=self.run_id, url=item.url,
+                                                fetched_at=item.fetched_at):
+                    outcome = "unchanged"
+            elif isinstance(item, FetchFailure):
+                status = _HTTP_STATUS.match(item.reason)
+                result = repository.record_failure(
                     session, source_id=self.source_id, run_id=self.run_id, url=item.url,
                     reason=item.reason, blocked=item.blocked, release=item.release,
+                    gone_status=int(status.group(1)) if status else None,
+                    retry_base=self.retry_base,
                 )
-            if item.blocked:
-                self.counts.releases_blocked += 1
-            elif item.release:
-                self.counts.releases_failed += 1
-            return
-        if isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
-            with self.sessions.begin() as session:
+                if item.release:
+                    outcome = result
+                else:
+                    self.listing_failures += 1
+            elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
                 outcome = repository.store_release(
                     session, source_id=self.source_id, run_id=self.run_id, release=item.extracted
                 )
+            if outcome is not None:
+                repository.count_in_run(session, self.run_id, outcome)
+            if self.write_delay:
+                time.sleep(self.write_delay)  # kill tests: a SIGKILL lands inside the transaction
+        if outcome is not None:
             attr = f"releases_{outcome}"
-            setattr(self.counts, attr, getattr(self.counts, attr) + 1)
+            if hasattr(self.counts, attr):
+                setattr(self.counts, attr, getattr(self.counts, attr) + 1)
+            else:
+                self.counts.extra[outcome] = self.counts.extra.get(outcome, 0) + 1
 
     def _fail(self, exc: SQLAlchemyError) -> None:
+        if self.db_error:
+            return
         first_line = str(exc.orig if hasattr(exc, "orig") else exc).strip().splitlines()[0]
         self.db_error = first_line[:300]
         logger.error("database error, stopping the crawl: %s", self.db_error)
@@ -219,35 +320,112 @@ class Store:
     def spider_closed(self, spider: Any, reason: str) -> None:
         assert self.crawler.stats is not None
         stats = self.crawler.stats
+        if self.run_id is None:  # never started: the lock was held, or opening failed
+            if stats.get_value("archive/status") is None:
+                stats.set_value("archive/status", "failed")
+            self._release()
+            return
+        self._finish(reason)
+
+    def _finish(self, reason: str) -> None:
+        assert self.crawler.stats is not None and self.sessions is not None
+        stats = self.crawler.stats
         self.counts.listing_pages = int(stats.get_value("archive/listing_pages", 0))
-        status = run_status(self.counts, reason=reason, db_error=self.db_error)
+        entries = stats.get_value("archive/listing_entries")
+        status = run_status(self.counts, reason=reason, db_error=self.db_error,
+                            listing_failures=self.listing_failures,
+                            listing_entries=None if entries is None else int(entries))
         stats.set_value("archive/status", status)
         for key in ("new", "changed", "unchanged", "failed", "blocked"):
             stats.set_value(f"archive/releases_{key}", getattr(self.counts, f"releases_{key}"))
-        if self.sessions is None or self.run_id is None:
-            return
+        complete = (reason == "finished" and not self.db_error and not self.listing_failures
+                    and self.counts.listing_pages > 0)
         try:
             with self.sessions.begin() as session:
                 repository.finish_run(
-                    session, self.run_id, status=status, finish_reason=reason, counts=self.counts
+                    session, self.run_id or 0, status=status, finish_reason=reason,
+                    counts=self.counts, listing_complete=complete,
                 )
         except SQLAlchemyError as exc:
-            logger.error("could not record the end of run %s: %s", self.run_id, exc)
+            logger.error("could not record the end of run %s: %s", self.run_id,
+                         str(getattr(exc, "orig", exc)).strip().splitlines()[0])
         finally:
+            _OPEN.discard(self)
+            self._release()
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            with contextlib.suppress(SQLAlchemyError):  # the server went away: so did the lock
+                self.lock.release()
+            self.lock = None
+        if hasattr(self, "engine"):
             self.engine.dispose()
 
+    def close_after_forced_shutdown(self) -> None:
+        """Record an ``interrupted`` run after a second signal stopped the reactor at once."""
+        self.writer.shutdown(wait=True, cancel_futures=True)
+        self._finish("forced shutdown")
 
-def run_status(counts: RunCounts, *, reason: str, db_error: str | None) -> str:
-    """The run's status from its counts and Scrapy's finish reason."""
+
+def close_open_runs() -> None:
+    """Close the runs of this process that the reactor left open (a forced shutdown)."""
+    for store in list(_OPEN):
+        store.close_after_forced_shutdown()
+
+
+def run_status(counts: RunCounts, *, reason: str, db_error: str | None,
+               listing_failures: int = 0, listing_entries: int | None = None) -> str:
+    """The run's status from its counts and Scrapy's finish reason.
+
+    ``failed``: a database error, or no listing page could be fetched;
+    ``interrupted``: a signal stopped it; ``blocked``: only bot walls;
+    ``degraded``: the listing showed no releases at all (the site changed?);
+    ``completed_with_errors``: some URLs failed; else ``completed``. An
+    incremental run that found nothing new is ``completed``.
+    """
     archived = counts.releases_new + counts.releases_changed + counts.releases_unchanged
     if db_error:
         return "failed"
-    if reason in ("shutdown", "interrupted"):
+    if reason in ("shutdown", "interrupted", "forced shutdown"):
         return "interrupted"
     if counts.releases_blocked and not archived:
         return "blocked"
-    if not archived and not counts.releases_failed:
+    if listing_failures and not counts.listing_pages and not archived:
+        return "failed"
+    if listing_entries is not None:
+        if not listing_entries and not archived and not counts.releases_failed:
+            return "degraded"
+    elif not archived and not counts.releases_failed:
         return "degraded"
-    if counts.releases_failed or counts.releases_blocked:
+    if counts.releases_failed or counts.releases_blocked or listing_failures:
         return "completed_with_errors"
     return "completed"
+
+
+class ArchiveLogFormatter(LogFormatter):
+    """Scrapy's log formatter, naming an item by its type and URL instead of dumping it.
+
+    A dumped ``ReleaseItem`` is the whole page (and a ``FetchFailure`` can carry
+    hostile text): one line per item keeps logs readable and free of raw HTML.
+    """
+
+    @staticmethod
+    def _short(item: Any) -> str:
+        url = getattr(item, "url", None)
+        return f"{type(item).__name__}({url!r})" if url else type(item).__name__
+
+    def scraped(self, item: Any, response: Any, spider: Any) -> Any:
+        result = super().scraped(item, response, spider)
+        result["args"] = {**dict(result["args"]), "item": self._short(item)}
+        return result
+
+    def dropped(self, item: Any, exception: BaseException, response: Any, spider: Any) -> Any:
+        result = super().dropped(item, exception, response, spider)
+        result["args"] = {**dict(result["args"]), "item": self._short(item)}
+        return result
+
+    def item_error(self, item: Any, exception: BaseException, response: Any,
+                   spider: Any) -> Any:
+        result = super().item_error(item, exception, response, spider)
+        result["args"] = {**dict(result["args"]), "item": self._short(item)}
+        return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +15,14 @@ from scrapy.utils.project import get_project_settings
 from crawler.exceptions import UnknownSourceError
 from crawler.spiders.base import PressReleaseSpider
 
-# Exit codes of `mfa-archive crawl` (documented in the README).
+# Exit codes of `mfa-archive crawl` (documented in the README), most severe first
+# when several sources end differently: interrupted, errors, locked, degraded.
 EXIT_OK = 0
 EXIT_ERRORS = 1  # completed_with_errors or failed
 EXIT_USAGE = 2
 EXIT_DEGRADED = 3  # degraded or blocked: the site may have changed
-EXIT_INTERRUPTED = 4
+EXIT_INTERRUPTED = 4  # SIGTERM/SIGINT: in-flight work committed, resume with the next run
+EXIT_LOCKED = 5  # another crawl of the source is running: this one did not start
 
 # Politeness off: for mirrors on this machine only (tests, demo, benchmarks).
 FAST_SETTINGS: dict[str, Any] = {
@@ -44,6 +47,8 @@ class CrawlOutcome:
 
 
 def project_settings() -> Settings:
+    """Our Scrapy settings, wherever the command runs (no scrapy.cfg needed in the cwd)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     return get_project_settings()
 
 
@@ -77,8 +82,15 @@ def run_crawls(
     base_urls: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     since: str | None = None,
+    full: bool = False,
 ) -> list[CrawlOutcome]:
-    """Crawl ``keys`` concurrently in this process; return one outcome per source."""
+    """Crawl ``keys`` concurrently in this process; return one outcome per source.
+
+    A second SIGTERM/SIGINT stops the reactor at once; the runs it left open are
+    then recorded as ``interrupted`` (every committed item is whole).
+    """
+    from crawler.pipelines import close_open_runs
+
     base = project_settings()
     base.set("ARCHIVE_DB_URL", db_url, priority="cmdline")
     for name, value in (overrides or {}).items():
@@ -92,8 +104,12 @@ def run_crawls(
             settings.set("ARCHIVE_BASE_URL", base_urls[key], priority="cmdline")
         crawler = Crawler(classes[key], settings)
         crawlers.append(crawler)
-        process.crawl(crawler, **({"since": since} if since else {}))
+        args: dict[str, Any] = {"since": since} if since else {}
+        if full:
+            args["full"] = True
+        process.crawl(crawler, **args)
     process.start()
+    close_open_runs()
     return [_outcome(key, crawler) for key, crawler in zip(keys, crawlers, strict=True)]
 
 
@@ -119,6 +135,8 @@ def exit_code(outcomes: Sequence[CrawlOutcome]) -> int:
         return EXIT_INTERRUPTED
     if statuses & {"failed", "completed_with_errors"}:
         return EXIT_ERRORS
+    if "locked" in statuses:
+        return EXIT_LOCKED
     if statuses & {"degraded", "blocked"}:
         return EXIT_DEGRADED
     return EXIT_OK

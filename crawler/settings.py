@@ -39,7 +39,18 @@ DOWNLOADER_MIDDLEWARES = {
     # is read from the mirror when --base-url points the crawl there.
     "crawler.middlewares.MirrorRebase": 60,
     "crawler.middlewares.LoopbackGuard": 70,
+    # robots.txt with RFC 9309 semantics: 5xx or unreachable disallows the host.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtRFC9309": 100,
+    # Retry honouring Retry-After, in Scrapy's RetryMiddleware place (550).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterRetry": 550,
+    # Responses pass middlewares from high to low: after decompression (590).
+    "crawler.middlewares.MislabelledEncoding": 580,
 }
+
+# Items named by type and URL in logs, never dumped whole (a ReleaseItem is a page).
+LOG_FORMATTER = "crawler.pipelines.ArchiveLogFormatter"  # default scrapy.logformatter.LogFormatter
 
 ITEM_PIPELINES = {
     "crawler.pipelines.Validate": 100,
@@ -53,3 +64,10 @@ ARCHIVE_BASE_URL = None  # a mirror to send every request to (tests, demo)
 ARCHIVE_MAX_PAGES = 500  # listing pages per run, a guard against endless paging
 ARCHIVE_EXTRACT_WORKERS = None  # processes for extraction; None: one per core, 0: a thread
 ARCHIVE_SINCE = None  # ISO date: stop paging below it (also the spider argument `since`)
+ARCHIVE_FULL = False  # re-fetch every archived release (conditional GET), walk every page
+ARCHIVE_RETRY_BACKOFF = 3600  # seconds before a failed URL is retried; x4 per attempt, max 7 days
+ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried next run)
+ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
+ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
+ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
+ARCHIVE_DEBUG_WRITE_DELAY = 0  # seconds to hold each item transaction open (kill tests)

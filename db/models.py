@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -93,6 +94,12 @@ class CrawlRun(Base):
     releases_unchanged: Mapped[int] = mapped_column(default=0)
     releases_failed: Mapped[int] = mapped_column(default=0)
     releases_blocked: Mapped[int] = mapped_column(default=0)
+    # How the run walked the listing ("incremental", "full" or "since"), whether
+    # it reached the end of what it meant to walk (the next incremental run stops
+    # paging at releases known before that), and the crawl process's id.
+    mode: Mapped[str | None] = mapped_column(String(16))
+    listing_complete: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pid: Mapped[int | None]
 
     source: Mapped[Source] = relationship()
 
@@ -111,7 +118,7 @@ class CrawlError(Base):
 
 
 class FrontierEntry(Base):
-    """A discovered release URL and its state: pending, stored or failed."""
+    """A discovered release URL and its state: pending, stored, failed or gone."""
 
     __tablename__ = "frontier"
 
@@ -124,6 +131,9 @@ class FrontierEntry(Base):
     next_attempt_at: Mapped[dt.datetime | None]
     discovered_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    # What the listing said, so a retry or re-fetch extracts as the first fetch did.
+    listing_title: Mapped[str | None] = mapped_column(Text)
+    listing_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Document(Base):
@@ -175,6 +185,7 @@ class Person(Base):
     """A person across releases; ``name_key`` folds spelling variants."""
 
     __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_name", "name"),)  # the participant view by person
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))

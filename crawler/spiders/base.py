@@ -24,14 +24,26 @@ How to add a ministry (see ``az.py`` for a complete example):
         listing_page = XxListingPage
         release_page = XxReleasePage
 
-Arguments: ``since`` (ISO date): stop paging once the listing is older.
-Settings read: ``ARCHIVE_MAX_PAGES``, ``ARCHIVE_SINCE``, ``ARCHIVE_BASE_URL``.
+Arguments: ``since`` (ISO date): page back to this date (a backfill);
+``full``: re-fetch every archived release and walk every listing page.
+
+Incremental by default: the ``Store`` pipeline loads the source's frontier
+(:class:`db.repository.FrontierPlan`) before the first request. The spider
+fetches the releases the frontier queues (pending, retries that are due and,
+with ``full``, every archived release by conditional GET), skips what is
+archived, and stops paging at a listing page that holds only releases known
+before the last complete listing walk. Without a ``Store`` (unit tests) it walks
+everything, as before.
+
+Settings read: ``ARCHIVE_MAX_PAGES``, ``ARCHIVE_SINCE``, ``ARCHIVE_BASE_URL``,
+``ARCHIVE_FULL``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -45,6 +57,27 @@ from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
+from db.repository import Discovery, FrontierPlan, FrontierTask
+
+# Statuses a re-fetch of an archived release handles itself: not modified, gone.
+_REFETCH_STATUSES = [304, 404, 410]
+
+
+@dataclass(kw_only=True, slots=True)
+class Discovered:
+    """Release URLs a listing page showed, to enter the frontier as ``pending``."""
+
+    source: str
+    entries: list[Discovery]
+
+
+@dataclass(kw_only=True, slots=True)
+class NotModified:
+    """A conditional re-fetch answered 304: the archived release is current."""
+
+    source: str
+    url: str
+    fetched_at: dt.datetime
 
 
 class PressReleaseSpider(scrapy.Spider):
@@ -63,6 +96,7 @@ class PressReleaseSpider(scrapy.Spider):
     schedule: ClassVar[str | None] = None  # cron expression; None: daily, staggered
 
     since: dt.date | None
+    full: bool
     max_pages: int
 
     @classmethod
@@ -76,6 +110,8 @@ class PressReleaseSpider(scrapy.Spider):
             raise SpiderArgumentError(
                 f"spider argument 'since': {since!r} is not an ISO date (YYYY-MM-DD)"
             ) from exc
+        full = kwargs.get("full", crawler.settings.getbool("ARCHIVE_FULL"))
+        spider.full = full if isinstance(full, bool) else str(full).lower() in ("1", "true", "yes")
         spider.max_pages = crawler.settings.getint("ARCHIVE_MAX_PAGES", 500)
         base_url = crawler.settings.get("ARCHIVE_BASE_URL")
         if base_url:
@@ -85,7 +121,35 @@ class PressReleaseSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        for request in self.frontier_requests():
+            yield request
         yield self.listing_request(self.listing_url, page=self.first_page)
+
+    @property
+    def frontier(self) -> FrontierPlan:
+        """The source's frontier as the ``Store`` pipeline loaded it (empty without one)."""
+        plan = getattr(self.crawler, "archive_frontier", None)
+        return plan if isinstance(plan, FrontierPlan) else _NO_FRONTIER
+
+    def frontier_requests(self) -> Iterator[Request]:
+        """Releases queued by the frontier: pending, due retries, and re-fetches with ``full``."""
+        for task in self.frontier.queue:
+            yield self.frontier_request(task)
+
+    def frontier_request(self, task: FrontierTask) -> Request:
+        request = self.release_request(ListingEntry(url=task.url, title=task.title, date=task.date))
+        if not task.archived:
+            return request
+        headers: dict[str, str] = {}
+        if task.etag:
+            headers["If-None-Match"] = task.etag
+        if task.last_modified:
+            headers["If-Modified-Since"] = task.last_modified
+        for name, value in headers.items():
+            request.headers[name] = value
+        request.meta["handle_httpstatus_list"] = sorted(
+            {*self.handle_httpstatus_list, *_REFETCH_STATUSES})
+        return request
 
     def listing_request(self, url: str, *, page: int, **kwargs: Any) -> Request:
         return Request(
@@ -98,7 +162,7 @@ class PressReleaseSpider(scrapy.Spider):
 
     def parse_listing(
         self, response: Response, page: int
-    ) -> Iterator[Request | ReleaseItem | FetchFailure]:
+    ) -> Iterator[Request | ReleaseItem | FetchFailure | Discovered]:
         if not isinstance(response, TextResponse):
             yield FetchFailure(source=self.name, url=response.url, reason="listing is not text",
                                release=False)
@@ -116,9 +180,25 @@ class PressReleaseSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archive/listing_pages")
         listing = self.listing_page(response)
         entries = listing.entries()
+        self.crawler.stats.inc_value("archive/listing_entries", len(entries))
         fresh = [e for e in entries if self.since is None or e.date is None or e.date >= self.since]
+        plan = self.frontier
+        requested = self.__dict__.setdefault("_requested", set())
+        new = []
         for entry in fresh:
+            url = self.canonical(entry.url)
+            if url not in plan.skip and url not in requested:
+                requested.add(url)
+                new.append(entry)
+        if new:
+            yield Discovered(source=self.name, entries=[
+                Discovery(url=self.canonical(e.url), title=e.title, date=e.date) for e in new])
+        for entry in new:
             yield self.release_request(entry)
+        known_page = bool(entries) and all(self.canonical(e.url) in plan.known for e in entries)
+        if known_page and not self.full and self.since is None:
+            self.logger.info("listing page %s holds only known releases: incremental stop", page)
+            return
         if entries and len(fresh) == len(entries) and page - self.first_page + 1 < self.max_pages:
             yield from self.next_page_requests(response, listing, page)
 
@@ -130,14 +210,26 @@ class PressReleaseSpider(scrapy.Spider):
             yield self.listing_request(self.page_url_template.format(page=page + 1), page=page + 1)
 
     def release_request(self, entry: ListingEntry) -> Request:
+        # dont_filter: the spider dedupes releases itself (frontier, this run's set);
+        # Scrapy's filter would silently drop a redirect loop's repeat instead of
+        # letting REDIRECT_MAX_TIMES fail it, and the URL would never be recorded.
         return Request(
             entry.url,
             callback=self.parse_release,
             errback=self.release_failed,
             cb_kwargs={"entry": entry},
+            dont_filter=True,
         )
 
     def parse_release(self, response: Response, entry: ListingEntry) -> Iterator[Any]:
+        if response.status == 304:
+            yield NotModified(source=self.name, url=self.canonical(entry.url),
+                              fetched_at=dt.datetime.now(dt.UTC))
+            return
+        if response.status in (404, 410):  # a re-fetch of an archived release: gone
+            yield FetchFailure(source=self.name, url=self.canonical(entry.url),
+                               reason=f"HTTP {response.status}")
+            return
         if not isinstance(response, TextResponse):
             yield FetchFailure(source=self.name, url=self.canonical(entry.url),
                                reason=f"not an HTML page ({_content_type(response)})")
@@ -193,9 +285,43 @@ def _content_type(response: Response) -> str:
     return value.decode("latin-1") if value else "no Content-Type"
 
 
+_NO_FRONTIER = FrontierPlan(skip=frozenset(), known=frozenset(), queue=())
+
+# Failure reasons by exception class name (Scrapy, Twisted): short, stable, greppable.
+_REASONS = {
+    "TimeoutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "ResponseNeverReceived": "no response",
+    "ResponseFailed": "truncated: connection lost mid-body",
+    "ResponseDataLoss": "truncated: connection lost mid-body",
+    "ResponseDataLossError": "truncated: connection lost mid-body",
+    "DownloadFailedError": "truncated: connection lost mid-body",
+    "PotentialDataLoss": "truncated: connection lost mid-body",
+    "ConnectionLost": "truncated: connection lost mid-body",
+    "ConnectionRefusedError": "connection refused",
+    "DownloadConnectionRefusedError": "connection refused",
+    "DNSLookupError": "DNS lookup failed",
+    "CannotResolveHostError": "DNS lookup failed",
+    "CancelledError": "too_large",
+    "DownloadCancelledError": "too_large",
+}
+
+
 def _reason(failure: Failure) -> str:
+    """A short reason for a failed request, e.g. ``HTTP 404``, ``timeout``, ``too_large``."""
     value = failure.value
     response = getattr(value, "response", None)
     if response is not None:
         return f"HTTP {response.status}"
-    return f"{type(value).__name__}: {value}".strip().rstrip(":")
+    name = type(value).__name__
+    message = str(value)
+    if name == "IgnoreRequest":
+        if "max redirections" in message:
+            return "redirect_loop"
+        if "max size" in message or "DOWNLOAD_MAXSIZE" in message:
+            return "too_large"
+        return message or "ignored"
+    if name in _REASONS:
+        return _REASONS[name]
+    return f"{name}: {message}".strip().rstrip(":")[:300]

@@ -51,8 +51,9 @@ def test_crawl_stores_every_release_once_under_its_real_url(db_url: str, mirror:
         first_ids = conn.execute(select(Meeting.id, Meeting.document_id, Meeting.ordinal)
                                  .order_by(Meeting.id)).all()
 
-    # A second crawl adds nothing and changes no id.
-    code, err = _crawl(db_url, mirror["az"])
+    # A second, full crawl (an incremental one would stop at page 1) re-fetches
+    # every release, adds nothing and changes no id.
+    code, err = _crawl(db_url, mirror["az"], "--full")
     assert code == 0, err
     with Session(engine) as conn:
         assert conn.scalar(select(func.count()).select_from(Document)) == len(expected)

@@ -1,0 +1,209 @@
+"""Killing a real crawl (RELIABILITY.md scenarios 25 and 26): the archive is never half-written.
+
+A slow az mirror (tests/faults/server.py ``--site az --delay``) is crawled by a
+real ``mfa-archive crawl`` subprocess. SIGKILL lands at several points (before
+the first commit, and after N releases are committed, polled from the
+database, with each item transaction held open a little so that kills land
+inside transactions too); after every kill the archive holds only whole
+releases; the resumed archive equals an uninterrupted one and nothing stored
+was fetched again. SIGINT to the whole process group (Ctrl-C) finishes in-flight
+work and exits as interrupted; a second SIGTERM exits at once, consistent.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from db.models import CrawlError, CrawlRun
+from db.session import make_engine
+from tests.conftest import ROOT
+from tests.faults.harness import (
+    FaultServer,
+    Snapshot,
+    assert_consistent,
+    count_rows,
+    crawl,
+    crawl_args,
+    databases,
+    fault_server,
+    finish,
+    on_each,
+    snapshot,
+    start_crawl,
+    stored_count,
+    wait_until,
+)
+
+# A slow crawl (the server delays each release): kills land where they are meant to.
+SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "ARCHIVE_DEBUG_WRITE_DELAY=0.05",
+        "-s", "DOWNLOAD_TIMEOUT=30"]
+KILL_POINTS = (0, 3, 4)  # releases each run commits before its SIGKILL (0: once it started)
+RELEASES = 20  # the newest az releases: three listing pages, every kind of record
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    """The az archive of one uninterrupted crawl."""
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.sqlite'}"
+    with fault_server("--site", "az", "--limit", str(RELEASES)) as server:
+        result = crawl("az", server.url, db_url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    snap = snapshot(db_url)
+    assert len(snap.documents) == RELEASES
+    assert sum(len(records) for records in snap.records.values()) > RELEASES
+    return snap
+
+
+@pytest.fixture
+def dbs(tmp_path: Any) -> Iterator[dict[str, str]]:
+    with databases(tmp_path) as found:
+        yield found
+
+
+def _run_count(db_url: str) -> int:
+    return count_rows(db_url, CrawlRun)
+
+
+def _assert_whole(snap: Snapshot, reference: Snapshot) -> None:
+    """Every archived release is complete: its text and every record as in the reference."""
+    assert_consistent(snap)
+    for url, document in snap.documents.items():
+        assert document == reference.documents[url], url
+        assert snap.records[url] == reference.records[url], url
+
+
+def _wait_for_point(db_url: str, proc: Any, runs: int, stored: int) -> None:
+    """Until the crawl's run has started and ``stored`` releases are committed in all."""
+    wait_until(lambda: _run_count(db_url) > runs or proc.poll() is not None,
+               what="the run to start")
+    wait_until(lambda: stored_count(db_url) >= stored or proc.poll() is not None,
+               what=f"{stored} releases")
+
+
+def _served(server: FaultServer) -> int:
+    """Release pages the server has answered so far."""
+    return sum(1 for e in server.log() if e["path"].count("/") >= 3)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_sigkill_at_several_points_then_resume(dbs: dict[str, str], reference: Snapshot) -> None:
+    def scenario(db_url: str) -> None:
+        with fault_server("--site", "az", "--delay", "0.05", "--limit", str(RELEASES)) as server:
+            kills: list[tuple[float, set[str]]] = []
+            for point in KILL_POINTS:
+                runs, stored = _run_count(db_url), stored_count(db_url)
+                # The server lets exactly `point` more release pages through; the crawl
+                # cannot finish, whatever the machine's load.
+                server.set(gate=str(_served(server) + point))
+                proc = start_crawl("az", server.url, db_url, *SLOW)
+                _wait_for_point(db_url, proc, runs, stored + point)
+                assert proc.poll() is None, "the crawl ended before it could be killed"
+                proc.kill()
+                proc.communicate(timeout=30)
+                killed_at = time.time()
+                snap = snapshot(db_url)
+                _assert_whole(snap, reference)
+                kills.append((killed_at, set(snap.documents)))
+            assert kills[-1][1], "no release was stored before the last kill"
+
+            server.set(delay="0", gate="off")
+            result = crawl("az", server.url, db_url)
+            assert result.returncode == 0, result.stderr[-2000:]
+            final = snapshot(db_url)
+            _assert_not_refetched(server, kills)
+        assert final.documents == reference.documents
+        assert final.records == reference.records
+        assert_consistent(final)
+        # The killed runs were closed as interrupted by the next run that took the lock.
+        assert [status for status, _ in final.runs] == ["interrupted"] * len(KILL_POINTS) + [
+            "completed"], final.runs
+
+    on_each(dbs, scenario)
+
+
+def _assert_not_refetched(server: FaultServer, kills: list[tuple[float, set[str]]]) -> None:
+    log = server.log()
+    for killed_at, stored in kills:
+        again = {e["path"] for e in log if e["t"] > killed_at} & {_path(u) for u in stored}
+        assert not again, f"stored releases fetched again: {sorted(again)[:5]}"
+
+
+def test_ctrl_c_finishes_in_flight_work_and_exits_interrupted(
+        dbs: dict[str, str], reference: Snapshot) -> None:
+    """SIGINT to the process group, as a terminal's Ctrl-C: extraction workers included."""
+    import subprocess
+
+    from tests.faults.harness import _env
+
+    def scenario(db_url: str) -> None:
+        with fault_server("--site", "az", "--delay", "1", "--limit", str(RELEASES)) as server:
+            # The real process pool (ARCHIVE_EXTRACT_WORKERS default): its workers get the
+            # SIGINT too and must leave it to the crawl process.
+            proc = subprocess.Popen(
+                [*crawl_args("az", server.url, db_url, *SLOW), "-s", "ARCHIVE_EXTRACT_WORKERS=2"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=_env(),
+                start_new_session=True)
+            wait_until(lambda: stored_count(db_url) >= 3 or proc.poll() is not None,
+                       what="3 releases")
+            assert proc.poll() is None
+            os.killpg(proc.pid, signal.SIGINT)
+            started = time.monotonic()
+            code, err = finish(proc, timeout=30)
+            assert code == 4, err[-2000:]  # EXIT_INTERRUPTED
+            assert time.monotonic() - started < 15
+            snap = snapshot(db_url)
+            _assert_whole(snap, reference)
+            engine = make_engine(db_url)
+            with engine.connect() as conn:
+                run = conn.execute(select(CrawlRun)).one()
+                errors = conn.scalars(select(CrawlError.reason)).all()
+            engine.dispose()
+            assert run.status == "interrupted" and run.finished_at is not None
+            assert run.releases_new == len(snap.documents)
+            assert not [e for e in errors if "extraction failed" in e]
+            server.set(delay="0")
+            result = crawl("az", server.url, db_url)
+            assert result.returncode == 0, result.stderr[-2000:]
+        assert snapshot(db_url).documents == reference.documents
+
+    on_each(dbs, scenario)
+
+
+def test_second_sigterm_exits_at_once_and_consistent(
+        dbs: dict[str, str], reference: Snapshot) -> None:
+    def scenario(db_url: str) -> None:
+        with fault_server("--site", "az", "--delay", "1", "--limit", str(RELEASES)) as server:
+            proc = start_crawl("az", server.url, db_url, *SLOW)
+            wait_until(lambda: stored_count(db_url) >= 2 or proc.poll() is not None,
+                       what="2 releases")
+            assert proc.poll() is None
+            proc.send_signal(signal.SIGTERM)
+            time.sleep(0.05)  # the first signal must be seen before the second
+            proc.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            code, err = finish(proc, timeout=30)
+            assert time.monotonic() - started < 5, "a second signal must not wait for downloads"
+            assert code == 4, err[-2000:]
+            _assert_whole(snapshot(db_url), reference)
+            engine = make_engine(db_url)
+            with engine.connect() as conn:
+                status = conn.scalar(select(CrawlRun.status))
+            engine.dispose()
+            assert status == "interrupted"
+            server.set(delay="0")
+            result = crawl("az", server.url, db_url)
+            assert result.returncode == 0, result.stderr[-2000:]
+        assert snapshot(db_url).documents == reference.documents
+
+    on_each(dbs, scenario)
