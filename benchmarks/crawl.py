@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import PYTHON, ROOT, Server, machine, median, run_measured, table  # noqa: E402
+from benchmarks._common import PYTHON, ROOT, Server, machine, median, run_measured, table
 
 PER_PAGE = 20
 
@@ -41,7 +41,7 @@ def baseline(base_url: str, releases: int) -> None:
     articles = [f"{base_url}/en/news/{r.slug}" for r in site.releases]
 
     def fetch(url: str) -> bytes:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback mirror
+        with urllib.request.urlopen(url, timeout=30) as response:
             return bytes(response.read())
 
     with ThreadPoolExecutor(8) as pool:

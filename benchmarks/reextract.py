@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import PYTHON, Server, machine, median, run_measured, table  # noqa: E402
-from benchmarks.crawl import pipeline_args  # noqa: E402
+from benchmarks._common import PYTHON, Server, machine, median, run_measured, table
+from benchmarks.crawl import pipeline_args
 
 
 def loop(db_url: str) -> None:

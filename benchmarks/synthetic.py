@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.mirror.server import serve_sites, serve_until_signal  # noqa: E402
-from crawler.mirror.sites.az import AzMirror  # noqa: E402
-from crawler.mirror.sites.base import MirrorRelease  # noqa: E402
+from crawler.mirror.server import serve_sites, serve_until_signal
+from crawler.mirror.sites.az import AzMirror
+from crawler.mirror.sites.base import MirrorRelease
 
 
 class SyntheticAzMirror(AzMirror):

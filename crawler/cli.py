@@ -60,9 +60,9 @@ def _require_existing(url: str) -> None:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not Path(parsed.database).exists():
-            raise click.ClickException(f"no archive at {parsed.database}: crawl first")
+    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+            and not Path(parsed.database).exists()):
+        raise click.ClickException(f"no archive at {parsed.database}: crawl first")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -217,17 +217,19 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
     last: dict[str, Any] = {}
     url = database_url(db_url)
     if _archive_exists(url):
+        from sqlalchemy.orm import Session
+
         from db import queries
 
         engine = _open(url, read_only=True)
-        with engine.connect() as conn:
-            for run_row, key in conn.execute(queries.runs(limit=10_000)):
-                last.setdefault(key, run_row)
+        with Session(engine) as session:
+            for row, key in session.execute(queries.runs(limit=10_000)):
+                last.setdefault(key, row)
         engine.dispose()
     table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
                   "new/changed/failed")
     for key, cls in spider_classes().items():
-        run_row = last.get(key)
+        run_row: Any = last.get(key)
         table.add_row(
             key, cls.country, cls.ministry, cls.listing_url, cls.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",

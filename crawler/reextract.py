@@ -78,7 +78,7 @@ def _jobs(engine: Engine, source: str | None) -> Iterator[_Job]:
         query = query.where(Source.key == source)
     with engine.connect() as conn:
         for row in conn.execution_options(yield_per=200).execute(query):
-            yield _Job(*row)
+            yield _Job(*row)  # type: ignore[call-arg]  # the row's columns, in order
 
 
 def _bounded_map(

@@ -115,7 +115,10 @@ def run_crawls(
 
 def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
     stats = crawler.stats
-    get = (lambda k, d=0: stats.get_value(k, d)) if stats else (lambda k, d=0: d)
+
+    def get(key: str, default: Any = 0) -> Any:
+        return stats.get_value(key, default) if stats else default
+
     return CrawlOutcome(
         source=key,
         status=str(get("archive/status", "failed")),

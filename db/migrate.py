@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 import migrations
 
@@ -28,10 +28,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# Any constant: serialises concurrent migrations of one PostgreSQL database.
+_MIGRATION_LOCK = 0x6D66_6120_6D69_67
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate to ``revision`` in one transaction (PostgreSQL and SQLite alike)."""
+    """Migrate to ``revision`` in one transaction (PostgreSQL and SQLite alike).
+
+    Two processes migrating a fresh database at once take turns: SQLite's
+    ``BEGIN IMMEDIATE`` and a PostgreSQL transaction-level advisory lock make
+    the second wait, then find the schema already at ``revision``.
+    """
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -27,6 +27,7 @@ def test_check_notices_a_changed_layout() -> None:
         "main()\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False,
                             cwd=ROOT, timeout=300)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "CHANGED" in result.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import pycountry
+import pytest
 
 from crawler.mirror.sites import SITES
 from crawler.run import spider_classes

@@ -91,6 +91,7 @@ class PressReleaseSpider(scrapy.Spider):
     listing_page: ClassVar[type[ListingPage]]
     release_page: ClassVar[type[ReleasePage]]
     language: ClassVar[str] = "en"
+    allowed_domains: list[str] = []  # Scrapy's attribute, set by each subclass
     canonical_host: ClassVar[str | None] = None  # the host documents are keyed under
     handle_httpstatus_list: ClassVar[list[int]] = [403]  # walls answer 403: recognise them
     schedule: ClassVar[str | None] = None  # cron expression; None: daily, staggered

@@ -11,7 +11,7 @@ from scrapy.http import FormRequest, Request, Response, TextResponse
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingPage
 from crawler.pages.by import ByListingPage, ByReleasePage
-from crawler.spiders.base import PressReleaseSpider
+from crawler.spiders.base import Discovered, PressReleaseSpider
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -68,7 +68,7 @@ class BySpider(PressReleaseSpider):
     def parse_window(
         self, response: Response, page: int, start: dt.date, end: dt.date, walk: bool,
         token: str, empties: int = 0,
-    ) -> Iterator[Request | ReleaseItem | FetchFailure]:
+    ) -> Iterator[Request | ReleaseItem | FetchFailure | Discovered]:
         outputs = list(self.parse_listing(response, page))
         yield from outputs
         if any(isinstance(o, FetchFailure) for o in outputs):

@@ -10,7 +10,7 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingEntry, ListingPage
 from crawler.pages.gb import SITE, GbListingPage, GbReleasePage
-from crawler.spiders.base import PressReleaseSpider
+from crawler.spiders.base import Discovered, PressReleaseSpider
 
 COUNT = 10  # results per Search API page
 _SEARCH = (
@@ -50,7 +50,7 @@ class GbSpider(PressReleaseSpider):
 
     def parse_listing(
         self, response: Response, page: int
-    ) -> Iterator[Request | ReleaseItem | FetchFailure]:
+    ) -> Iterator[Request | ReleaseItem | FetchFailure | Discovered]:
         yield from super().parse_listing(response, page)
         if not isinstance(response, TextResponse) or response.status >= 400:
             return

@@ -9,7 +9,7 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingPage
 from crawler.pages.us import UsListingPage, UsReleasePage
-from crawler.spiders.base import PressReleaseSpider
+from crawler.spiders.base import Discovered, PressReleaseSpider
 
 
 class UsSpider(PressReleaseSpider):
@@ -40,7 +40,7 @@ class UsSpider(PressReleaseSpider):
 
     def parse_listing(
         self, response: Response, page: int
-    ) -> Iterator[Request | ReleaseItem | FetchFailure]:
+    ) -> Iterator[Request | ReleaseItem | FetchFailure | Discovered]:
         yield from super().parse_listing(response, page)
         if not isinstance(response, TextResponse) or response.status >= 400:
             return

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crawler.mirror.sites.az import AzMirror
 from db.models import CrawlRun, Document, FrontierEntry, Meeting, Statement
-from sqlalchemy.orm import Session
-
 from db.session import make_engine
 from tests.conftest import FAST, run_cli
 

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crawler.mirror.sites import SITES
 from crawler.run import spider_classes
 from db.models import CrawlError, CrawlRun, Document
-from sqlalchemy.orm import Session
-
 from db.session import make_engine
 from tests.conftest import FAST, run_cli
 
