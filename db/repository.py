@@ -134,6 +134,27 @@ _UPDATE_MEETING = (
 )
 
 
+_DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
+_FRONTIER: Table = FrontierEntry.__table__  # type: ignore[assignment]
+_CRAWL_RUNS: Table = CrawlRun.__table__  # type: ignore[assignment]
+_STATEMENT_CACHE: dict[tuple[str, str], Any] = {}
+
+
+def _prebuilt(session: Session, name: str, build: Callable[[Any], Any]) -> Any:
+    """A statement built once per dialect: ``build`` gets the dialect's ``insert``.
+
+    Statements with bind parameters are compiled once and then served from
+    SQLAlchemy's cache; building them per release cost more than running them.
+    """
+    dialect = session.get_bind().dialect.name
+    key = (dialect, name)
+    statement = _STATEMENT_CACHE.get(key)
+    if statement is None:
+        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = _STATEMENT_CACHE[key] = build(insert_)
+    return statement
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -209,8 +230,12 @@ def count_in_run(session: Session, run_id: int, outcome: str) -> None:
     """
     column = _COUNTERS.get(outcome)
     if column is not None:
-        session.execute(update(CrawlRun).where(CrawlRun.id == run_id)
-                        .values({column.key: column + 1}))
+        statement = _prebuilt(session, f"count_{column.key}", lambda _: (
+            update(_CRAWL_RUNS)
+            .where(_CRAWL_RUNS.c.id == bindparam("run_id"))
+            .values({column.key: _CRAWL_RUNS.c[column.key] + 1})
+        ))
+        session.connection().execute(statement, {"run_id": run_id})
 
 
 def finish_run(
@@ -302,20 +327,19 @@ def _touch_frontier(
     session: Session, *, source_id: int, url: str, now: dt.datetime,
     listing_title: str | None = None, listing_date: dt.date | None = None,
 ) -> None:
-    session.execute(
-        _insert(session, FrontierEntry)
-        .values(
-            source_id=source_id,
-            url=url,
-            state="pending",
-            attempts=0,
-            discovered_at=now,
-            updated_at=now,
-            listing_title=listing_title,
-            listing_date=listing_date,
-        )
-        .on_conflict_do_nothing(index_elements=["url"])
-    )
+    statement = _prebuilt(session, "touch_frontier", lambda insert_: (
+        insert_(_FRONTIER).on_conflict_do_nothing(index_elements=["url"])
+    ))
+    session.connection().execute(statement, {
+        "source_id": source_id,
+        "url": url,
+        "state": "pending",
+        "attempts": 0,
+        "discovered_at": now,
+        "updated_at": now,
+        "listing_title": listing_title,
+        "listing_date": listing_date,
+    })
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -462,11 +486,12 @@ def store_release(
         values["last_run_id"] = run_id
     inserted = None
     if source_id is not None:
-        inserted = session.execute(
-            _insert(session, Document)
-            .values(first_run_id=run_id, **values)
-            .on_conflict_do_nothing(index_elements=["url"])
-            .returning(Document.id)
+        statement = _prebuilt(session, "insert_document", lambda insert_: (
+            insert_(_DOCUMENTS).on_conflict_do_nothing(index_elements=["url"])
+            .returning(_DOCUMENTS.c.id)
+        ))
+        inserted = session.connection().execute(
+            statement, {"first_run_id": run_id, **values}
         ).scalar_one_or_none()
     else:
         del values["source_id"]
@@ -524,11 +549,13 @@ def _mark_stored(
 ) -> None:
     if source_id is not None:
         _touch_frontier(session, source_id=source_id, url=url, now=now)
-    session.execute(
-        update(FrontierEntry)
-        .where(FrontierEntry.url == url)
-        .values(state="stored", last_error=None, next_attempt_at=None, updated_at=now)
-    )
+    statement = _prebuilt(session, "mark_stored", lambda _: (
+        update(_FRONTIER)
+        .where(_FRONTIER.c.url == bindparam("frontier_url"))
+        .values(state="stored", last_error=None, next_attempt_at=None,
+                updated_at=bindparam("now"))
+    ))
+    session.connection().execute(statement, {"frontier_url": url, "now": now})
 
 
 def person_id(session: Session, name: str) -> int:
