@@ -32,7 +32,8 @@ import re
 import signal
 import time
 import weakref
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections import Counter, deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -40,7 +41,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.logformatter import LogFormatter
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import FetchFailure, ReleaseItem
@@ -191,6 +192,8 @@ class Store:
         self.lock: SourceLock | None = None
         self.sessions: sessionmaker[Session] | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
+        self.pending: deque[tuple[Any, Future[None]]] = deque()
+        self.batch_size = max(1, settings.getint("ARCHIVE_WRITE_BATCH", 50))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Store:
@@ -252,8 +255,11 @@ class Store:
             raise DropItem("the run did not start")
         if self.db_error:
             raise DropItem(f"database unavailable: {self.db_error}")
+        done: Future[None] = Future()
+        self.pending.append((item, done))
+        self.writer.submit(self._drain)
         try:
-            await asyncio.get_running_loop().run_in_executor(self.writer, self._write, item)
+            await asyncio.wrap_future(done)
         except _DatabaseGone as exc:
             raise DropItem(f"not stored: {exc}") from exc
         except SQLAlchemyError as exc:
@@ -261,47 +267,93 @@ class Store:
             raise DropItem(f"not stored: {self.db_error}") from exc
         return item
 
-    def _write(self, item: Any) -> None:
-        """Write one item in one transaction: its rows, its frontier state, the run's counter."""
-        assert self.sessions is not None and self.source_id is not None and self.run_id
+    def _drain(self) -> None:
+        """On the writer thread: write what has queued up, as one batch.
+
+        Items queue while a batch is being written, so under load batches grow
+        (up to ``ARCHIVE_WRITE_BATCH``) and the per-transaction cost is shared;
+        when items trickle in, each is written at once.
+        """
+        batch: list[tuple[Any, Future[None]]] = []
+        while self.pending and len(batch) < self.batch_size:
+            batch.append(self.pending.popleft())
+        if not batch:
+            return
+        try:
+            errors = self._write_batch([item for item, _ in batch])
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting item
+            for _, done in batch:
+                done.set_exception(exc)
+            return
+        for (_, done), error in zip(batch, errors, strict=True):
+            if error is None:
+                done.set_result(None)
+            else:
+                done.set_exception(error)
+
+    def _write_batch(self, items: list[Any]) -> list[BaseException | None]:
+        """Write ``items`` in one transaction, each inside its own savepoint.
+
+        A release lands whole or not at all: an item whose rows fail is rolled
+        back to its savepoint and reported alone; a database failure (gone,
+        locked) rolls back the whole batch and reaches every item.
+        """
+        assert self.sessions is not None and self.run_id
         if self.db_error:  # queued behind the failure: do not wait on the database again
             raise _DatabaseGone(self.db_error)
-        outcome: str | None = None
+        outcomes: list[str | None] = []
+        errors: list[BaseException | None] = []
         with self.sessions.begin() as session:
-            if isinstance(item, Discovered):
-                repository.record_discovered(session, source_id=self.source_id,
-                                             entries=item.entries)
-            elif isinstance(item, NotModified):
-                if repository.mark_not_modified(session, source_id=self.source_id,
-                                                run_id=self.run_id, url=item.url,
-                                                fetched_at=item.fetched_at):
-                    outcome = "unchanged"
-            elif isinstance(item, FetchFailure):
-                status = _HTTP_STATUS.match(item.reason)
-                result = repository.record_failure(
-                    session, source_id=self.source_id, run_id=self.run_id, url=item.url,
-                    reason=item.reason, blocked=item.blocked, release=item.release,
-                    gone_status=int(status.group(1)) if status else None,
-                    retry_base=self.retry_base,
-                )
-                if item.release:
-                    outcome = result
-                else:
-                    self.listing_failures += 1
-            elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
-                outcome = repository.store_release(
-                    session, source_id=self.source_id, run_id=self.run_id, release=item.extracted
-                )
-            if outcome is not None:
-                repository.count_in_run(session, self.run_id, outcome)
+            for item in items:
+                try:
+                    with session.begin_nested():
+                        outcomes.append(self._write_item(session, item))
+                    errors.append(None)
+                except (IntegrityError, DataError, ValueError, TypeError, KeyError) as exc:
+                    logger.error("not stored: %s %s: %s", type(item).__name__,
+                                 getattr(item, "url", ""), exc)
+                    outcomes.append(None)
+                    errors.append(exc)
+            counted = Counter(o for o in outcomes if o is not None)
+            for name, n in counted.items():
+                repository.count_in_run(session, self.run_id, name, n)
             if self.write_delay:
                 time.sleep(self.write_delay)  # kill tests: a SIGKILL lands inside the transaction
-        if outcome is not None:
-            attr = f"releases_{outcome}"
+        for name, n in counted.items():  # committed: now they count
+            attr = f"releases_{name}"
             if hasattr(self.counts, attr):
-                setattr(self.counts, attr, getattr(self.counts, attr) + 1)
+                setattr(self.counts, attr, getattr(self.counts, attr) + n)
             else:
-                self.counts.extra[outcome] = self.counts.extra.get(outcome, 0) + 1
+                self.counts.extra[name] = self.counts.extra.get(name, 0) + n
+        return errors
+
+    def _write_item(self, session: Session, item: Any) -> str | None:
+        """One item's rows and frontier state; the outcome to count, if any."""
+        assert self.source_id is not None and self.run_id
+        if isinstance(item, Discovered):
+            repository.record_discovered(session, source_id=self.source_id,
+                                         entries=item.entries)
+        elif isinstance(item, NotModified):
+            if repository.mark_not_modified(session, source_id=self.source_id,
+                                            run_id=self.run_id, url=item.url,
+                                            fetched_at=item.fetched_at):
+                return "unchanged"
+        elif isinstance(item, FetchFailure):
+            status = _HTTP_STATUS.match(item.reason)
+            result = repository.record_failure(
+                session, source_id=self.source_id, run_id=self.run_id, url=item.url,
+                reason=item.reason, blocked=item.blocked, release=item.release,
+                gone_status=int(status.group(1)) if status else None,
+                retry_base=self.retry_base,
+            )
+            if item.release:
+                return result
+            self.listing_failures += 1
+        elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
+            return repository.store_release(
+                session, source_id=self.source_id, run_id=self.run_id, release=item.extracted
+            )
+        return None
 
     def _fail(self, exc: SQLAlchemyError) -> None:
         if self.db_error:

@@ -71,3 +71,4 @@ ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Ret
 ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_DEBUG_WRITE_DELAY = 0  # seconds to hold each item transaction open (kill tests)
+ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)

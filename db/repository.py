@@ -223,8 +223,8 @@ _COUNTERS = {
 }
 
 
-def count_in_run(session: Session, run_id: int, outcome: str) -> None:
-    """Add one to the run's counter for ``outcome``, in the caller's (the item's) transaction.
+def count_in_run(session: Session, run_id: int, outcome: str, n: int = 1) -> None:
+    """Add ``n`` to the run's counter for ``outcome``, in the caller's (the items') transaction.
 
     So a run killed with SIGKILL still shows what it archived.
     """
@@ -233,9 +233,9 @@ def count_in_run(session: Session, run_id: int, outcome: str) -> None:
         statement = _prebuilt(session, f"count_{column.key}", lambda _: (
             update(_CRAWL_RUNS)
             .where(_CRAWL_RUNS.c.id == bindparam("run_id"))
-            .values({column.key: _CRAWL_RUNS.c[column.key] + 1})
+            .values({column.key: _CRAWL_RUNS.c[column.key] + bindparam("n")})
         ))
-        session.connection().execute(statement, {"run_id": run_id})
+        session.connection().execute(statement, {"run_id": run_id, "n": n})
 
 
 def finish_run(
