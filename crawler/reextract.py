@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from scrapy.http import HtmlResponse
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.release import FetchedPage, NoContentError, build_release
 from crawler.run import spider_classes
 from db import repository
 from db.models import Document, Source
 from db.repository import ReleaseRecord
-from db.session import make_sessionmaker
+from db.session import make_engine, make_sessionmaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ def _rebuild(job: _Job) -> tuple[int, ReleaseRecord | str]:
 
 
 def _jobs(engine: Engine, source: str | None) -> Iterator[_Job]:
+    """Stream the stored pages through a read-only engine, so the writer is never blocked."""
     query = (
         select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
                Document.encoding, Document.http_status, Document.fetched_at, Document.title,
@@ -108,21 +110,48 @@ def reextract_archive(
         count_query = count_query.where(Source.key == source)
     with engine.connect() as conn:
         total = len(conn.execute(count_query).all())
-    stats = {"documents": 0, "changed": 0, "failed": 0}
     workers = workers if workers is not None else (os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max(workers, 1), mp_context=context) as pool:
-        for _document_id, result in _bounded_map(pool, _jobs(engine, source), 8 * workers):
-            stats["documents"] += 1
-            if isinstance(result, str):
-                stats["failed"] += 1
-            else:
-                with sessions.begin() as session:
-                    outcome = repository.store_release(
-                        session, source_id=None, run_id=None, release=result,
-                        force_records=True,
-                    )
+        reader = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+        try:
+            results = _bounded_map(pool, _jobs(reader, source), 8 * workers)
+            stats = _write_results(sessions, results, total, on_progress)
+        finally:
+            reader.dispose()
+    return stats
+
+
+def _write_results(
+    sessions: sessionmaker[Session],
+    results: Iterator[tuple[int, ReleaseRecord | str]],
+    total: int,
+    on_progress: Callable[[int, int], None] | None,
+    batch_size: int = 50,
+) -> dict[str, int]:
+    """Write results in transactions of ``batch_size`` documents, each whole or not at all."""
+    stats = {"documents": 0, "changed": 0, "failed": 0}
+    batch: list[ReleaseRecord] = []
+
+    def flush() -> None:
+        with sessions.begin() as session:
+            for release in batch:
+                outcome = repository.store_release(
+                    session, source_id=None, run_id=None, release=release, force_records=True,
+                )
                 stats["changed"] += outcome == "changed"
-            if on_progress:
-                on_progress(stats["documents"], total)
+        batch.clear()
+
+    for _document_id, result in results:
+        stats["documents"] += 1
+        if isinstance(result, str):
+            stats["failed"] += 1
+        else:
+            batch.append(result)
+            if len(batch) >= batch_size:
+                flush()
+        if on_progress:
+            on_progress(stats["documents"], total)
+    if batch:
+        flush()
     return stats

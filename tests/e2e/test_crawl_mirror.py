@@ -109,3 +109,32 @@ def test_private_addresses_are_refused_without_base_url(bad: str, tmp_path: Path
     with pytest.raises(IgnoreRequest):
         guard.process_request(Request(bad))
     assert LoopbackGuard("127.0.0.1:9").process_request(Request("http://127.0.0.1:9/x")) is None
+
+
+def test_reextract_keeps_every_id(db_url: str, mirror: dict[str, str]) -> None:
+    """Re-running extraction over the stored raw HTML changes no id and no record."""
+    from db.models import Participant
+
+    code, err = _crawl(db_url, mirror["az"])
+    assert code == 0, err
+    engine = make_engine(db_url)
+
+    def snapshot() -> tuple[list, list, list]:
+        with Session(engine) as s:
+            return (
+                s.execute(select(Meeting.id, Meeting.document_id, Meeting.date, Meeting.kind)
+                          .order_by(Meeting.id)).all(),
+                s.execute(select(Participant.id, Participant.meeting_id, Participant.person_id,
+                                 Participant.country).order_by(Participant.id)).all(),
+                s.execute(select(Statement.id, Statement.speaker_id, Statement.start_offset,
+                                 Statement.end_offset).order_by(Statement.id)).all(),
+            )
+
+    before = snapshot()
+    assert all(before)
+    result = run_cli("reextract", "--db", db_url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"{len(AzMirror().releases)} documents re-extracted: 0 changed, 0 failed" \
+        in result.stderr
+    assert snapshot() == before
+    engine.dispose()
