@@ -19,6 +19,7 @@ _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", "200000")
 _OPTIONS = Extractor(
     config=_CONFIG,
+    fast=True,  # no readability/justext fallback comparison: the page objects are the fallback
     output_format="python",
     with_metadata=True,
     comments=False,

@@ -508,14 +508,12 @@ def store_release(
         document_id = old.id
         if old.content_hash == new_hash:
             outcome = "unchanged"
-            session.execute(
-                update(Document)
-                .where(Document.id == document_id)
-                .values(fetched_at=release.fetched_at, gone_at=None,
-                        http_status=release.http_status, etag=release.etag,
-                        last_modified=release.last_modified,
-                        **({"last_run_id": run_id} if run_id is not None else {}))
-            )
+            _update_document(session, document_id, {
+                "fetched_at": release.fetched_at, "gone_at": None,
+                "http_status": release.http_status, "etag": release.etag,
+                "last_modified": release.last_modified,
+                **({"last_run_id": run_id} if run_id is not None else {}),
+            })
         else:
             outcome = "changed"
             session.add(
@@ -528,20 +526,28 @@ def store_release(
                     replaced_at=now,
                 )
             )
-            session.execute(update(Document).where(Document.id == document_id).values(**values))
+            _update_document(session, document_id, values)
         if (outcome == "unchanged" and not force_records
                 and old.records_extractor == release.records_extractor):
             _mark_stored(session, source_id=source_id, url=release.url, now=now)
             return outcome
         if outcome == "unchanged":
-            session.execute(
-                update(Document)
-                .where(Document.id == document_id)
-                .values(records_extractor=release.records_extractor)
-            )
+            _update_document(session, document_id,
+                             {"records_extractor": release.records_extractor})
     replace_records(session, document_id, release.records, version=release.records_extractor)
     _mark_stored(session, source_id=source_id, url=release.url, now=now)
     return outcome
+
+
+def _update_document(session: Session, document_id: int, values: dict[str, Any]) -> None:
+    """Update columns of one document (a Core statement, cached per set of columns)."""
+    columns = tuple(sorted(values))
+    statement = _prebuilt(session, "update_document:" + ",".join(columns), lambda _: (
+        update(_DOCUMENTS)
+        .where(_DOCUMENTS.c.id == bindparam("document_id"))
+        .values({c: bindparam(c) for c in columns})
+    ))
+    session.connection().execute(statement, {"document_id": document_id, **values})
 
 
 def _mark_stored(
