@@ -80,6 +80,11 @@ class ListingPage:
             )
         return found
 
+    def listed_dates(self) -> list[dt.date]:
+        """The dates of everything the page lists, kept or not (paging continues past a
+        page whose items the source skips). By default, the entries' dates."""
+        return [e.date for e in self.entries() if e.date is not None]
+
     def entry_title(self, item: Selector) -> str | None:
         if self.title_css is None:
             return _text(item, None)

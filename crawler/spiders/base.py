@@ -92,6 +92,8 @@ class PressReleaseSpider(scrapy.Spider):
     release_page: ClassVar[type[ReleasePage]]
     language: ClassVar[str] = "en"
     allowed_domains: list[str] = []  # Scrapy's attribute, set by each subclass
+    # More listings to walk after ``listing_url`` (a site with several sections).
+    sections: ClassVar[tuple[str, ...]] = ()
     canonical_host: ClassVar[str | None] = None  # the host documents are keyed under
     handle_httpstatus_list: ClassVar[list[int]] = [403]  # walls answer 403: recognise them
     schedule: ClassVar[str | None] = None  # cron expression; None: daily, staggered
@@ -124,7 +126,8 @@ class PressReleaseSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         for request in self.frontier_requests():
             yield request
-        yield self.listing_request(self.listing_url, page=self.first_page)
+        for url in (self.listing_url, *(u for u in self.sections if u != self.listing_url)):
+            yield self.listing_request(url, page=self.first_page)
 
     @property
     def frontier(self) -> FrontierPlan:
@@ -200,7 +203,12 @@ class PressReleaseSpider(scrapy.Spider):
         if known_page and not self.full and self.since is None:
             self.logger.info("listing page %s holds only known releases: incremental stop", page)
             return
-        if entries and len(fresh) == len(entries) and page - self.first_page + 1 < self.max_pages:
+        # Page on while the page listed anything and all of it is newer than `since`;
+        # a page whose items the source skips (briefings among statements) counts.
+        listed = listing.listed_dates()
+        in_range = len(fresh) == len(entries) and (
+            self.since is None or all(d >= self.since for d in listed))
+        if (entries or listed) and in_range and page - self.first_page + 1 < self.max_pages:
             yield from self.next_page_requests(response, listing, page)
 
     def next_page_requests(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import ClassVar
 
 from scrapy.http import Request, TextResponse
@@ -44,14 +44,6 @@ class CnSpider(PressReleaseSpider):
     canonical_host = "www.mfa.gov.cn"
     listing_page = CnListingPage
     release_page = CnReleasePage
-
-    async def start(self) -> AsyncIterator[Request]:
-        # The base recipe (queued releases, then ``listing_url`` = the first
-        # section), then the other sections' first pages.
-        async for request in super().start():
-            yield request
-        for url in self.sections[1:]:
-            yield self.listing_request(url, page=self.first_page)
 
     def next_page_requests(
         self, response: TextResponse, listing: ListingPage, page: int

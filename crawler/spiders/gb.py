@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, TextResponse
 
-from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingEntry, ListingPage
 from crawler.pages.gb import SITE, GbListingPage, GbReleasePage
-from crawler.spiders.base import Discovered, PressReleaseSpider
+from crawler.spiders.base import PressReleaseSpider
 
 COUNT = 10  # results per Search API page
 _SEARCH = (
@@ -47,20 +46,6 @@ class GbSpider(PressReleaseSpider):
     first_page = 0
     listing_page = GbListingPage
     release_page = GbReleasePage
-
-    def parse_listing(
-        self, response: Response, page: int
-    ) -> Iterator[Request | ReleaseItem | FetchFailure | Discovered]:
-        yield from super().parse_listing(response, page)
-        if not isinstance(response, TextResponse) or response.status >= 400:
-            return
-        listing = GbListingPage(response)
-        dates = listing.listed_dates()
-        # The base spider pages on only after a page with news; a page of
-        # speeches alone (all still newer than `since`) must not end the walk.
-        if (not listing.entries() and dates and page - self.first_page + 1 < self.max_pages
-                and (self.since is None or min(dates) >= self.since)):
-            yield from self.next_page_requests(response, listing, page)
 
     def next_page_requests(
         self, response: TextResponse, listing: ListingPage, page: int

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, TextResponse
 
-from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingPage
 from crawler.pages.us import UsListingPage, UsReleasePage
-from crawler.spiders.base import Discovered, PressReleaseSpider
+from crawler.spiders.base import PressReleaseSpider
 
 
 class UsSpider(PressReleaseSpider):
@@ -37,20 +36,6 @@ class UsSpider(PressReleaseSpider):
     canonical_host = "www.state.gov"
     listing_page = UsListingPage
     release_page = UsReleasePage
-
-    def parse_listing(
-        self, response: Response, page: int
-    ) -> Iterator[Request | ReleaseItem | FetchFailure | Discovered]:
-        yield from super().parse_listing(response, page)
-        if not isinstance(response, TextResponse) or response.status >= 400:
-            return
-        listing = UsListingPage(response)
-        dates = listing.listed_dates()
-        # The base spider pages on only after a page of statements; a page of
-        # briefings alone (all still newer than `since`) must not end the walk.
-        if (not listing.entries() and dates and page - self.first_page + 1 < self.max_pages
-                and (self.since is None or min(dates) >= self.since)):
-            yield from self.next_page_requests(response, listing, page)
 
     def next_page_requests(
         self, response: TextResponse, listing: ListingPage, page: int
