@@ -41,7 +41,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.logformatter import LogFormatter
 from sqlalchemy import event
-from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import FetchFailure, ReleaseItem
@@ -172,6 +172,15 @@ _HTTP_STATUS = re.compile(r"^HTTP (\d{3})$")
 _OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
 
 
+_DEADLOCK_RETRIES = 5
+_RETRYABLE = frozenset({"40P01", "40001"})  # PostgreSQL deadlock, serialization failure
+_LISTING_FAILURE = "listing_failure"
+
+
+def _sqlstate(exc: OperationalError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
 class Store:
     """Persists releases and failures, one transaction each, on a single writer thread."""
 
@@ -296,11 +305,40 @@ class Store:
 
         A release lands whole or not at all: an item whose rows fail is rolled
         back to its savepoint and reported alone; a database failure (gone,
-        locked) rolls back the whole batch and reaches every item.
+        locked) rolls back the whole batch and reaches every item. Items are
+        written in URL order, and a batch that PostgreSQL aborts as a deadlock
+        with a concurrent writer is retried whole.
         """
         assert self.sessions is not None and self.run_id
-        if self.db_error:  # queued behind the failure: do not wait on the database again
-            raise _DatabaseGone(self.db_error)
+        order = sorted(range(len(items)), key=lambda i: str(getattr(items[i], "url", "")))
+        for attempt in range(1, _DEADLOCK_RETRIES + 1):
+            if self.db_error:  # queued behind the failure: do not wait on the database again
+                raise _DatabaseGone(self.db_error)
+            try:
+                outcomes, errors = self._write_once([items[i] for i in order])
+                break
+            except OperationalError as exc:
+                if _sqlstate(exc) not in _RETRYABLE or attempt == _DEADLOCK_RETRIES:
+                    raise
+                logger.warning("write batch of %s items aborted (%s): retrying", len(items),
+                               _sqlstate(exc))
+        counted = Counter(o for o in outcomes if o is not None)
+        self.listing_failures += counted.pop(_LISTING_FAILURE, 0)
+        for name, n in counted.items():  # committed: now they count
+            attr = f"releases_{name}"
+            if hasattr(self.counts, attr):
+                setattr(self.counts, attr, getattr(self.counts, attr) + n)
+            else:
+                self.counts.extra[name] = self.counts.extra.get(name, 0) + n
+        in_input_order: list[BaseException | None] = [None] * len(items)
+        for position, index in enumerate(order):
+            in_input_order[index] = errors[position]
+        return in_input_order
+
+    def _write_once(
+        self, items: list[Any]
+    ) -> tuple[list[str | None], list[BaseException | None]]:
+        assert self.sessions is not None and self.run_id
         outcomes: list[str | None] = []
         errors: list[BaseException | None] = []
         with self.sessions.begin() as session:
@@ -314,18 +352,12 @@ class Store:
                                  getattr(item, "url", ""), exc)
                     outcomes.append(None)
                     errors.append(exc)
-            counted = Counter(o for o in outcomes if o is not None)
+            counted = Counter(o for o in outcomes if o not in (None, _LISTING_FAILURE))
             for name, n in counted.items():
-                repository.count_in_run(session, self.run_id, name, n)
+                repository.count_in_run(session, self.run_id, str(name), n)
             if self.write_delay:
                 time.sleep(self.write_delay)  # kill tests: a SIGKILL lands inside the transaction
-        for name, n in counted.items():  # committed: now they count
-            attr = f"releases_{name}"
-            if hasattr(self.counts, attr):
-                setattr(self.counts, attr, getattr(self.counts, attr) + n)
-            else:
-                self.counts.extra[name] = self.counts.extra.get(name, 0) + n
-        return errors
+        return outcomes, errors
 
     def _write_item(self, session: Session, item: Any) -> str | None:
         """One item's rows and frontier state; the outcome to count, if any."""
@@ -348,7 +380,7 @@ class Store:
             )
             if item.release:
                 return result
-            self.listing_failures += 1
+            return _LISTING_FAILURE
         elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
             return repository.store_release(
                 session, source_id=self.source_id, run_id=self.run_id, release=item.extracted
