@@ -376,3 +376,12 @@ def test_transcript_speakers() -> None:
     assert len(r.meetings) == 1
     assert {s.speaker for s in r.statements} == {"Antony J. Blinken", "Jaishankar"}
     assert r.meetings[0].date == datetime.date(2023, 9, 29)
+
+
+def test_a_comma_inside_a_venue_name_is_not_the_location() -> None:
+    """"at the Foreign, Commonwealth and Development Office in London": the place is London."""
+    records = extract_records(
+        "Minister of Foreign Affairs Ishaq Dar met the Foreign Secretary of the United Kingdom, "
+        "Yvette Cooper, at the Foreign, Commonwealth and Development Office in London on "
+        "9 March 2026.", published=datetime.date(2026, 3, 10), country="PK")
+    assert records.meetings[0].location == "London"

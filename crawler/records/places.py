@@ -22,6 +22,8 @@ _LOC_RE = re.compile(
 
 
 _LOC_TAIL = re.compile(r",\s+(?P<tail>.+)$")
+# A comma inside a proper name that goes on with "and": ", Commonwealth and Development Office".
+_NAME_LIST_GOES_ON = re.compile(r",\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+and\s+[A-Z]")
 
 
 _HQ_BEFORE = re.compile(r"\b(?:headquartered|based|located|situated|registered|crisis|situation|developments|war|conflict|"
@@ -56,6 +58,8 @@ def location_of(s: Sentence, kind: str) -> str | None:
         loc = re.sub(r"(?:\s+(?:on|during|and|at|of|the))+$", "", loc)
         tail = _LOC_TAIL.search(loc)
         if tail and not (find_countries(tail.group("tail")) and find_countries(tail.group("tail"))[0][0] == 0):
+            if _NAME_LIST_GOES_ON.search(s.text, m.start("loc"), m.end("loc") + 40):
+                continue  # "the Foreign, Commonwealth and Development Office": one name, not a place
             loc = loc[: tail.start()]
         if _NOT_LOC.match(loc):
             continue
