@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
 from db.config import database_url, redact
-from db.errors import ArchiveDatabaseError
+from db.errors import ArchiveDatabaseError, first_line
 
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
@@ -52,7 +52,7 @@ def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) 
         raise click.ClickException(str(exc)) from exc
     except OperationalError as exc:
         raise click.ClickException(
-            f"cannot open the database {redact(url)}: {_first_line(exc)}"
+            f"cannot open the database {redact(url)}: {first_line(exc)}"
         ) from exc
 
 
@@ -63,12 +63,6 @@ def _require_existing(url: str) -> None:
     if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
             and not Path(parsed.database).exists()):
         raise click.ClickException(f"no archive at {parsed.database}: crawl first")
-
-
-def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    text = str(orig).strip()
-    return text.splitlines()[0] if text else type(orig).__name__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -486,7 +480,7 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         count = export.export(engine, _export_select(name, filters, engine.dialect.name),
                               fmt=fmt, path=output, bom=excel)
     except SQLAlchemyError as exc:
-        raise click.ClickException(f"export failed: {_first_line(exc)}") from exc
+        raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
@@ -614,7 +608,7 @@ def main() -> None:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     except SQLAlchemyError as exc:
-        click.echo(f"Error: database: {_first_line(exc)}", err=True)
+        click.echo(f"Error: database: {first_line(exc)}", err=True)
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)

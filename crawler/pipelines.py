@@ -49,6 +49,7 @@ from crawler.release import FetchedPage, NoContentError, build_release
 from crawler.spiders.base import Discovered, NotModified
 from db import repository
 from db.config import database_url, redact
+from db.errors import first_line
 from db.locks import SourceLock
 from db.migrate import ensure_schema
 from db.repository import ReleaseRecord, RunCounts
@@ -390,8 +391,7 @@ class Store:
     def _fail(self, exc: SQLAlchemyError) -> None:
         if self.db_error:
             return
-        first_line = str(exc.orig if hasattr(exc, "orig") else exc).strip().splitlines()[0]
-        self.db_error = first_line[:300]
+        self.db_error = first_line(exc)[:300]
         logger.error("database error, stopping the crawl: %s", self.db_error)
         assert self.crawler.engine is not None
         asyncio.get_running_loop().create_task(
@@ -432,7 +432,7 @@ class Store:
                 )
         except SQLAlchemyError as exc:
             logger.error("could not record the end of run %s: %s", self.run_id,
-                         str(getattr(exc, "orig", exc)).strip().splitlines()[0])
+                         first_line(exc))
         finally:
             _OPEN.discard(self)
             self._release()

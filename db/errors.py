@@ -5,3 +5,14 @@ from __future__ import annotations
 
 class ArchiveDatabaseError(Exception):
     """The archive database cannot be used (bad URL, unreachable, wrong schema)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a database error's message (the driver's own, when wrapped).
+
+    SQLAlchemy wraps the driver's exception in ``.orig`` and appends the SQL and
+    a link; users get only the driver's first line.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    return text.splitlines()[0] if text else type(orig).__name__

@@ -31,6 +31,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from db.errors import first_line
+
 # First words of a read: SELECT, WITH ... SELECT, VALUES, EXPLAIN, TABLE x (PostgreSQL),
 # PRAGMA name (SQLite introspection), SHOW name (PostgreSQL settings), "(" SELECT ...
 _READ_START = frozenset({"select", "with", "values", "explain", "table", "pragma", "show", "("})
@@ -294,7 +296,7 @@ def _authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None,
 
 def _translate(exc: DBAPIError | StatementError, timeout: float) -> QueryRefused | QueryFailed:
     orig: Any = getattr(exc, "orig", None) or exc
-    message = _first_line(orig)
+    message = first_line(orig)
     code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)
     if code in ("SQLITE_INTERRUPT", _PG_CANCELED):
         return QueryFailed(f"query timed out after {timeout:g} s")
@@ -308,11 +310,6 @@ def _translate(exc: DBAPIError | StatementError, timeout: float) -> QueryRefused
     if "data-modifying" in message:  # PostgreSQL: WITH (DELETE ...) in a cursor
         return QueryRefused(f"refused by the database, the archive is read-only: {message}")
     return QueryFailed(message)
-
-
-def _first_line(exc: BaseException) -> str:
-    text_ = str(exc).strip()
-    return text_.splitlines()[0] if text_ else type(exc).__name__
 
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryFailed", "QueryRefused", "QueryResult", "check_read_only",
