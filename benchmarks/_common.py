@@ -28,8 +28,11 @@ class Measured:
     stderr: str
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """RSS of a process and its descendants, from /proc."""
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss_kb(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """RSS of a process and its descendants, from /proc; their CPU seconds go into ``cpu``."""
     total = 0
     pids = [pid]
     seen: set[int] = set()
@@ -43,6 +46,10 @@ def _tree_rss_kb(pid: int) -> int:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
+            if cpu is not None:
+                with open(f"/proc/{current}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                cpu[current] = (int(fields[11]) + int(fields[12])) / _TICKS
             with open(f"/proc/{current}/task/{current}/children") as f:
                 pids.extend(int(p) for p in f.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
@@ -51,21 +58,29 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def run_measured(args: Sequence[str], *, sample_every: float = 0.25, env: dict[str, str] | None = None) -> Measured:
-    """Run a command; wall time, CPU of it and its children, peak RSS of its process tree."""
+    """Run a command; wall time, CPU and peak RSS of its process tree.
+
+    CPU is the larger of what the kernel reports for reaped children and the sum
+    sampled from /proc over the tree: worker processes started by a forkserver are
+    its children, not ours, and are never reaped by us (the last ``sample_every``
+    seconds of each may be missed).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, env={**os.environ, **(env or {})})
     samples: list[float] = []
+    tree_cpu: dict[int, float] = {}
     while True:
         try:
             proc.wait(timeout=sample_every)
             break
         except subprocess.TimeoutExpired:
-            samples.append(_tree_rss_kb(proc.pid) / 1024)
+            samples.append(_tree_rss_kb(proc.pid, tree_cpu) / 1024)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+              sum(tree_cpu.values()))
     stderr = proc.stderr.read() if proc.stderr else ""
     if proc.stderr:
         proc.stderr.close()

@@ -563,9 +563,17 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
 
 @cli.command()
 @click.option("--source", metavar="KEY", help="Only this source's documents.")
+@click.option("--text", is_flag=True,
+              help="Extract the text from the raw HTML again for every document.")
 @DB_OPTION
-def reextract(source: str | None, db_url: str | None) -> None:
-    """Re-run text and record extraction over the stored raw HTML."""
+def reextract(source: str | None, text: bool, db_url: str | None) -> None:
+    """Re-run extraction over the archive, on every core.
+
+    Meetings and Statements are rebuilt from every stored text. The text itself
+    (trafilatura and the source's page object over the stored raw HTML) is
+    extracted again where it was extracted by another version of the text
+    rules, or everywhere with --text.
+    """
     from rich.progress import Progress
 
     from crawler.reextract import reextract_archive
@@ -578,11 +586,11 @@ def reextract(source: str | None, db_url: str | None) -> None:
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            stats = reextract_archive(engine, source=source, on_progress=advance)
+            stats = reextract_archive(engine, source=source, text=text, on_progress=advance)
     finally:
         engine.dispose()
-    click.echo(f"{stats['documents']} documents re-extracted: {stats['changed']} changed, "
-               f"{stats['failed']} failed", err=True)
+    click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
+               f"{stats['changed']} changed, {stats['failed']} failed", err=True)
     sys.exit(1 if stats["failed"] else 0)
 
 

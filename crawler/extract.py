@@ -10,7 +10,13 @@ import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import Extractor, use_config
 
-TEXT_EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}"
+# What decides a document's text, title, date and language: trafilatura's version
+# and our own rules (this module, crawler/release.py's choices, the sources' release
+# page objects). Bump TEXT_RULES when a change there alters what a stored page
+# yields: `reextract` re-runs the text stage only for documents extracted under
+# another version (tests/test_text_version.py notices a forgotten bump).
+TEXT_RULES = "text-2"
+TEXT_EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}+{TEXT_RULES}"
 
 # Fixed options: no global dedup cache (its output would depend on what was
 # extracted before), bounded tree size (a page of 10^6 elements is refused),

@@ -21,9 +21,7 @@ class ReleaseItem:
     last_modified: str | None = None
     listing_title: str | None = None
     listing_date: dt.date | None = None
-    page_title: str | None = None
-    page_date: dt.date | None = None
-    page_body: str | None = None  # the source's body selector, used when trafilatura misses
+    release_page: type | None = None  # the source's ReleasePage class, run by the Extract workers
     language_hint: str | None = None
     extracted: Any = field(default=None)  # set by the Extract pipeline
 

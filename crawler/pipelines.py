@@ -116,7 +116,7 @@ class Extract:
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="archive-extract")
         else:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.release"])
+            context.set_forkserver_preload(["crawler.release", "crawler.pages.base"])
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
                                             initializer=_IGNORE_INTERRUPTS)
 
@@ -138,9 +138,7 @@ class Extract:
             last_modified=item.last_modified,
             listing_title=item.listing_title,
             listing_date=item.listing_date,
-            page_title=item.page_title,
-            page_date=item.page_date,
-            page_body=item.page_body,
+            release_page=item.release_page,
             language_hint=item.language_hint,
             country=getattr(spider, "country", None),
         )

@@ -1,8 +1,17 @@
-"""Re-running text and record extraction over stored raw HTML, on every core.
+"""Re-running extraction over the archive, on every core, one stage at a time.
 
-Workers get the raw page and rebuild the release exactly as a crawl would
-(page object, trafilatura, records); the main process writes each document's
-result in its own transaction, so ids stay stable where facts did not change.
+A document's extraction has two stages, each versioned in its own column:
+
+* text (trafilatura and the source's page object over the stored raw HTML:
+  text, title, date, language), ``documents.text_extractor``;
+* records (Meetings and Statements from that text), ``records_extractor``.
+
+The text stage is deterministic for a given version, so it is re-run only for
+documents extracted under another version (or for all with ``text=True``);
+every other document gets its records rebuilt from its stored text, which is
+what changes when the records extractor improves. Workers compute, in chunks;
+the main process writes batches of documents, each document whole or not at
+all, and ids stay stable where the facts did not change.
 """
 
 from __future__ import annotations
@@ -12,26 +21,35 @@ import gzip
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from scrapy.http import HtmlResponse
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.release import FetchedPage, NoContentError, build_release
+from crawler.extract import TEXT_EXTRACTOR_VERSION
+from crawler.records import EXTRACTOR_VERSION, Records
+from crawler.release import FetchedPage, NoContentError, build_release, records_for
 from crawler.run import spider_classes
 from db import repository
 from db.models import Document, Source
 from db.repository import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
 
+if TYPE_CHECKING:
+    from crawler.pages.base import ReleasePage
+
+_CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
+
 
 @dataclass(frozen=True, slots=True)
-class _Job:
+class _PageJob:
+    """A stored page to extract again from its raw HTML (the text stage and records)."""
+
     document_id: int
-    source: str
+    release_page: type[ReleasePage] | None
     country: str
     url: str
     raw_html: bytes
@@ -44,78 +62,122 @@ class _Job:
     last_modified: str | None
 
 
-_PAGES: dict[str, type] = {}
+@dataclass(frozen=True, slots=True)
+class _TextJob:
+    """A stored text whose records are built again."""
+
+    document_id: int
+    country: str
+    text: str
+    title: str | None
+    published: dt.date | None
+    language: str | None
 
 
-def _rebuild(job: _Job) -> tuple[int, ReleaseRecord | str]:
-    if not _PAGES:
-        _PAGES.update({k: cls.release_page for k, cls in spider_classes().items()})
-    body = gzip.decompress(job.raw_html)
-    page_title = page_date = page_body = None
-    page_class = _PAGES.get(job.source)
-    if page_class is not None:
-        page = page_class(HtmlResponse(job.url, body=body, encoding=job.encoding or "utf-8"))
-        page_title, page_date, page_body = page.title, page.date, page.body
+_Result = tuple[int, ReleaseRecord | Records | str]
+
+
+def _extract(job: _PageJob | _TextJob) -> _Result:
+    if isinstance(job, _TextJob):
+        return job.document_id, records_for(job.text, title=job.title, published=job.published,
+                                            language=job.language, country=job.country)
     try:
         return job.document_id, build_release(FetchedPage(
-            url=job.url, body=body, encoding=job.encoding, status=job.status,
-            fetched_at=job.fetched_at, etag=job.etag, last_modified=job.last_modified,
-            listing_title=job.title, listing_date=job.published, page_title=page_title,
-            page_date=page_date, page_body=page_body, country=job.country,
+            url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
+            status=job.status, fetched_at=job.fetched_at, etag=job.etag,
+            last_modified=job.last_modified, listing_title=job.title,
+            listing_date=job.published, release_page=job.release_page, country=job.country,
         ))
     except NoContentError as exc:
         return job.document_id, str(exc)
 
 
-def _jobs(engine: Engine, source: str | None) -> Iterator[_Job]:
-    """Stream the stored pages through a read-only engine, so the writer is never blocked."""
-    query = (
-        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
-               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
-               Document.published, Document.etag, Document.last_modified)
-        .join(Source, Source.id == Document.source_id)
-        .order_by(Document.id)
-    )
+def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
+    return [_extract(job) for job in jobs]
+
+
+def _selected(query: Any, source: str | None, text: bool, *, stale_text: bool) -> Any:
+    query = query.join(Source, Source.id == Document.source_id)
     if source:
         query = query.where(Source.key == source)
+    if not text:
+        current = Document.text_extractor == TEXT_EXTRACTOR_VERSION
+        query = query.where(~current if stale_text else current)
+    return query
+
+
+def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
+    """Stream the work through a read-only engine, so the writer is never blocked:
+    first the pages whose text stage is out of date (or all, ``text``), then the texts."""
+    pages = {key: spider.release_page for key, spider in spider_classes().items()}
+    page_query = _selected(
+        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
+               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
+               Document.published, Document.etag, Document.last_modified),
+        source, text, stale_text=True,
+    ).order_by(Document.id)
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=200).execute(query):
-            yield _Job(*row)  # type: ignore[call-arg]  # the row's columns, in order
+        for document_id, key, *rest in conn.execution_options(yield_per=200).execute(page_query):
+            yield _PageJob(document_id, pages.get(key), *rest)
+        if text:
+            return
+        text_query = _selected(
+            select(Document.id, Source.country, Document.text, Document.title,
+                   Document.published, Document.language),
+            source, text, stale_text=False,
+        ).order_by(Document.id)
+        for row in conn.execution_options(yield_per=500).execute(text_query):
+            yield _TextJob(*row)
+
+
+def _chunks(jobs: Iterator[_PageJob | _TextJob]) -> Iterator[list[_PageJob | _TextJob]]:
+    chunk: list[_PageJob | _TextJob] = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _bounded_map(
-    pool: ProcessPoolExecutor, jobs: Iterator[_Job], window: int
-) -> Iterator[tuple[int, ReleaseRecord | str]]:
-    """``pool.map`` in order, but with at most ``window`` jobs in memory (constant RSS)."""
-    pending: deque[Future[tuple[int, ReleaseRecord | str]]] = deque()
-    for job in jobs:
-        pending.append(pool.submit(_rebuild, job))
+    pool: ProcessPoolExecutor, jobs: Iterator[_PageJob | _TextJob], window: int
+) -> Iterator[_Result]:
+    """Results in job order, with at most ``window`` chunks in flight (constant RSS)."""
+    pending: deque[Future[list[_Result]]] = deque()
+    for chunk in _chunks(jobs):
+        pending.append(pool.submit(_extract_chunk, chunk))
         if len(pending) >= window:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     while pending:
-        yield pending.popleft().result()
+        yield from pending.popleft().result()
 
 
 def reextract_archive(
     engine: Engine,
     *,
     source: str | None = None,
+    text: bool = False,
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Re-extract every stored document (of ``source``); return counts."""
+    """Re-extract every stored document (of ``source``); return counts.
+
+    ``documents``: how many; ``text``: how many went through the text stage;
+    ``changed``: whose text changed; ``failed``: whose page gave no text (kept as it was).
+    """
     sessions = make_sessionmaker(engine)
-    count_query = select(Document.id).join(Source)
-    if source:
-        count_query = count_query.where(Source.key == source)
     with engine.connect() as conn:
-        total = len(conn.execute(count_query).all())
+        total = conn.execute(_selected(select(func.count(Document.id)), source, True,
+                                       stale_text=False)).scalar_one()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.release"])
     with ProcessPoolExecutor(max(workers, 1), mp_context=context) as pool:
         reader = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
         try:
-            results = _bounded_map(pool, _jobs(reader, source), 8 * workers)
+            results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))
             stats = _write_results(sessions, results, total, on_progress)
         finally:
             reader.dispose()
@@ -124,30 +186,37 @@ def reextract_archive(
 
 def _write_results(
     sessions: sessionmaker[Session],
-    results: Iterator[tuple[int, ReleaseRecord | str]],
+    results: Iterator[_Result],
     total: int,
     on_progress: Callable[[int, int], None] | None,
     batch_size: int = 50,
 ) -> dict[str, int]:
     """Write results in transactions of ``batch_size`` documents, each whole or not at all."""
-    stats = {"documents": 0, "changed": 0, "failed": 0}
-    batch: list[ReleaseRecord] = []
+    stats = {"documents": 0, "text": 0, "changed": 0, "failed": 0}
+    batch: list[tuple[int, ReleaseRecord | Records]] = []
 
     def flush() -> None:
         with sessions.begin() as session:
-            for release in batch:
-                outcome = repository.store_release(
-                    session, source_id=None, run_id=None, release=release, force_records=True,
-                )
-                stats["changed"] += outcome == "changed"
+            for document_id, result in batch:
+                if isinstance(result, ReleaseRecord):
+                    outcome = repository.store_release(
+                        session, source_id=None, run_id=None, release=result,
+                        force_records=True,
+                    )
+                    stats["changed"] += outcome == "changed"
+                else:
+                    repository.store_records(session, document_id, result,
+                                             version=EXTRACTOR_VERSION)
         batch.clear()
 
-    for _document_id, result in results:
+    for document_id, result in results:
         stats["documents"] += 1
         if isinstance(result, str):
             stats["failed"] += 1
+            stats["text"] += 1
         else:
-            batch.append(result)
+            stats["text"] += isinstance(result, ReleaseRecord)
+            batch.append((document_id, result))
             if len(batch) >= batch_size:
                 flush()
         if on_progress:

@@ -1,6 +1,8 @@
 """From a fetched page to an archivable release: text, metadata and records.
 
-Pure and picklable, so it runs in a worker process: no Scrapy objects, no database.
+Pure and picklable, so it runs in a worker process: no Scrapy objects cross into
+it and no database is touched. The source's page object (a class, pickled by
+name) is parsed here too, so the crawl's reactor thread only downloads.
 """
 
 from __future__ import annotations
@@ -9,10 +11,14 @@ import datetime as dt
 import gzip
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION, extract_text, sanitise
 from crawler.records import EXTRACTOR_VERSION, Records, extract_records
 from db.repository import ReleaseRecord
+
+if TYPE_CHECKING:
+    from crawler.pages.base import ReleasePage
 
 # A body selector's text is preferred over trafilatura's when trafilatura
 # returned clearly less (it dropped paragraphs it took for boilerplate).
@@ -36,9 +42,7 @@ class FetchedPage:
     last_modified: str | None = None
     listing_title: str | None = None
     listing_date: dt.date | None = None
-    page_title: str | None = None
-    page_date: dt.date | None = None
-    page_body: str | None = None
+    release_page: type[ReleasePage] | None = None  # the source's page object: title, date, body
     language_hint: str | None = None
     country: str | None = None
 
@@ -51,6 +55,14 @@ def decode(body: bytes, encoding: str | None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
+def records_for(text: str, *, title: str | None, published: dt.date | None,
+                language: str | None, country: str | None) -> Records:
+    """The Meetings and Statements of a release's text (English only; others get none)."""
+    if language in (None, "en"):
+        return extract_records(text, title=title, published=published, country=country)
+    return Records(meetings=(), statements=())
+
+
 def build_release(page: FetchedPage) -> ReleaseRecord:
     """Extract text, title, date, language and records from ``page``.
 
@@ -60,16 +72,22 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
 
     Raises :class:`NoContentError` when neither yields any text.
     """
+    page_title: str | None = None
+    page_date: dt.date | None = None
+    page_body: str | None = None
+    if page.release_page is not None:
+        fields = page.release_page.parse(page.url, page.body, page.encoding)
+        page_title, page_date, page_body = fields.title, fields.date, fields.body
     html = decode(page.body, page.encoding)
     extracted = extract_text(html, page.url)
     text = extracted.text if extracted else ""
-    fallback = sanitise(page.page_body or "").strip()
+    fallback = sanitise(page_body or "").strip()
     if fallback and len(text) < _FALLBACK_RATIO * len(fallback):
         text = fallback
     if not text.strip():
         raise NoContentError("no release text on the page")
-    title = page.page_title or (extracted.title if extracted else None) or page.listing_title
-    published = page.page_date
+    title = page_title or (extracted.title if extracted else None) or page.listing_title
+    published = page_date
     if published is None:
         published = extracted.date if extracted else None
         if page.listing_date and published and abs((published - page.listing_date).days) > 2:
@@ -78,10 +96,8 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
             published = page.listing_date
         published = published or page.listing_date
     language = (extracted.language if extracted else None) or page.language_hint
-    if language in (None, "en"):
-        records = extract_records(text, title=title, published=published, country=page.country)
-    else:  # Meeting and Statement extraction reads English only
-        records = Records(meetings=(), statements=())
+    records = records_for(text, title=title, published=published, language=language,
+                          country=page.country)
     return ReleaseRecord(
         url=page.url,
         title=title,

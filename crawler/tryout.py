@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.http import HtmlResponse
 from w3lib.encoding import html_to_unicode
 
 from crawler.pipelines import binary_kind
@@ -67,14 +66,10 @@ def extract_input(
         encoding, _ = html_to_unicode(content_type, body)
         page_url = url or Path(value).resolve().as_uri()
         spider = _source_for(url, source)
-        page = spider.release_page(HtmlResponse(page_url, body=body, encoding=encoding)) \
-            if spider else None
         release = build_release(FetchedPage(
             url=page_url, body=body, encoding=encoding, status=200,
             fetched_at=dt.datetime.now(dt.UTC),
-            page_title=page.title if page else None,
-            page_date=page.date if page else None,
-            page_body=page.body if page else None,
+            release_page=spider.release_page if spider else None,
             country=(country or (spider.country if spider else "")).upper() or None,
         ))
     except (OSError, ValueError, NoContentError) as exc:

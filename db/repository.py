@@ -126,13 +126,27 @@ _PARTICIPANTS: Table = Participant.__table__  # type: ignore[assignment]
 _STATEMENTS: Table = Statement.__table__  # type: ignore[assignment]
 _MEETING_COLUMNS = ("date", "kind", "location", "topics", "extractor_version")
 # Built once: a statement with bind parameters is compiled once and then cached.
-_INSERT_MEETING = _MEETINGS.insert().returning(_MEETINGS.c.id)
+_INSERT_MEETINGS = _MEETINGS.insert().returning(_MEETINGS.c.id, sort_by_parameter_order=True)
 _UPDATE_MEETING = (
     _MEETINGS.update()
     .where(_MEETINGS.c.id == bindparam("meeting_id"))
     .values({c: bindparam(c) for c in _MEETING_COLUMNS})
 )
 
+_SELECT_PERSONS = select(_PERSONS.c.name_key, _PERSONS.c.id).where(
+    _PERSONS.c.name_key.in_(bindparam("keys", expanding=True)))
+_SELECT_MEETINGS = select(_MEETINGS.c.ordinal, _MEETINGS.c.id).where(
+    _MEETINGS.c.document_id == bindparam("document_id"))
+_SELECT_PARTICIPANTS = select(
+    _PARTICIPANTS.c.meeting_id, _PARTICIPANTS.c.ordinal, _PARTICIPANTS.c.id
+).where(_PARTICIPANTS.c.meeting_id.in_(bindparam("ids", expanding=True)))
+_SELECT_STATEMENTS = select(_STATEMENTS.c.ordinal, _STATEMENTS.c.id).where(
+    _STATEMENTS.c.document_id == bindparam("document_id"))
+_RECORD_TABLES = (_MEETINGS, _PARTICIPANTS, _STATEMENTS)
+_INSERT_ROWS = {t.name: t.insert() for t in _RECORD_TABLES}
+_UPDATE_ROWS = {t.name: t.update().where(t.c.id == bindparam("row_id")) for t in _RECORD_TABLES}
+_DELETE_ROWS = {t.name: t.delete().where(t.c.id.in_(bindparam("ids", expanding=True)))
+                for t in _RECORD_TABLES}
 
 _DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 _FRONTIER: Table = FrontierEntry.__table__  # type: ignore[assignment]
@@ -512,6 +526,7 @@ def store_release(
                 "fetched_at": release.fetched_at, "gone_at": None,
                 "http_status": release.http_status, "etag": release.etag,
                 "last_modified": release.last_modified,
+                "text_extractor": release.text_extractor,  # it yielded the same text
                 **({"last_run_id": run_id} if run_id is not None else {}),
             })
         else:
@@ -534,9 +549,18 @@ def store_release(
         if outcome == "unchanged":
             _update_document(session, document_id,
                              {"records_extractor": release.records_extractor})
-    replace_records(session, document_id, release.records, version=release.records_extractor)
+    replace_records(session, document_id, release.records, version=release.records_extractor,
+                    fresh=outcome == "new")
     _mark_stored(session, source_id=source_id, url=release.url, now=now)
     return outcome
+
+
+def store_records(
+    session: Session, document_id: int, records: RecordsLike, *, version: str
+) -> None:
+    """Replace a stored document's records, built from its unchanged text by ``version``."""
+    _update_document(session, document_id, {"records_extractor": version})
+    replace_records(session, document_id, records, version=version)
 
 
 def _update_document(session: Session, document_id: int, values: dict[str, Any]) -> None:
@@ -581,27 +605,26 @@ def person_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     by_key = {key: name.strip() for name, key in sorted(keys.items(), key=lambda kv: kv[1])}
     conn = session.connection()
     conn.execute(
-        _insert(session, _PERSONS).on_conflict_do_nothing(index_elements=["name_key"]),
+        _prebuilt(session, "insert_persons", lambda insert_: (
+            insert_(_PERSONS).on_conflict_do_nothing(index_elements=["name_key"])
+        )),
         [{"name": name, "name_key": key} for key, name in sorted(by_key.items())],
     )
-    found: dict[str, int] = dict(
-        conn.execute(
-            select(_PERSONS.c.name_key, _PERSONS.c.id).where(
-                _PERSONS.c.name_key.in_(list(by_key))
-            )
-        ).all()
-    )
+    found: dict[str, int] = dict(conn.execute(_SELECT_PERSONS, {"keys": list(by_key)}).all())
     return {name: found[key] for name, key in keys.items()}
 
 
 def replace_records(
-    session: Session, document_id: int, records: RecordsLike, *, version: str
+    session: Session, document_id: int, records: RecordsLike, *, version: str,
+    fresh: bool = False,
 ) -> None:
     """Make a document's meetings, participants and statements equal ``records``.
 
     Rows are matched by position (``ordinal``) and updated in place, so ids stay
     stable where the facts did not change; surplus rows are deleted. Bulk
-    statements keep this to a handful of round trips per release.
+    statements keep this to a handful of round trips per release; ``fresh`` (a
+    document inserted in this transaction, so without records) skips the
+    lookups of existing rows.
     """
     people = person_ids(
         session,
@@ -609,13 +632,11 @@ def replace_records(
         + [s.speaker for s in records.statements if s.speaker],
     )
     conn = session.connection()
-    old_meetings: dict[int, int] = dict(
-        conn.execute(
-            select(_MEETINGS.c.ordinal, _MEETINGS.c.id)
-            .where(_MEETINGS.c.document_id == document_id)
-        ).all()
+    old_meetings: dict[int, int] = {} if fresh else dict(
+        conn.execute(_SELECT_MEETINGS, {"document_id": document_id}).all()
     )
     meeting_ids: list[int] = []
+    inserts: list[dict[str, Any]] = []
     for ordinal, meeting in enumerate(records.meetings):
         values = {
             "date": meeting.date,
@@ -626,14 +647,16 @@ def replace_records(
         }
         meeting_id = old_meetings.pop(ordinal, None)
         if meeting_id is None:
-            meeting_id = conn.execute(
-                _INSERT_MEETING, {"document_id": document_id, "ordinal": ordinal, **values}
-            ).scalar_one()
+            inserts.append({"document_id": document_id, "ordinal": ordinal, **values})
+            meeting_ids.append(0)  # filled in below, in ordinal order
         else:
             conn.execute(_UPDATE_MEETING, {"meeting_id": meeting_id, **values})
-        meeting_ids.append(meeting_id)
+            meeting_ids.append(meeting_id)
+    if inserts:  # one INSERT ... RETURNING for all, ids in parameter order
+        new_ids = iter(conn.execute(_INSERT_MEETINGS, inserts).scalars().all())
+        meeting_ids = [m or next(new_ids) for m in meeting_ids]
     if old_meetings:  # participants go with them (ON DELETE CASCADE)
-        conn.execute(delete(_MEETINGS).where(_MEETINGS.c.id.in_(list(old_meetings.values()))))
+        conn.execute(_DELETE_ROWS[_MEETINGS.name], {"ids": list(old_meetings.values())})
 
     participant_rows = [
         {
@@ -649,15 +672,10 @@ def replace_records(
         for meeting_id, meeting in zip(meeting_ids, records.meetings, strict=True)
         for ordinal, participant in enumerate(meeting.participants)
     ]
-    parts = _PARTICIPANTS
     old_participants = {
-        (m, o): i
-        for m, o, i in conn.execute(
-            select(parts.c.meeting_id, parts.c.ordinal, parts.c.id)
-            .where(parts.c.meeting_id.in_(meeting_ids))
-        )
-    } if meeting_ids else {}
-    _sync_rows(conn, parts, participant_rows, old_participants,
+        (m, o): i for m, o, i in conn.execute(_SELECT_PARTICIPANTS, {"ids": meeting_ids})
+    } if meeting_ids and not fresh else {}
+    _sync_rows(conn, _PARTICIPANTS, participant_rows, old_participants,
                key=lambda row: (row["meeting_id"], row["ordinal"]))
 
     statement_rows = [
@@ -679,14 +697,11 @@ def replace_records(
         }
         for ordinal, statement in enumerate(records.statements)
     ]
-    stmts = _STATEMENTS
-    old_statements = {
+    old_statements = {} if fresh else {
         (document_id, o): i
-        for o, i in conn.execute(
-            select(stmts.c.ordinal, stmts.c.id).where(stmts.c.document_id == document_id)
-        )
+        for o, i in conn.execute(_SELECT_STATEMENTS, {"document_id": document_id})
     }
-    _sync_rows(conn, stmts, statement_rows, old_statements,
+    _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
 
 
@@ -707,14 +722,11 @@ def _sync_rows(
         else:
             updates.append({"row_id": row_id, **row})
     if updates:
-        conn.execute(
-            table.update().where(table.c.id == bindparam("row_id")),
-            updates,
-        )
+        conn.execute(_UPDATE_ROWS[table.name], updates)
     if existing:
-        conn.execute(table.delete().where(table.c.id.in_(list(existing.values()))))
+        conn.execute(_DELETE_ROWS[table.name], {"ids": list(existing.values())})
     if inserts:
-        conn.execute(table.insert(), inserts)
+        conn.execute(_INSERT_ROWS[table.name], inserts)
 
 
 def delete_document_records(session: Session, document_id: int) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from crawler.pages.base import ReleasePage
 from crawler.release import FetchedPage, NoContentError, build_release
 
 ENGLISH = """<html lang="en"><head><title>MFA</title></head><body>
@@ -49,10 +50,23 @@ def test_non_english_page_is_stored_with_its_language_and_no_records() -> None:
     assert release.records.meetings == () and release.records.statements == ()
 
 
-def test_the_page_date_wins_over_a_far_listing_date() -> None:
-    release = build_release(page(ENGLISH.encode(), page_date=dt.date(2020, 12, 4),
+class DatedPage(ReleasePage):
+    """A source whose release pages carry their date and title."""
+
+    title_css = "h1::text"
+    date_css = "p.date::text"
+    body_css = "article p"
+
+
+def test_the_page_object_runs_in_build_release_and_its_date_wins() -> None:
+    html = ENGLISH.replace("<article>", '<article><p class="date">4 December 2020</p>')
+    release = build_release(page(html.encode(), release_page=DatedPage,
                                  listing_date=dt.date(2021, 3, 1)))
     assert release.published == dt.date(2020, 12, 4)
+    assert release.title == "Minister Bayramov met with the Ambassador of Belarus"
+    # Without the page object, trafilatura's date (none here) falls back to the listing's.
+    assert build_release(page(html.encode(), listing_date=dt.date(2021, 3, 1))).published \
+        == dt.date(2021, 3, 1)
 
 
 def test_a_page_without_text_is_refused() -> None:

@@ -24,10 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from parsel import Selector
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.dates import parse_date
 
@@ -97,7 +97,12 @@ class ListingPage:
 
 
 class ReleasePage:
-    """A release's own page."""
+    """A release's own page.
+
+    Crawls, ``reextract`` and ``extract`` build it from the stored bytes with
+    :meth:`parse`, in an extraction worker (the reactor thread never parses a
+    release page).
+    """
 
     body_css: ClassVar[str | None] = None
     title_css: ClassVar[str | None] = None
@@ -106,6 +111,11 @@ class ReleasePage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
+
+    @classmethod
+    def parse(cls, url: str, body: bytes, encoding: str | None) -> Self:
+        """The page object of a page fetched from ``url``, decoded with ``encoding``."""
+        return cls(HtmlResponse(url, body=body, encoding=encoding or "utf-8"))
 
     @property
     def title(self) -> str | None:

@@ -251,7 +251,6 @@ class PressReleaseSpider(scrapy.Spider):
         if response.status >= 400:
             yield FetchFailure(source=self.name, url=self.canonical(entry.url), reason=f"HTTP {response.status}")
             return
-        page = self.release_page(response)
         yield ReleaseItem(
             source=self.name,
             url=self.canonical(entry.url),
@@ -263,9 +262,7 @@ class PressReleaseSpider(scrapy.Spider):
             last_modified=_header(response, "Last-Modified"),
             listing_title=entry.title,
             listing_date=entry.date,
-            page_title=page.title,
-            page_date=page.date,
-            page_body=page.body,
+            release_page=self.release_page,  # parsed in an extraction worker, not here
             language_hint=self.language,
         )
 

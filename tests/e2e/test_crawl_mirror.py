@@ -112,8 +112,14 @@ def test_private_addresses_are_refused_without_base_url(bad: str, tmp_path: Path
 
 
 def test_reextract_keeps_every_id(db_url: str, mirror: dict[str, str]) -> None:
-    """Re-running extraction over the stored raw HTML changes no id and no record."""
+    """Re-running extraction, from the stored text or the raw HTML, changes no id and no record.
+
+    It also re-runs each stage where needed: lost records come back from the stored
+    text, and a document whose text stage is out of date gets its text from the raw
+    HTML again (only that one, unless --text).
+    """
     from db.models import Participant
+    from db.repository import content_hash
 
     code, err = _crawl(db_url, mirror["az"])
     assert code == 0, err
@@ -132,9 +138,36 @@ def test_reextract_keeps_every_id(db_url: str, mirror: dict[str, str]) -> None:
 
     before = snapshot()
     assert all(before)
+    n = len(AzMirror().releases)
     result = run_cli("reextract", "--db", db_url)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert f"{len(AzMirror().releases)} documents re-extracted: 0 changed, 0 failed" \
+    assert f"{n} documents re-extracted (0 from raw HTML): 0 changed, 0 failed" \
         in result.stderr
     assert snapshot() == before
+    result = run_cli("reextract", "--text", "--db", db_url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"{n} documents re-extracted ({n} from raw HTML): 0 changed, 0 failed" \
+        in result.stderr
+    assert snapshot() == before
+
+    # Damage one document's records and another's text, marking that one's text stage old.
+    with Session(engine) as s, s.begin():
+        lost, stale = s.scalars(select(Statement.document_id).distinct()
+                                .order_by(Statement.document_id).limit(2)).all()
+        good_text = s.scalar(select(Document.text).where(Document.id == stale))
+        s.execute(Statement.__table__.delete().where(Statement.document_id == lost))
+        s.execute(Document.__table__.update().where(Document.id == stale)
+                  .values(text="damaged", content_hash=content_hash("damaged"),
+                          text_extractor="trafilatura-0.1+text-0"))
+    result = run_cli("reextract", "--db", db_url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"{n} documents re-extracted (1 from raw HTML): 1 changed, 0 failed" \
+        in result.stderr
+    with Session(engine) as s:
+        assert s.scalar(select(Document.text).where(Document.id == stale)) == good_text
+    after = snapshot()
+    assert after[0] == before[0] and after[1] == before[1]
+    # The lost statements are back with new ids; every other statement keeps its id.
+    restored = {row for row in after[2] if row not in before[2]}
+    assert len(after[2]) == len(before[2]) and restored
     engine.dispose()
