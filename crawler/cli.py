@@ -426,21 +426,6 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
                    err=True)
 
 
-def _export_select(name: str, filters: Any, dialect: str) -> Any:
-    """The select() behind ``mfa-archive export NAME``."""
-    from db import queries
-
-    if name == "documents":
-        return queries.documents_export(filters)
-    if name == "meetings":
-        return queries.meetings_export(filters, queries.participants_label(dialect))
-    if name == "participants":
-        return queries.participants_export(filters)
-    if name == "statements":
-        return queries.statements_export(filters)
-    return queries.view_export(name, filters)
-
-
 @cli.command("export")
 @click.argument("name", type=click.Choice(EXPORTS))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
@@ -469,18 +454,30 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
     """
-    from db import export, queries
+    from db import export_parallel
+    from db.errors import ExportFailed
 
-    engine = _open(db_url, read_only=True)
+    # A big SQLite CSV export runs in two processes: the second one starts importing now.
+    worker = export_parallel.prestart(database_url(db_url), name, fmt, output)
+    try:
+        from db import export, queries
+
+        engine = _open(db_url, read_only=True)
+    except BaseException:
+        if worker is not None:
+            worker.close()
+        raise
     filters = queries.ExportFilters(
         since=since.date() if since else None, until=until.date() if until else None,
         source=source, country=country, person=person,
     )
     try:
-        count = export.export(engine, _export_select(name, filters, engine.dialect.name),
-                              fmt=fmt, path=output, bom=excel)
+        count = export.export_named(engine, name, filters, fmt=fmt, path=output, bom=excel,
+                                    worker=worker)
     except SQLAlchemyError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
+    except ExportFailed as exc:
+        raise click.ClickException(f"export failed: {exc}") from exc
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:

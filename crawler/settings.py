@@ -31,6 +31,7 @@ RETRY_TIMES = 3  # default 2
 REDIRECT_MAX_TIMES = 10  # default 20
 COOKIES_ENABLED = True  # default True (form postbacks need the jar)
 TELNETCONSOLE_ENABLED = False  # default True
+REMOTE_CONTROL_ENABLED = False  # default True: a code-running HTTP console, like telnet
 # Items per response processed at once. Scrapy starts this many asyncio tasks for
 # every response, however few items it yields; a release page yields one item, a
 # listing page ~20 requests, and responses are already processed concurrently.

@@ -7,6 +7,10 @@ class ArchiveDatabaseError(Exception):
     """The archive database cannot be used (bad URL, unreachable, wrong schema)."""
 
 
+class ExportFailed(Exception):
+    """An export could not be completed (its output file was left as it was)."""
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of a database error's message (the driver's own, when wrapped).
 

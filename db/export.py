@@ -12,6 +12,12 @@
   (it starts with ``= + - @``, TAB, CR or NUL) gets a leading ``'``; so does a
   text cell that already starts with ``'``, which makes the rule reversible
   (:func:`restore`). JSON Lines cells are never altered.
+* Two processes for large SQLite CSV exports (:func:`export_named`): an export
+  ordered by a table's id is split at a middle id; this process and a worker
+  process each render one half, both reading one snapshot (a writable
+  connection holds the write lock until both read transactions have begun), and
+  the worker's half is appended to the temporary file before it is renamed.
+  The bytes are those of the single-process export (:mod:`db.export_parallel`).
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import sqltypes
 
 if TYPE_CHECKING:
-    from db.queries import AnySelect
+    from db.export_parallel import Worker
+    from db.queries import AnySelect, ExportFilters
 
 BATCH = 5_000
 _QUOTE = "'"
@@ -234,12 +241,14 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def write_csv(conn: Connection, query: AnySelect, out: IO[str]) -> int:
-    """Write ``query`` as CSV in batches.
+def write_csv(conn: Connection, query: AnySelect, out: IO[str], *, header: bool = True,
+              check: Callable[[], None] | None = None) -> int:
+    """Write ``query`` as CSV in batches (after a header row unless ``header`` is false).
 
     SQLite rows are read straight from the DB-API cursor (no Row objects; the
     few columns that need it get the type's own result processing). PostgreSQL
     rows come through a server-side cursor as SQLAlchemy processed them.
+    ``check`` is called before each batch; it may raise to abandon the export.
     """
     postgres = conn.dialect.name == "postgresql"
     plan = [_plain_converter(col, conn.dialect) for col in query.selected_columns]
@@ -256,9 +265,12 @@ def write_csv(conn: Connection, query: AnySelect, out: IO[str]) -> int:
         converters = [(i, f) for i, f in enumerate(plan) if f is not None]
     try:
         lines = CsvLines()
-        out.write(lines.chunk([list(result.keys())]))
+        if header:
+            out.write(lines.chunk([list(result.keys())]))
         count = 0
         for batch in batches:
+            if check is not None:
+                check()
             if converters:
                 batch = [_convert(row, converters) for row in batch]
             out.write(lines.chunk(batch))
@@ -366,6 +378,31 @@ def atomic_output(path: str | None, *, bom: bool = False) -> Iterator[IO[str]]:
         if named is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(named)
+
+
+def export_named(engine: Engine, name: str, filters: ExportFilters, *, fmt: str,
+                 path: str | None, bom: bool = False, worker: Worker | None = None) -> int:
+    """Write export ``name`` (``mfa-archive export NAME``) to ``path`` (or stdout) as ``fmt``.
+
+    A large SQLite CSV export to a file runs in two processes over one snapshot
+    (:mod:`db.export_parallel`; ``worker``: one from :func:`db.export_parallel.prestart`,
+    closed here); everything else is :func:`export`.
+    """
+    from db import export_parallel, queries
+
+    try:
+        query = queries.export_select(name, filters, engine.dialect.name)
+        split = export_parallel.plan(engine, query, path) if fmt == "csv" else None
+        if split is None:
+            if worker is not None:
+                worker.close()
+            return export(engine, query, fmt=fmt, path=path, bom=bom)
+        with atomic_output(path, bom=bom) as out:
+            return export_parallel.export_csv(engine, split, name, filters, query, out,
+                                              worker=worker)
+    finally:
+        if worker is not None:
+            worker.close()
 
 
 def export(engine: Engine, query: AnySelect, *, fmt: str, path: str | None,

@@ -242,6 +242,23 @@ def statements_export(filters: ExportFilters) -> AnySelect:
     return query
 
 
+def export_select(name: str, filters: ExportFilters, dialect: str) -> AnySelect:
+    """The select() behind ``mfa-archive export NAME`` on a ``dialect`` database.
+
+    Pure: the same arguments build the same query, so another process can rebuild it
+    (:mod:`db.export_parallel`).
+    """
+    if name == "documents":
+        return documents_export(filters)
+    if name == "meetings":
+        return meetings_export(filters, participants_label(dialect))
+    if name == "participants":
+        return participants_export(filters)
+    if name == "statements":
+        return statements_export(filters)
+    return view_export(name, filters)
+
+
 # --- the analysis views (created by migration b7e4c1a9d2f3, documented in docs/schema.md) ---
 
 VIEW_COLUMNS: dict[str, tuple[str, ...]] = {

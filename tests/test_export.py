@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select, text
 
-from crawler.cli import EXPORTS, _export_select, cli
+from crawler.cli import EXPORTS, cli
 from db import export, queries
 from db.migrate import upgrade
 from db.models import Statement
@@ -97,7 +97,7 @@ def expected_cell(value: Any) -> str:
 def database_rows(url: str, name: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     engine = make_engine(url, read_only=True)
     try:
-        query = _export_select(name, queries.ExportFilters(), engine.dialect.name)
+        query = queries.export_select(name, queries.ExportFilters(), engine.dialect.name)
         with engine.connect() as conn:
             result = conn.execute(query)
             return list(result.keys()), [tuple(r) for r in result]
