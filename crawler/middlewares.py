@@ -1,4 +1,8 @@
-"""Downloader middlewares: mirrors, private networks, Retry-After, robots.txt (RFC 9309), encodings."""
+"""Downloader middlewares: mirrors, private networks, Retry-After, robots.txt (RFC 9309), encodings.
+
+:class:`MirrorRebase` is a spider middleware too (requests go to the mirror before
+they are scheduled).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import email.utils
 import ipaddress
 import logging
 import time
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,6 +37,10 @@ class MirrorRebase:
     ``<base>/en/news?page=2``; the response is handed to the spider under the
     real URL again, so links, canonical URLs and stored documents never see
     the mirror. Off unless ``ARCHIVE_BASE_URL`` is set.
+
+    As a spider middleware it rebases the requests a spider yields before they
+    are scheduled; as a downloader middleware it catches the rest (robots.txt,
+    redirects), which Scrapy then schedules a second time.
     """
 
     def __init__(self, base_url: str, crawler: Crawler | None = None) -> None:
@@ -40,6 +49,7 @@ class MirrorRebase:
         parts = urlsplit(self.base)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise NotConfigured(f"ARCHIVE_BASE_URL is not an http(s) URL: {base_url!r}")
+        self.base_host = parts.hostname
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MirrorRebase:
@@ -51,17 +61,39 @@ class MirrorRebase:
     def _is_site(self, url: str, spider: Any) -> bool:
         host = urlsplit(url).hostname or ""
         domains = [d for d in getattr(spider, "allowed_domains", []) or []
-                   if d != urlsplit(self.base).hostname]
+                   if d != self.base_host]
         return any(host == d or host.endswith("." + d) for d in domains)
 
-    def process_request(self, request: Request) -> Request | None:
+    def rebased(self, request: Request) -> Request:
+        """``request`` sent to the mirror; itself if it is not for the spider's site."""
         spider = self.crawler.spider if self.crawler else None
         if request.url.startswith(self.base) or not self._is_site(request.url, spider):
-            return None
+            return request
         parts = urlsplit(request.url)
         target = self.base + urlunsplit(("", "", parts.path or "/", parts.query, ""))
         request.meta.setdefault("archive_real_origin", _origin(request.url))
         return request.replace(url=target)
+
+    def process_request(self, request: Request) -> Request | None:
+        rebased = self.rebased(request)
+        return None if rebased is request else rebased
+
+    def _output(self, result: Any) -> Any:
+        return self.rebased(result) if isinstance(result, Request) else result
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for result in start:
+            yield self._output(result)
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        for item in result:
+            yield self._output(item)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            yield self._output(item)
 
     def process_response(self, request: Request, response: Response) -> Response:
         origin = request.meta.get("archive_real_origin")

@@ -59,6 +59,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # Items named by type and URL in logs, never dumped whole (a ReleaseItem is a page).
+SPIDER_MIDDLEWARES = {
+    # Last on the way out: requests go to the mirror before they are scheduled.
+    "crawler.middlewares.MirrorRebase": 10,
+}
+
 LOG_FORMATTER = "crawler.pipelines.ArchiveLogFormatter"  # default scrapy.logformatter.LogFormatter
 
 ITEM_PIPELINES = {

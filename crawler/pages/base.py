@@ -60,12 +60,18 @@ class ListingPage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
+        self._entries: list[ListingEntry] | None = None
 
     def items(self) -> list[Selector]:
         return list(self.response.css(self.item_css))
 
     def entries(self) -> list[ListingEntry]:
-        """Every release on the page that has a link, in page order."""
+        """Every release on the page that has a link, in page order (parsed once)."""
+        if self._entries is None:
+            self._entries = self._parse_entries()
+        return list(self._entries)
+
+    def _parse_entries(self) -> list[ListingEntry]:
         found: list[ListingEntry] = []
         for item in self.items():
             href = item.css(self.link_css).get() if self.link_css else None
