@@ -52,7 +52,8 @@ from db.config import database_url, redact
 from db.errors import first_line
 from db.locks import SourceLock
 from db.migrate import ensure_schema
-from db.repository import ReleaseRecord, RunCounts
+from db.release import ReleaseRecord
+from db.repository import RunCounts
 from db.session import make_engine, make_sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ class Extract:
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="archive-extract")
         else:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.release", "crawler.pages.base"])
+            # No preload: the forkserver stays small and each worker imports only the
+            # extraction modules (no ORM: results are db.release dataclasses).
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
                                             initializer=_IGNORE_INTERRUPTS)
 

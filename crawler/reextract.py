@@ -35,7 +35,7 @@ from crawler.release import FetchedPage, NoContentError, build_release, records_
 from crawler.run import spider_classes
 from db import repository
 from db.models import Document, Source
-from db.repository import ReleaseRecord
+from db.release import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION, extract_text, sanitise
 from crawler.records import EXTRACTOR_VERSION, Records, extract_records
-from db.repository import ReleaseRecord
+from db.release import ReleaseRecord
 
 if TYPE_CHECKING:
     from crawler.pages.base import ReleasePage

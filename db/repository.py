@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,6 +31,7 @@ from db.models import (
     Statement,
 )
 from db.names import name_key
+from db.release import RecordsLike, ReleaseRecord
 
 Outcome = Literal["new", "changed", "unchanged"]
 FailureOutcome = Literal["failed", "blocked", "gone"]
@@ -38,75 +39,6 @@ FailureOutcome = Literal["failed", "blocked", "gone"]
 # Failed URLs are retried on later runs after base * 4^(attempts-1), at most a week.
 RETRY_BASE = dt.timedelta(hours=1)
 RETRY_CAP = dt.timedelta(days=7)
-
-
-class ParticipantLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def country(self) -> str | None: ...
-    @property
-    def organisation(self) -> str | None: ...
-    @property
-    def role(self) -> str | None: ...
-
-
-class MeetingLike(Protocol):
-    @property
-    def date(self) -> dt.date | None: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def location(self) -> str | None: ...
-    @property
-    def participants(self) -> Sequence[ParticipantLike]: ...
-    @property
-    def topics(self) -> Sequence[str]: ...
-
-
-class StatementLike(Protocol):
-    @property
-    def speaker(self) -> str | None: ...
-    @property
-    def verb(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def meeting(self) -> int | None: ...
-
-
-class RecordsLike(Protocol):
-    @property
-    def meetings(self) -> Sequence[MeetingLike]: ...
-    @property
-    def statements(self) -> Sequence[StatementLike]: ...
-
-
-@dataclass(kw_only=True, slots=True)
-class ReleaseRecord:
-    """A fetched and extracted release, ready to be archived."""
-
-    url: str
-    title: str | None
-    published: dt.date | None
-    language: str | None
-    text: str
-    raw_html: bytes  # gzip-compressed page as fetched
-    raw_hash: str
-    encoding: str | None
-    http_status: int
-    fetched_at: dt.datetime
-    etag: str | None = None
-    last_modified: str | None = None
-    text_extractor: str
-    records: RecordsLike
-    records_extractor: str
 
 
 @dataclass(kw_only=True, slots=True)

@@ -14,7 +14,7 @@ from db import repository
 from db.migrate import upgrade
 from db.models import Document, DocumentVersion, Meeting, Participant, Person, Statement
 from db.names import name_key
-from db.repository import ReleaseRecord
+from db.release import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
 
 

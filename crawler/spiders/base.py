@@ -222,12 +222,15 @@ class PressReleaseSpider(scrapy.Spider):
         # dont_filter: the spider dedupes releases itself (frontier, this run's set);
         # Scrapy's filter would silently drop a redirect loop's repeat instead of
         # letting REDIRECT_MAX_TIMES fail it, and the URL would never be recorded.
+        # priority 1: queued releases go before the next listing page, so the queue
+        # (and memory) stays at about a page of releases however long the walk.
         return Request(
             entry.url,
             callback=self.parse_release,
             errback=self.release_failed,
             cb_kwargs={"entry": entry},
             dont_filter=True,
+            priority=1,
         )
 
     def parse_release(self, response: Response, entry: ListingEntry) -> Iterator[Any]:
