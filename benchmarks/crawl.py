@@ -112,10 +112,14 @@ def memory_run(releases: int = 10_000) -> None:
         seconds = time.perf_counter() - start
     samples = measured.rss_samples_mb
     tenth = max(len(samples) // 10, 1)
-    print(table(f"memory: {releases}-release crawl ({seconds:.0f}s, exit {measured.returncode})",
+    print(table(f"memory: {releases}-release crawl ({seconds:.0f}s, exit {measured.returncode}), "
+                "RSS of the process tree (crawl, forkserver, workers)",
                 ["peak RSS MB", "first 10% max", "last 10% max", "samples"],
                 [(measured.peak_rss_mb, max(samples[:tenth], default=0.0),
                   max(samples[-tenth:], default=0.0), len(samples))]))
+    marks = [(f"{p}%", samples[min(len(samples) - 1, len(samples) * p // 100)])
+             for p in (10, 25, 50, 75, 90, 100)] if samples else []
+    print("RSS over the run: " + ", ".join(f"{mark} {mb:.0f} MB" for mark, mb in marks))
 
 
 if __name__ == "__main__":
