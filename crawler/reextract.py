@@ -78,10 +78,12 @@ _Result = tuple[int, ReleaseRecord | Records | str]
 
 
 def _extract(job: _PageJob | _TextJob) -> _Result:
-    if isinstance(job, _TextJob):
-        return job.document_id, records_for(job.text, title=job.title, published=job.published,
-                                            language=job.language, country=job.country)
+    """The job's new extraction, or why there is none (the document then stays as it is)."""
     try:
+        if isinstance(job, _TextJob):
+            return job.document_id, records_for(
+                job.text, title=job.title, published=job.published, language=job.language,
+                country=job.country)
         return job.document_id, build_release(FetchedPage(
             url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
             status=job.status, fetched_at=job.fetched_at, etag=job.etag,
@@ -90,6 +92,8 @@ def _extract(job: _PageJob | _TextJob) -> _Result:
         ))
     except NoContentError as exc:
         return job.document_id, str(exc)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+        return job.document_id, f"extraction failed: {type(exc).__name__}: {exc}"
 
 
 def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:

@@ -37,6 +37,9 @@ REMOTE_CONTROL_ENABLED = False  # default True: a code-running HTTP console, lik
 # listing page ~20 requests, and responses are already processed concurrently.
 # 100 tasks per response cost the reactor thread ~1 s per 2,000 pages.
 CONCURRENT_ITEMS = 4  # default 100
+# Bytes of responses being processed (extraction included) before Scrapy stops
+# taking new ones: what waits for the extraction workers is what memory holds.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000  # default 5_000_000
 # Scrapy re-reads and parses a callback's source on every response to warn about
 # `return value` in generators (its cache is keyed by short-lived bound methods).
 WARN_ON_GENERATOR_RETURN_VALUE = False  # default True
