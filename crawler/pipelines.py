@@ -91,7 +91,7 @@ class Validate:
         if item.url in self.seen:
             raise DropItem(f"already archived in this run: {item.url}")
         self.seen.add(item.url)
-        if not item.body.strip():
+        if not item.body or item.body.isspace():
             return FetchFailure(source=item.source, url=item.url, reason="empty body")
         kind = binary_kind(item.body)
         if kind:

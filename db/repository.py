@@ -273,10 +273,20 @@ def _touch_frontier(
     session: Session, *, source_id: int, url: str, now: dt.datetime,
     listing_title: str | None = None, listing_date: dt.date | None = None,
 ) -> None:
-    statement = _prebuilt(session, "touch_frontier", lambda insert_: (
+    session.connection().execute(_touch_frontier_statement(session), _frontier_row(
+        source_id=source_id, url=url, now=now, listing_title=listing_title,
+        listing_date=listing_date))
+
+
+def _touch_frontier_statement(session: Session) -> Any:
+    return _prebuilt(session, "touch_frontier", lambda insert_: (
         insert_(_FRONTIER).on_conflict_do_nothing(index_elements=["url"])
     ))
-    session.connection().execute(statement, {
+
+
+def _frontier_row(*, source_id: int, url: str, now: dt.datetime, listing_title: str | None,
+                  listing_date: dt.date | None) -> dict[str, Any]:
+    return {
         "source_id": source_id,
         "url": url,
         "state": "pending",
@@ -285,7 +295,7 @@ def _touch_frontier(
         "updated_at": now,
         "listing_title": listing_title,
         "listing_date": listing_date,
-    })
+    }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -299,10 +309,14 @@ class Discovery:
 
 def record_discovered(session: Session, *, source_id: int, entries: Sequence[Discovery]) -> None:
     """Add the URLs a listing page showed to the frontier as ``pending`` (known ones stay)."""
+    if not entries:
+        return
     now = _now()
-    for entry in entries:
-        _touch_frontier(session, source_id=source_id, url=entry.url, now=now,
-                        listing_title=entry.title, listing_date=entry.date)
+    session.connection().execute(_touch_frontier_statement(session), [
+        _frontier_row(source_id=source_id, url=entry.url, now=now,
+                      listing_title=entry.title, listing_date=entry.date)
+        for entry in entries
+    ])
 
 
 def mark_not_modified(
