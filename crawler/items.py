@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from crawler.release import FetchedPage
 
 
 @dataclass(kw_only=True, slots=True)
 class ReleaseItem:
-    """A release page as fetched, with what its listing and page said about it."""
+    """A fetched release page: what the extraction workers get, and then what they made."""
 
     source: str
-    url: str  # canonical (real-site) URL
-    body: bytes  # the page as fetched (decoded with ``encoding``)
-    encoding: str | None
-    status: int
-    fetched_at: dt.datetime
-    etag: str | None = None
-    last_modified: str | None = None
-    listing_title: str | None = None
-    listing_date: dt.date | None = None
-    release_page: type | None = None  # the source's ReleasePage class, run by the Extract workers
-    language_hint: str | None = None
+    page: FetchedPage  # under its canonical (real-site) URL, with what the listing said
     extracted: Any = field(default=None)  # set by the Extract pipeline
+
+    @property
+    def url(self) -> str:
+        return self.page.url
 
 
 @dataclass(kw_only=True, slots=True)

@@ -45,7 +45,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlche
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import FetchFailure, ReleaseItem
-from crawler.release import FetchedPage, NoContentError, build_release
+from crawler.release import NoContentError, build_release
 from crawler.spiders.base import Discovered, NotModified
 from db import repository
 from db.config import database_url, redact
@@ -91,9 +91,10 @@ class Validate:
         if item.url in self.seen:
             raise DropItem(f"already archived in this run: {item.url}")
         self.seen.add(item.url)
-        if not item.body or item.body.isspace():
+        body = item.page.body
+        if not body or body.isspace():
             return FetchFailure(source=item.source, url=item.url, reason="empty body")
-        kind = binary_kind(item.body)
+        kind = binary_kind(body)
         if kind:
             return FetchFailure(source=item.source, url=item.url, reason=f"not HTML: {kind}")
         return item
@@ -129,25 +130,10 @@ class Extract:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ReleaseItem):
             return item
-        spider = self.crawler.spider
-        page = FetchedPage(
-            url=item.url,
-            body=item.body,
-            encoding=item.encoding,
-            status=item.status,
-            fetched_at=item.fetched_at,
-            etag=item.etag,
-            last_modified=item.last_modified,
-            listing_title=item.listing_title,
-            listing_date=item.listing_date,
-            release_page=item.release_page,
-            language_hint=item.language_hint,
-            country=getattr(spider, "country", None),
-        )
         assert self.pool is not None
         try:
             item.extracted = await asyncio.get_running_loop().run_in_executor(
-                self.pool, build_release, page
+                self.pool, build_release, item.page
             )
         except NoContentError as exc:
             return FetchFailure(source=item.source, url=item.url, reason=str(exc))

@@ -55,6 +55,7 @@ from twisted.python.failure import Failure
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
+from crawler.release import FetchedPage
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
 from db.repository import Discovery, FrontierPlan, FrontierTask
@@ -254,8 +255,7 @@ class PressReleaseSpider(scrapy.Spider):
         if response.status >= 400:
             yield FetchFailure(source=self.name, url=self.canonical(entry.url), reason=f"HTTP {response.status}")
             return
-        yield ReleaseItem(
-            source=self.name,
+        yield ReleaseItem(source=self.name, page=FetchedPage(
             url=self.canonical(entry.url),
             body=response.body,
             encoding=response.encoding,
@@ -267,7 +267,8 @@ class PressReleaseSpider(scrapy.Spider):
             listing_date=entry.date,
             release_page=self.release_page,  # parsed in an extraction worker, not here
             language_hint=self.language,
-        )
+            country=self.country,
+        ))
 
     def canonical(self, url: str) -> str:
         """The key a release is archived under."""
