@@ -79,7 +79,7 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
         fields = page.release_page.parse(page.url, page.body, page.encoding)
         page_title, page_date, page_body = fields.title, fields.date, fields.body
     html = decode(page.body, page.encoding)
-    extracted = extract_text(html, page.url)
+    extracted = extract_text(html)
     text = extracted.text if extracted else ""
     fallback = sanitise(page_body or "").strip()
     if fallback and len(text) < _FALLBACK_RATIO * len(fallback):
