@@ -159,6 +159,8 @@ _HTTP_STATUS = re.compile(r"^HTTP (\d{3})$")
 _OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
 
 
+# What one item's rows can raise; the batch is then written again, item by item.
+_ITEM_ERRORS = (IntegrityError, DataError, ValueError, TypeError, KeyError)
 _DEADLOCK_RETRIES = 5
 _RETRYABLE = frozenset({"40P01", "40001"})  # PostgreSQL deadlock, serialization failure
 _LISTING_FAILURE = "listing_failure"
@@ -190,6 +192,8 @@ class Store:
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
         self.pending: deque[tuple[Any, Future[None]]] = deque()
         self.batch_size = max(1, settings.getint("ARCHIVE_WRITE_BATCH", 50))
+        # Person ids seen by committed (or still open) writes: emptied on any rollback.
+        self.people: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Store:
@@ -288,24 +292,32 @@ class Store:
                 done.set_exception(error)
 
     def _write_batch(self, items: list[Any]) -> list[BaseException | None]:
-        """Write ``items`` in one transaction, each inside its own savepoint.
+        """Write ``items`` in one transaction.
 
-        A release lands whole or not at all: an item whose rows fail is rolled
-        back to its savepoint and reported alone; a database failure (gone,
-        locked) rolls back the whole batch and reaches every item. Items are
-        written in URL order, and a batch that PostgreSQL aborts as a deadlock
-        with a concurrent writer is retried whole.
+        A release lands whole or not at all. The batch is first written plainly;
+        if an item's rows fail, the batch is rolled back and written again with
+        each item in its own savepoint, so that item is rolled back and reported
+        alone. A database failure (gone, locked) rolls back the whole batch and
+        reaches every item. Items are written in URL order, and a batch that
+        PostgreSQL aborts as a deadlock with a concurrent writer is retried whole.
         """
         assert self.sessions is not None and self.run_id
         order = sorted(range(len(items)), key=lambda i: str(getattr(items[i], "url", "")))
+        ordered = [items[i] for i in order]
         for attempt in range(1, _DEADLOCK_RETRIES + 1):
             if self.db_error:  # queued behind the failure: do not wait on the database again
                 raise _DatabaseGone(self.db_error)
             try:
-                outcomes, errors = self._write_once([items[i] for i in order])
+                try:
+                    outcomes, errors = self._write_once(ordered, careful=False)
+                except _ITEM_ERRORS:
+                    self.people.clear()
+                    outcomes, errors = self._write_once(ordered, careful=True)
                 break
-            except OperationalError as exc:
-                if _sqlstate(exc) not in _RETRYABLE or attempt == _DEADLOCK_RETRIES:
+            except BaseException as exc:
+                self.people.clear()  # the transaction rolled back: so did new persons
+                if not isinstance(exc, OperationalError) or _sqlstate(exc) not in _RETRYABLE \
+                        or attempt == _DEADLOCK_RETRIES:
                     raise
                 logger.warning("write batch of %s items aborted (%s): retrying", len(items),
                                _sqlstate(exc))
@@ -323,18 +335,24 @@ class Store:
         return in_input_order
 
     def _write_once(
-        self, items: list[Any]
+        self, items: list[Any], *, careful: bool
     ) -> tuple[list[str | None], list[BaseException | None]]:
+        """One transaction; ``careful``: each item in a savepoint, its failure its own."""
         assert self.sessions is not None and self.run_id
         outcomes: list[str | None] = []
         errors: list[BaseException | None] = []
         with self.sessions.begin() as session:
             for item in items:
+                if not careful:  # an item's error rolls the batch back: see _write_batch
+                    outcomes.append(self._write_item(session, item))
+                    errors.append(None)
+                    continue
                 try:
                     with session.begin_nested():
                         outcomes.append(self._write_item(session, item))
                     errors.append(None)
-                except (IntegrityError, DataError, ValueError, TypeError, KeyError) as exc:
+                except _ITEM_ERRORS as exc:
+                    self.people.clear()  # persons it added went with its savepoint
                     logger.error("not stored: %s %s: %s", type(item).__name__,
                                  getattr(item, "url", ""), exc)
                     outcomes.append(None)
@@ -370,7 +388,8 @@ class Store:
             return _LISTING_FAILURE
         elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
             return repository.store_release(
-                session, source_id=self.source_id, run_id=self.run_id, release=item.extracted
+                session, source_id=self.source_id, run_id=self.run_id, release=item.extracted,
+                people=self.people,
             )
         return None
 

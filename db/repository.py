@@ -414,12 +414,13 @@ def store_release(
     run_id: int | None,
     release: ReleaseRecord,
     force_records: bool = False,
+    people: dict[str, int] | None = None,
 ) -> Outcome:
     """Archive ``release`` (document, versions, records, frontier) and say what it was.
 
     ``source_id`` and ``run_id`` may be ``None`` only for a document already
     archived (re-extraction); ``force_records`` rewrites its records even when
-    text and extractor version are unchanged.
+    text and extractor version are unchanged; ``people``: see :func:`person_ids`.
     """
     now = _now()
     new_hash = content_hash(release.text)
@@ -496,7 +497,7 @@ def store_release(
             _update_document(session, document_id,
                              {"records_extractor": release.records_extractor})
     replace_records(session, document_id, release.records, version=release.records_extractor,
-                    fresh=outcome == "new")
+                    fresh=outcome == "new", people=people)
     _mark_stored(session, source_id=source_id, url=release.url, now=now)
     return outcome
 
@@ -539,30 +540,38 @@ def person_id(session: Session, name: str) -> int:
     return person_ids(session, [name])[name]
 
 
-def person_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
+def person_ids(
+    session: Session, names: Iterable[str], known: dict[str, int] | None = None
+) -> dict[str, int]:
     """The ids of the persons called ``names``, created on first sight, in two statements.
 
     New keys are inserted in sorted order, so concurrent writers on PostgreSQL
-    take row locks in the same order and cannot deadlock.
+    take row locks in the same order and cannot deadlock. ``known`` (name key
+    -> id) is a writer's cache: its keys cost no statement, and the keys looked
+    up are added to it. Persons are never deleted, so an entry stays true once
+    its transaction commits; the owner clears the cache when one rolls back.
     """
     keys = {name: name_key(name) or name.strip().casefold() for name in names}
     if not keys:
         return {}
-    by_key = {key: name.strip() for name, key in sorted(keys.items(), key=lambda kv: kv[1])}
-    conn = session.connection()
-    conn.execute(
-        _prebuilt(session, "insert_persons", lambda insert_: (
-            insert_(_PERSONS).on_conflict_do_nothing(index_elements=["name_key"])
-        )),
-        [{"name": name, "name_key": key} for key, name in sorted(by_key.items())],
-    )
-    found: dict[str, int] = dict(conn.execute(_SELECT_PERSONS, {"keys": list(by_key)}).all())
+    found: dict[str, int] = {} if known is None else known
+    by_key = {key: name.strip() for name, key in sorted(keys.items(), key=lambda kv: kv[1])
+              if key not in found}
+    if by_key:
+        conn = session.connection()
+        conn.execute(
+            _prebuilt(session, "insert_persons", lambda insert_: (
+                insert_(_PERSONS).on_conflict_do_nothing(index_elements=["name_key"])
+            )),
+            [{"name": name, "name_key": key} for key, name in sorted(by_key.items())],
+        )
+        found.update(conn.execute(_SELECT_PERSONS, {"keys": list(by_key)}).all())
     return {name: found[key] for name, key in keys.items()}
 
 
 def replace_records(
     session: Session, document_id: int, records: RecordsLike, *, version: str,
-    fresh: bool = False,
+    fresh: bool = False, people: dict[str, int] | None = None,
 ) -> None:
     """Make a document's meetings, participants and statements equal ``records``.
 
@@ -570,12 +579,13 @@ def replace_records(
     stable where the facts did not change; surplus rows are deleted. Bulk
     statements keep this to a handful of round trips per release; ``fresh`` (a
     document inserted in this transaction, so without records) skips the
-    lookups of existing rows.
+    lookups of existing rows. ``people`` is a writer's person id cache (:func:`person_ids`).
     """
-    people = person_ids(
+    ids = person_ids(
         session,
         [p.name for m in records.meetings for p in m.participants]
         + [s.speaker for s in records.statements if s.speaker],
+        people,
     )
     conn = session.connection()
     old_meetings: dict[int, int] = {} if fresh else dict(
@@ -608,7 +618,7 @@ def replace_records(
         {
             "meeting_id": meeting_id,
             "ordinal": ordinal,
-            "person_id": people[participant.name],
+            "person_id": ids[participant.name],
             "title": participant.title,
             "country": participant.country,
             "organisation": participant.organisation,
@@ -634,7 +644,7 @@ def replace_records(
                 else None
             ),
             "speaker": statement.speaker,
-            "speaker_id": people[statement.speaker] if statement.speaker else None,
+            "speaker_id": ids[statement.speaker] if statement.speaker else None,
             "verb": statement.verb,
             "text": statement.text,
             "start_offset": statement.start,
