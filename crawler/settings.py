@@ -35,8 +35,9 @@ REMOTE_CONTROL_ENABLED = False  # default True: a code-running HTTP console, lik
 # Items per response processed at once. Scrapy starts this many asyncio tasks for
 # every response, however few items it yields; a release page yields one item, a
 # listing page ~20 requests, and responses are already processed concurrently.
-# 100 tasks per response cost the reactor thread ~1 s per 2,000 pages.
-CONCURRENT_ITEMS = 4  # default 100
+# 100 tasks per response cost the reactor thread ~1 s per 2,000 pages; 1 would make
+# a listing page's requests wait for its frontier write (benchmarks/crawl.py: 2 best).
+CONCURRENT_ITEMS = 2  # default 100
 # Bytes of responses being processed (extraction included) before Scrapy stops
 # taking new ones: what waits for the extraction workers is what memory holds.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000  # default 5_000_000
