@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ from lxml import html as lxml_html
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 from trafilatura.settings import Extractor, use_config
 from trafilatura.utils import load_html
+
+logger = logging.getLogger(__name__)
 
 # What decides a document's text, title, date and language: trafilatura's version
 # and our own rules (this module, crawler/release.py's choices, the sources' release
@@ -73,7 +76,7 @@ def extract_text(html: str) -> ExtractedText | None:
     if not html.strip():
         return None
     try:
-        tree = load_html(html)
+        tree = load_html(html, _OPTIONS.max_file_size)
         if tree is None:
             return None
         title, date = _title_and_date(tree)
@@ -92,7 +95,11 @@ def extract_text(html: str) -> ExtractedText | None:
 
 def _title_and_date(tree: lxml_html.HtmlElement) -> tuple[str | None, str | None]:
     """The title and date trafilatura's ``extract_metadata`` gives, by the same steps."""
-    metadata = extract_meta_json(tree, examine_meta(tree))
+    metadata = examine_meta(tree)
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # as trafilatura does: a bug on odd JSON-LD loses only that
+        logger.debug("JSON-LD metadata unreadable", exc_info=True)
     if not metadata.title:
         metadata.title = extract_title(tree)
     if not metadata.url:
