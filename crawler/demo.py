@@ -36,13 +36,9 @@ def run_demo(directory: Path) -> int:
                           str(participants), str(statements))
     console.print(table)
     filters = queries.ExportFilters()
-    exports = {
-        "documents.csv": queries.documents_export(filters),
-        "meetings.csv": queries.meetings_export(filters, queries.participants_label("sqlite")),
-        "participants.csv": queries.participants_export(filters),
-        "statements.csv": queries.statements_export(filters),
-    }
-    for name, query in exports.items():
+    for table_name in ("documents", "meetings", "participants", "statements"):
+        name = f"{table_name}.csv"
+        query = queries.export_select(table_name, filters, engine.dialect.name)
         rows = export.export(engine, query, fmt="csv", path=str(directory / name))
         console.print(f"wrote {directory / name} ({rows} rows)")
     engine.dispose()
