@@ -15,11 +15,10 @@ from .countries import (
     find_countries,
 )
 from .dates import find_dates, page_year
+from .encounter import Encounter, current_encounter
 from .kinds import find_triggers, medium, negative_genre, title_has_trigger
 from .meetings import (
     PARTICIPATE_BY,
-    Encounter,
-    current_encounter,
     encounter_at,
     people_in,
     place_encounter,
@@ -256,15 +255,15 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                 continue
             if all(e.idx not in x.people for x in encs):
                 (e0.subj if e in title_subj else e0.obj).append(e.idx)
-        if e0.si >= 0 and title:
+        if e0.sentence_index >= 0 and title:
             med = medium(title)
             if med and e0.kind in ("meeting", "reception"):
                 e0.kind = med
     for enc in encs:
-        if enc.si < 0:
+        if enc.sentence_index < 0:
             continue
         full = len(enc.people) >= 2
-        for s2 in sents[enc.si + 1: enc.si + 2] if full else sents[enc.si: enc.si + 4]:
+        for s2 in sents[enc.sentence_index + 1: enc.sentence_index + 2] if full else sents[enc.sentence_index: enc.sentence_index + 4]:
             spans: list[tuple[int, int, str | None]] = []
             for lb in (_HOSTED_BY if full else _LED_BY).finditer(s2.text):
                 stop = _CLAUSE_END.search(s2.text, lb.end())
@@ -279,7 +278,7 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                     if e.idx not in enc.people:
                         enc.obj.append(e.idx)
         if enc.participate:
-            for s2 in sents[enc.si: enc.si + 2]:
+            for s2 in sents[enc.sentence_index: enc.sentence_index + 2]:
                 for pm in PARTICIPATE_BY.finditer(s2.text):
                     for _m, e in people_in(s2, roster, pm.end(), len(s2.text), set(enc.people)):
                         if e.idx not in enc.people:
@@ -288,7 +287,7 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                     enc.kind = "video_call"
     # "The Dialogue was held in New Delhi on 20 November. X hosted Y.": the people come in the next sentence
     for e_a, e_b in pairwise(encs):
-        if not e_a.people and e_b.people and 0 < e_b.si - e_a.si <= 2:
+        if not e_a.people and e_b.people and 0 < e_b.sentence_index - e_a.sentence_index <= 2:
             if not e_b.date_found and e_a.date_found:
                 e_b.date, e_b.date_found = e_a.date, True
             e_b.location = e_b.location or e_a.location
@@ -296,7 +295,7 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                 e_b.kind = "meeting"
     encs = [x for x in encs if x.people]
     # the trip itself ("made an Official Visit to Germany from 9 to 11 June"): its first day dates the visit
-    trip_enc = next((x for x in encs if x.kind == "visit" and x.date_found and not x.obj and x.si >= 0), None)
+    trip_enc = next((x for x in encs if x.kind == "visit" and x.date_found and not x.obj and x.sentence_index >= 0), None)
     # drop single-person encounters when others exist; a trip with several encounters is a visit
     visited = any(x.kind == "visit" for x in encs)
     trip = visited or bool(
@@ -310,11 +309,11 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
         for x in encs:
             if x.kind in ("meeting", "reception"):
                 x.kind = "visit"
-    if trip and len(encs) == 1 and encs[0].kind == "meeting" and encs[0].si in visit_si and title and re.search(
+    if trip and len(encs) == 1 and encs[0].kind == "meeting" and encs[0].sentence_index in visit_si and title and re.search(
             r"\bvisit(?:s|ed)?\b", title, re.IGNORECASE):
         encs[0].kind = "visit"  # "Visit to Papua New Guinea": "I visited Port Moresby, where I met A and B"
     if trip_enc is not None and encs and encs[0] is not trip_enc and encs[0].kind == "visit" and (
-            trip_enc.si <= encs[0].si and trip_enc.date is not None):
+            trip_enc.sentence_index <= encs[0].sentence_index and trip_enc.date is not None):
         encs[0].date = trip_enc.date
     if len(encs) == 1 and encs[0].kind == "visit" and len(encs[0].people) > 1 and not (visited and several) and not (
         title and re.search(r"\bvisit(?:s|ed|ing)?\b", title, re.IGNORECASE)
@@ -377,7 +376,7 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
             continue
         ctx.create_unnamed = bool(encs) and len(current_encounter(encs, si).people) < 2
         for enc in encs:
-            if enc.si == si and enc.subj and (ctx.last is None or ctx.last.idx not in enc.people):
+            if enc.sentence_index == si and enc.subj and (ctx.last is None or ctx.last.idx not in enc.people):
                 ctx.last = roster.entities[enc.subj[0]]  # "He ..." after "X met Y"
         ds, agents = sentence_statements(si, s, ctx)
         if not ds and speech_by is not None and encs and not re.search(r"\b(?:said|stated|noted)\b", s.text):
@@ -396,8 +395,8 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
                 among.add(a.idx)
     if encs:
         for enc in encs:
-            if enc.participate and enc.si >= 0:
-                s = sents[enc.si]
+            if enc.participate and enc.sentence_index >= 0:
+                s = sents[enc.sentence_index]
                 for pm in PARTICIPATE_BY.finditer(s.text):
                     for _mm, e in people_in(s, roster, pm.end(), len(s.text)):
                         if e.idx not in enc.people:
@@ -405,7 +404,7 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
 
     # --- topics ---------------------------------------------------------------------------------------
     for si, s in enumerate(sents):
-        if encs and s.body and si >= max(0, encs[0].si):
+        if encs and s.body and si >= max(0, encs[0].sentence_index):
             current_encounter(encs, si).topics.extend(t for t in topics_of(s) if t not in current_encounter(encs, si).topics)
 
     return _assemble(text, sents, roster, encs, drafts, own, {e.idx for e in title_subj})
@@ -436,7 +435,7 @@ def _assemble(text: str, sents: list[Sentence], roster: Roster, encs: list[Encou
                 cap = capital_country(p.title)
                 if cap:
                     countries[p.idx] = cap
-        if explicit_foreign and own and enc.si >= 0:
+        if explicit_foreign and own and enc.sentence_index >= 0:
             # "met President Volodymyr Zelenskyy and her Ukrainian counterpart Dmytro Kuleba": a counterpart without
             # a country of their own belongs to the single foreign state of the encounter
             fx = {p.country for p in people if p.country and p.country != own}
@@ -445,13 +444,13 @@ def _assemble(text: str, sents: list[Sentence], roster: Roster, encs: list[Encou
                 only = next(iter(fx))
                 for p in people:
                     if p.country is None and p.organisation is None and p.idx != first_subj and p.idx not in subj_any \
-                            and p.name is not None and sents[enc.si].start <= p.first < sents[enc.si].end \
+                            and p.name is not None and sents[enc.sentence_index].start <= p.first < sents[enc.sentence_index].end \
                             and not re.search(r"\b(?:by|led|headed)\s+(?:the\s+)?$", text[max(0, p.first - 12):p.first]):
                         countries[p.idx] = only
         if not explicit_foreign and len(people) > 1 and foreign:
             local: Counter[str] = Counter()
-            lo = enc.si
-            hi = min([x.si for x in encs if x.si > enc.si] + [len(sents)])
+            lo = enc.sentence_index
+            hi = min([x.sentence_index for x in encs if x.sentence_index > enc.sentence_index] + [len(sents)])
             for s in sents[max(0, lo):hi]:
                 for _a, _b, c in find_countries(s.text):
                     if c != own:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 
 from .countries import (
     find_countries,
 )
 from .dates import DateMention, find_dates
+from .encounter import Encounter
 from .kinds import Trigger, medium
 from .people import Mention, find_people, find_unnamed
 from .places import location_of
@@ -39,29 +39,6 @@ _DATELINE = re.compile(
 
 
 PARTICIPATE_BY = re.compile(r"\b(?:co-chaired|chaired|hosted|moderated|attended|led)\s+by\b|\bco-chaired\s+with\b")
-
-
-@dataclass(slots=True)
-class Encounter:
-    si: int
-    kind: str
-    subj: list[int]
-    obj: list[int]
-    date: datetime.date | None = None
-    date_found: bool = False
-    location: str | None = None
-    topics: list[str] = field(default_factory=list)
-    participate: bool = False
-    subj_guest: bool = False  # "X paid a courtesy call on Y", "X called on Y": the subject is the visitor
-    summons: bool = False
-
-    @property
-    def people(self) -> list[int]:
-        out: list[int] = []
-        for i in self.subj + self.obj:
-            if i not in out:
-                out.append(i)
-        return out
 
 
 def people_in(s: Sentence, roster: Roster, a: int, b: int, among: set[int] | None = None
@@ -103,14 +80,6 @@ def _title_refs(s: Sentence, roster: Roster, a: int, b: int) -> list[Entity]:
         if e is not None:
             out.append(e)
     return out
-
-
-def current_encounter(encs: list[Encounter], si: int) -> Encounter:
-    cur = encs[0]
-    for e in encs:
-        if e.si <= si:
-            cur = e
-    return cur
 
 
 def encounter_at(si: int, s: Sentence, t: Trigger, roster: Roster, published: datetime.date | None,
@@ -185,7 +154,7 @@ def place_encounter(encs: list[Encounter], enc: Encounter, s: Sentence, t: Trigg
     plural = bool(re.search(r"meetings\b", t.verb)) and len(enc.obj) > 1
     if plural:
         for o in enc.obj:
-            encs.append(Encounter(enc.si, enc.kind, list(enc.subj), [o], enc.date, enc.date_found, enc.location))
+            encs.append(Encounter(enc.sentence_index, enc.kind, list(enc.subj), [o], enc.date, enc.date_found, enc.location))
         return
     for old in encs:
         if set(enc.people) <= set(old.people) or (

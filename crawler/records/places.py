@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .countries import (
     capital_countries,
     find_countries,
 )
+from .encounter import Encounter
 from .roster import Entity
 from .text import Sentence
-
-if TYPE_CHECKING:
-    from .meetings import Encounter
 
 _LOC_RE = re.compile(
     r"\b(?:in|at)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|[A-Z][\w\-’']+)){0,4}"
@@ -89,7 +86,7 @@ def home_ground(enc: Encounter, people: list[Entity], countries: dict[int, str |
         if places[0] == own:
             return True
         return False if places[0] in countries.values() else None
-    if enc.si >= 0 and re.search(r"\b(?:who\s+(?:is|was)\s+(?:in|on)|is\s+visiting|on\s+an?\s+(?:official|working|state)\s+"
-                                 r"visit\s+to)\b", sents[enc.si].text):
+    if enc.sentence_index >= 0 and re.search(r"\b(?:who\s+(?:is|was)\s+(?:in|on)|is\s+visiting|on\s+an?\s+(?:official|working|state)\s+"
+                                 r"visit\s+to)\b", sents[enc.sentence_index].text):
         return True
     return None
