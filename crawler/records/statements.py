@@ -82,7 +82,7 @@ _FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we
 
 
 @dataclass(slots=True)
-class Draft:
+class StatementDraft:
     speaker: Entity | None
     joint: bool
     verb: str
@@ -117,7 +117,7 @@ def _mentions(s: Sentence, ctx: Context) -> list[tuple[Mention, Entity]]:
 
 
 def _subject(
-    s: Sentence, pos: int, ments: list[tuple[Mention, Entity]], ctx: Context, prev: Draft | None
+    s: Sentence, pos: int, ments: list[tuple[Mention, Entity]], ctx: Context, prev: StatementDraft | None
 ) -> tuple[Entity | None, bool, list[Entity]] | None:
     """(speaker, joint, agents) for the finite verb at sentence offset *pos*, or None if no subject."""
     before = s.text[:pos]
@@ -199,9 +199,9 @@ def _verb_phrase(s: str, m: re.Match[str]) -> str:
     return v
 
 
-def _finish_spans(items: list[tuple[int, Draft]], s: Sentence) -> list[Draft]:
+def _finish_spans(items: list[tuple[int, StatementDraft]], s: Sentence) -> list[StatementDraft]:
     items.sort(key=lambda p: p[0])
-    out: list[Draft] = []
+    out: list[StatementDraft] = []
     for i, (st, d) in enumerate(items):
         end = items[i + 1][0] if i + 1 < len(items) else len(s.text)
         seg = s.text[st:end]
@@ -214,7 +214,7 @@ def _finish_spans(items: list[tuple[int, Draft]], s: Sentence) -> list[Draft]:
     return out
 
 
-def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft], list[Entity]]:
+def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[StatementDraft], list[Entity]]:
     """Statements of one sentence and the agents of its topic verbs."""
     lead = _LEAD_RE.match(s.text)
     fin = list(_FIN_RE.finditer(s.text))
@@ -222,14 +222,14 @@ def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft]
     if not fin and not topic and not lead:
         return [], []
     ments = _mentions(s, ctx)
-    items: list[tuple[int, Draft]] = []
+    items: list[tuple[int, StatementDraft]] = []
     agents: list[Entity] = []
-    prev: Draft | None = None
-    pending: Draft | None = None
+    prev: StatementDraft | None = None
+    pending: StatementDraft | None = None
     if lead:
         comma = s.text.find(",", lead.end())
         if comma > 0 and len(s.text[:comma].split()) >= 5:
-            pending = Draft(None, False, lead.group("v"), 0, 0, si)
+            pending = StatementDraft(None, False, lead.group("v"), 0, 0, si)
             items.append((0, pending))
     events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, False) for m in fin] + [
         (m.start(), m, True) for m in topic
@@ -266,7 +266,7 @@ def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft]
                 if ends:
                     st = ends[-1]
             verb_st = pos - len(bt) + pm.start() if pm else pos
-            d = Draft(speaker, False, (before[verb_st:] + m.group("v")).strip(), 0, 0, si, [speaker] if speaker else [])
+            d = StatementDraft(speaker, False, (before[verb_st:] + m.group("v")).strip(), 0, 0, si, [speaker] if speaker else [])
             if speaker is not None:
                 ctx.last = speaker
             items.append((0 if not items else st, d))
@@ -281,13 +281,13 @@ def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft]
             agents.extend(a for a in ag if a is not None)
             if pending is not None and pending.speaker is None:
                 pending.speaker, pending.joint = speaker, joint
-            prev = Draft(speaker, joint, "", 0, 0, si)
+            prev = StatementDraft(speaker, joint, "", 0, 0, si)
             items.extend(_trailing(s, m, pos, events, speaker, joint, si))
             continue
         agents.extend(a for a in ag if a is not None)
         if speaker is not None and not joint:
             ctx.last = speaker
-        d = Draft(speaker, joint, _verb_phrase(s.text, m), 0, 0, si, [a for a in ag if a is not None])
+        d = StatementDraft(speaker, joint, _verb_phrase(s.text, m), 0, 0, si, [a for a in ag if a is not None])
         if pending is not None and pending.speaker is None and not pending.joint:
             pending.speaker, pending.joint = speaker, joint
             pending = None
@@ -313,29 +313,29 @@ def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft]
 
 
 def _trailing(s: Sentence, m: re.Match[str], pos: int, events: list[tuple[int, re.Match[str], bool]],
-              speaker: Entity | None, joint: bool, si: int) -> list[tuple[int, Draft]]:
+              speaker: Entity | None, joint: bool, si: int) -> list[tuple[int, StatementDraft]]:
     """Trailing participles: "..., noting that ..." folds into the statement; "..., thanking X" is its own."""
     seg_end = len(s.text)
     for nxt_pos, _nm, _t in events:
         if nxt_pos > pos:
             seg_end = nxt_pos
             break
-    out: list[tuple[int, Draft]] = []
+    out: list[tuple[int, StatementDraft]] = []
     for tm in _TRAIL_RE.finditer(s.text, m.end(), seg_end):
         if tm.group("that") or tm.group("v") in ("adding", "noting"):
             continue
-        out.append((tm.start("v"), Draft(speaker, joint, tm.group("v"), 0, 0, si, [])))
+        out.append((tm.start("v"), StatementDraft(speaker, joint, tm.group("v"), 0, 0, si, [])))
     return out
 
 
-def present_statements(si: int, s: Sentence, ctx: Context) -> list[Draft]:
+def present_statements(si: int, s: Sentence, ctx: Context) -> list[StatementDraft]:
     """First-person plural statements of a ministry or spokesperson ("We call on ...")."""
-    out: list[tuple[int, Draft]] = []
+    out: list[tuple[int, StatementDraft]] = []
     for m in _PRES_RE.finditer(s.text):
         who = ctx.author if m.group("subj") == "I" else (ctx.spokes or (ctx.author if ctx.author_we else None))
         if m.group("subj") == "I" and who is None:
             continue
-        out.append((m.start() if out else 0, Draft(who, False, m.group(0)[: m.end("v") - m.start()], 0, 0, si)))
+        out.append((m.start() if out else 0, StatementDraft(who, False, m.group(0)[: m.end("v") - m.start()], 0, 0, si)))
     return _finish_spans(out, s)
 
 
@@ -367,7 +367,7 @@ def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, i
     return e, m.start("rest")
 
 
-def speech_statements(si: int, s: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[Draft]:
+def speech_statements(si: int, s: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[StatementDraft]:
     """One statement per first-person sentence of direct speech."""
     off = max(0, from_pos - s.start)
     body = s.text[off:]
@@ -376,7 +376,7 @@ def speech_statements(si: int, s: Sentence, speaker: Entity | None, from_pos: in
         return []
     fm = _FP_PHRASE.search(body)
     verb = fm.group(0) if fm else body.strip().split(",")[0][:40]
-    return [Draft(speaker, False, verb, s.start + off + lead, s.end, si, [speaker] if speaker else [])]
+    return [StatementDraft(speaker, False, verb, s.start + off + lead, s.end, si, [speaker] if speaker else [])]
 
 
 def country_side(phrase: str) -> str | None:
