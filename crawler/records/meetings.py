@@ -82,42 +82,16 @@ def _title_refs(sentence: Sentence, roster: Roster, span_start: int, span_end: i
     return out
 
 
+_PASSIVE_TRIGGER = re.compile(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations)")
+
+
 def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, roster: Roster, published: datetime.date | None,
                fallback_year: int | None, among: set[int]) -> Encounter | None:
+    """The encounter a trigger reports (sides, kind, date, place), or None when it names nobody."""
     length = len(sentence.text)
-    passive = bool(re.match(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations)", trigger.verb)) or (
-        trigger.verb.startswith(("was ", "were "))
-    )
-    lead = bool(LEAD_NOMINAL.match(sentence.text)) and trigger.start <= 30
-    cut_m = _OBJ_CUT.search(sentence.text, trigger.end)
-    cut = cut_m.start() if cut_m else length
-    if "led by" in sentence.text[trigger.end:cut + 200] or "between" in trigger.verb or passive:
-        cut = length if passive else cut
-    subj: list[Entity] = []
-    obj: list[Entity] = []
-    if passive or lead:
-        pairs = people_in(sentence, roster, 0, length, among)
-        if lead:
-            # "At a meeting with X, Minister Y ..." : all people before the first verb after the trigger
-            next_verb = re.search(r"\b(?:[a-z]+ed|said|met|held|gave|took|made)\b", sentence.text[trigger.end:])
-            lim = trigger.end + (next_verb.start() if next_verb else length)
-            pairs = [pair for pair in pairs if pair[0].name_start - sentence.start < lim]
-            obj = [entity for object_mention, entity in pairs if object_mention.name_start - sentence.start < lim and object_mention.start - sentence.start < (cut if cut > trigger.end else length)]
-            subj = [entity for entity in (pair[1] for pair in pairs) if entity not in obj]
-            if not subj and len(obj) > 1:
-                subj, obj = obj[-1:], obj[:-1]
-        else:
-            obj = [entity for _mention, entity in pairs]
-    else:
-        subj = _subject_group(people_in(sentence, roster, 0, trigger.start, among), sentence, trigger.start)
-        if not subj:
-            subj = _title_refs(sentence, roster, 0, trigger.start)
-        # "visited Port Moresby, where …": the place right after a visit verb is no person
-        obj = [entity for mention, entity in people_in(sentence, roster, trigger.end, cut, among)
-               if not (trigger.kind == "visit" and mention.title is None and mention.start - sentence.start <= trigger.end + 1)]
-        if not obj and "led by" in sentence.text[trigger.end:]:
-            led_by_at = sentence.text.find("led by", trigger.end)
-            obj = [entity for _mention, entity in people_in(sentence, roster, led_by_at, length, among)]
+    object_cut = _OBJ_CUT.search(sentence.text, trigger.end)
+    object_end = object_cut.start() if object_cut else length
+    subj, obj = _sides(sentence, trigger, roster, among, object_end)
     if not subj and not obj and not (
         trigger.kind == "meeting" and re.search(r"consultations|talks|negotiations|dialogue|meeting", trigger.verb, re.IGNORECASE)
         and find_countries(sentence.text)
@@ -126,28 +100,77 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
     if trigger.kind == "visit" and not obj and not subj:
         return None
     kind = trigger.kind
-    med = medium(sentence.text[: (cut_m.start() if cut_m else length)]) if kind not in ("video_call",) else None
-    if med and kind in ("meeting", "reception"):
-        kind = med
+    trigger_medium = medium(sentence.text[:object_end]) if kind not in ("video_call",) else None
+    if trigger_medium and kind in ("meeting", "reception"):
+        kind = trigger_medium
     enc = Encounter(sentence_index, kind, [entity.idx for entity in subj], [entity.idx for entity in obj if entity not in subj])
     enc.participate = trigger.verb.lower().startswith(("participated", "took part", "joined"))
     enc.subj_guest = bool(re.match(r"(?:paid|called)\b", trigger.verb))
     enc.summons = "ummon" in trigger.verb
-    dateline = _DATELINE.match(sentence.text)
-    date_mentions = find_dates(sentence.text, published, fallback_year)
-    if date_mentions:
-        # the date nearest the trigger verb, preferring "on <date>"; a dateline ("ASTANA, April 17, 2024 –")
-        # only when the sentence gives no other date
-        def dist(candidate: DateMention) -> tuple[int, int]:
-            if dateline and candidate.start < dateline.end():
-                return (2, 0)
-            not_on = 0 if re.search(r"\b[Oo]n\s+(?:\w+,?\s+)?$", sentence.text[max(0, candidate.start - 16):candidate.start]) else 1
-            gap = trigger.start - candidate.end if candidate.end <= trigger.start else candidate.start - trigger.end
-            return (not_on, abs(gap))
-        best = min(date_mentions, key=dist)
+    best = _trigger_date(sentence, trigger, published, fallback_year)
+    if best is not None:
         enc.date, enc.date_found = best.date, True
     enc.location = location_of(sentence, kind)
     return enc
+
+
+def _sides(sentence: Sentence, trigger: Trigger, roster: Roster, among: set[int], object_end: int
+           ) -> tuple[list[Entity], list[Entity]]:
+    """(subject side, object side) of a trigger: "X met Y", or a passive / nominal form ("Talks were held
+    between X and Y", "At a meeting with X, Minister Y ...")."""
+    passive = bool(_PASSIVE_TRIGGER.match(trigger.verb)) or trigger.verb.startswith(("was ", "were "))
+    lead = bool(LEAD_NOMINAL.match(sentence.text)) and trigger.start <= 30
+    length = len(sentence.text)
+    if lead:
+        return _lead_sides(sentence, trigger, people_in(sentence, roster, 0, length, among),
+                           length if passive else object_end)
+    if passive:
+        return [], [entity for _mention, entity in people_in(sentence, roster, 0, length, among)]
+    subj = _subject_group(people_in(sentence, roster, 0, trigger.start, among), sentence, trigger.start)
+    if not subj:
+        subj = _title_refs(sentence, roster, 0, trigger.start)
+    # "visited Port Moresby, where …": the place right after a visit verb is no person
+    obj = [entity for mention, entity in people_in(sentence, roster, trigger.end, object_end, among)
+           if not (trigger.kind == "visit" and mention.title is None and mention.start - sentence.start <= trigger.end + 1)]
+    if not obj and "led by" in sentence.text[trigger.end:]:
+        led_by_at = sentence.text.find("led by", trigger.end)
+        obj = [entity for _mention, entity in people_in(sentence, roster, led_by_at, length, among)]
+    return subj, obj
+
+
+def _lead_sides(sentence: Sentence, trigger: Trigger, pairs: list[tuple[Mention, Entity]], cut: int
+                ) -> tuple[list[Entity], list[Entity]]:
+    """"At a meeting with X, Minister Y ...": all people before the first verb after the trigger; those
+    before the object cut are the object side."""
+    length = len(sentence.text)
+    next_verb = re.search(r"\b(?:[a-z]+ed|said|met|held|gave|took|made)\b", sentence.text[trigger.end:])
+    limit = trigger.end + (next_verb.start() if next_verb else length)
+    pairs = [pair for pair in pairs if pair[0].name_start - sentence.start < limit]
+    obj = [entity for mention, entity in pairs if mention.name_start - sentence.start < limit
+           and mention.start - sentence.start < (cut if cut > trigger.end else length)]
+    subj = [entity for entity in (pair[1] for pair in pairs) if entity not in obj]
+    if not subj and len(obj) > 1:
+        subj, obj = obj[-1:], obj[:-1]
+    return subj, obj
+
+
+def _trigger_date(sentence: Sentence, trigger: Trigger, published: datetime.date | None,
+                  fallback_year: int | None) -> DateMention | None:
+    """The date nearest the trigger verb, preferring "on <date>"; a dateline ("ASTANA, April 17, 2024 –")
+    only when the sentence gives no other date."""
+    date_mentions = find_dates(sentence.text, published, fallback_year)
+    if not date_mentions:
+        return None
+    dateline = _DATELINE.match(sentence.text)
+
+    def distance(candidate: DateMention) -> tuple[int, int]:
+        if dateline and candidate.start < dateline.end():
+            return (2, 0)
+        not_on = 0 if re.search(r"\b[Oo]n\s+(?:\w+,?\s+)?$", sentence.text[max(0, candidate.start - 16):candidate.start]) else 1
+        gap = trigger.start - candidate.end if candidate.end <= trigger.start else candidate.start - trigger.end
+        return (not_on, abs(gap))
+
+    return min(date_mentions, key=distance)
 
 
 def place_encounter(encs: list[Encounter], enc: Encounter, sentence: Sentence, trigger: Trigger, roster: Roster) -> None:

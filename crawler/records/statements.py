@@ -116,9 +116,13 @@ def _mentions(sentence: Sentence, ctx: Context) -> list[tuple[Mention, Entity]]:
     return out
 
 
+# (speaker, joint, agents) of one reporting verb
+Subject = tuple[Entity | None, bool, list[Entity]]
+
+
 def _subject(
     sentence: Sentence, pos: int, ments: list[tuple[Mention, Entity]], ctx: Context, prev: StatementDraft | None
-) -> tuple[Entity | None, bool, list[Entity]] | None:
+) -> Subject | None:
     """(speaker, joint, agents) for the finite verb at sentence offset *pos*, or None if no subject."""
     before = sentence.text[:pos]
     tail_from = max(0, pos - 160)
@@ -129,36 +133,59 @@ def _subject(
                  r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
                  stripped_tail) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
         return None, True, []
-    # a named/unnamed mention ending right there
+    decided, subject = _mention_subject(sentence, cut, ments, prev)
+    if decided:
+        return subject
+    appositive = _appositive_subject(sentence, cut, ments)
+    if appositive is not None:
+        return appositive
+    return _referred_subject(before, stripped_tail, ctx, prev)
+
+
+def _mention_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]],
+                     prev: StatementDraft | None) -> tuple[bool, Subject | None]:
+    """A named/unnamed mention ending right before the verb decides the subject: (True, subject), where the
+    subject is None for an object of the clause without a subject; (False, None) when there is none."""
     for idx in range(len(ments) - 1, -1, -1):
-        mention, entity = ments[idx]
+        mention, _entity = ments[idx]
         mend = mention.end - sentence.start
         if mend <= cut + 1 and mend >= cut - 1 and mend > 0:
-            pre = sentence.text[: mention.start - sentence.start].rstrip()
-            if re.search(r"\b(?:with|to|on|from|by|for|of|met|received|called|visited|congratulated|thanked|briefed|"
-                         r"informed|invited|summoned|between|and)$", pre) and not re.search(r"\band$", pre):
-                # an object of the clause ("held a meeting with X, ..., discussed"): the clause subject speaks
-                for earlier_mention, earlier_entity in reversed(ments[:idx]):
-                    pre2 = sentence.text[: earlier_mention.start - sentence.start].rstrip()
-                    if not re.search(r"\b(?:with|to|on|from|by|for|of|between)$", pre2):
-                        return earlier_entity, False, [earlier_entity]
-                if prev is not None:
-                    return prev.speaker, prev.joint, []
-                return None
-            agents = [entity]
-            # "X and Y agreed"
-            head = sentence.text[: mention.start - sentence.start]
-            for earlier_mention, earlier_entity in reversed(ments):
-                if earlier_mention.end - sentence.start <= len(head) and re.fullmatch(
-                    r"\s*(?:,\s*)?(?:and|as well as)\s*(?:the\s+)?", head[earlier_mention.end - sentence.start:]
-                ):
-                    agents.insert(0, earlier_entity)
-                    head = sentence.text[: earlier_mention.start - sentence.start]
-            if len(agents) > 1:
-                return None, True, agents
-            return entity, False, agents
+            return True, _subject_of_mention(sentence, idx, ments, prev)
         if mend < cut - 1:
             break
+    return False, None
+
+
+def _subject_of_mention(sentence: Sentence, idx: int, ments: list[tuple[Mention, Entity]],
+                        prev: StatementDraft | None) -> Subject | None:
+    mention, entity = ments[idx]
+    pre = sentence.text[: mention.start - sentence.start].rstrip()
+    if re.search(r"\b(?:with|to|on|from|by|for|of|met|received|called|visited|congratulated|thanked|briefed|"
+                 r"informed|invited|summoned|between|and)$", pre) and not re.search(r"\band$", pre):
+        # an object of the clause ("held a meeting with X, ..., discussed"): the clause subject speaks
+        for earlier_mention, earlier_entity in reversed(ments[:idx]):
+            pre2 = sentence.text[: earlier_mention.start - sentence.start].rstrip()
+            if not re.search(r"\b(?:with|to|on|from|by|for|of|between)$", pre2):
+                return earlier_entity, False, [earlier_entity]
+        if prev is not None:
+            return prev.speaker, prev.joint, []
+        return None
+    agents = [entity]
+    # "X and Y agreed"
+    head = sentence.text[: mention.start - sentence.start]
+    for earlier_mention, earlier_entity in reversed(ments):
+        if earlier_mention.end - sentence.start <= len(head) and re.fullmatch(
+            r"\s*(?:,\s*)?(?:and|as well as)\s*(?:the\s+)?", head[earlier_mention.end - sentence.start:]
+        ):
+            agents.insert(0, earlier_entity)
+            head = sentence.text[: earlier_mention.start - sentence.start]
+    if len(agents) > 1:
+        return None, True, agents
+    return entity, False, agents
+
+
+def _appositive_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]]) -> Subject | None:
+    """"X, the Minister of ..., stressed": the last named mention before an appositive gap."""
     for mention, entity in reversed(ments):
         rel_end = mention.end - sentence.start
         if mention.name is None or rel_end >= cut:
@@ -167,6 +194,12 @@ def _subject(
                 and not re.search(r"\b(?:with|to|on|from|by|of|between)\s*$", sentence.text[: mention.start - sentence.start]):
             return entity, False, [entity]
         break
+    return None
+
+
+def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None) -> Subject | None:
+    """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", or the
+    previous statement's across "and" / "but"."""
     if _PRON_RE.search(stripped_tail):
         who = ctx.last or ctx.spokes
         return (who, False, [who] if who else [])
@@ -214,6 +247,21 @@ def _finish_spans(items: list[tuple[int, StatementDraft]], sentence: Sentence) -
     return out
 
 
+@dataclass(slots=True)
+class _SentenceScan:
+    """The state of reading one sentence's reporting verbs, left to right."""
+
+    sentence: Sentence
+    sentence_index: int
+    ctx: Context
+    mentions: list[tuple[Mention, Entity]]
+    events: list[tuple[int, re.Match[str], bool]]  # (offset, verb match, is a topic verb)
+    items: list[tuple[int, StatementDraft]] = field(default_factory=list)  # (start offset, statement)
+    agents: list[Entity] = field(default_factory=list)
+    prev: StatementDraft | None = None
+    pending: StatementDraft | None = None  # a leading participle's statement waiting for its speaker
+
+
 def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -> tuple[list[StatementDraft], list[Entity]]:
     """Statements of one sentence and the agents of its topic verbs."""
     lead = _LEAD_RE.match(sentence.text)
@@ -221,95 +269,104 @@ def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -
     topic = list(_TOPIC_RE.finditer(sentence.text))
     if not fin and not topic and not lead:
         return [], []
-    ments = _mentions(sentence, ctx)
-    items: list[tuple[int, StatementDraft]] = []
-    agents: list[Entity] = []
-    prev: StatementDraft | None = None
-    pending: StatementDraft | None = None
-    if lead:
-        comma = sentence.text.find(",", lead.end())
-        if comma > 0 and len(sentence.text[:comma].split()) >= 5:
-            pending = StatementDraft(None, False, lead.group("v"), 0, 0, sentence_index)
-            items.append((0, pending))
     events: list[tuple[int, re.Match[str], bool]] = [(verb_match.start(), verb_match, False) for verb_match in fin] + [
         (verb_match.start(), verb_match, True) for verb_match in topic
     ]
     events.sort(key=lambda event: event[0])
-    taken_until = -1
+    scan = _SentenceScan(sentence, sentence_index, ctx, _mentions(sentence, ctx), events)
+    if lead:
+        comma = sentence.text.find(",", lead.end())
+        if comma > 0 and len(sentence.text[:comma].split()) >= 5:
+            scan.pending = StatementDraft(None, False, lead.group("v"), 0, 0, sentence_index)
+            scan.items.append((0, scan.pending))
     for pos, verb_match, is_topic in events:
-        if pos < taken_until:
-            continue
         if lead and pos < lead.end():
             continue
-        before = sentence.text[:pos]
-        if _PASSIVE_BEFORE.search(before[-60:]):
-            if is_topic:
-                continue
-            agent_m = re.match(r"\s+by\s+", sentence.text[verb_match.end():])
-            speaker: Entity | None = None
-            if agent_m:
-                agent_at = verb_match.end() + agent_m.end()
-                for mention, entity in ments:
-                    if mention.start - sentence.start >= agent_at - 1 and mention.start - sentence.start <= agent_at + 30:
-                        speaker = entity
-                        break
-            # passive inside a that-clause of an earlier statement: fold
-            if prev is not None and re.search(r"\bthat\b", sentence.text[prev.start - sentence.start if prev.start else 0:pos]) and speaker is None:
-                continue
-            before_tail = before[-60:]
-            passive_verb = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
-            start = pos - len(before_tail) + passive_verb.start() if passive_verb else pos
-            if items and not (passive_verb and passive_verb.group(0).lower().startswith("it")):
-                # "..., and the need for X was stressed": the clause starts after the last boundary
-                last_start = max(item[0] for item in items)
-                ends = [boundary.end() for boundary in _CLAUSE_BOUNDARY.finditer(sentence.text, last_start, pos)]
-                if ends:
-                    start = ends[-1]
-            verb_st = pos - len(before_tail) + passive_verb.start() if passive_verb else pos
-            statement = StatementDraft(speaker, False, (before[verb_st:] + verb_match.group("v")).strip(), 0, 0, sentence_index, [speaker] if speaker else [])
-            if speaker is not None:
-                ctx.last = speaker
-            items.append((0 if not items else start, statement))
-            prev = statement
-            continue
-        # nominal "expression of" etc. are skipped by the verb list; participles handled below
-        subj = _subject(sentence, pos, ments, ctx, prev)
-        if subj is None:
-            continue
-        speaker, joint, subject_agents = subj
-        if is_topic:
-            agents.extend(agent for agent in subject_agents if agent is not None)
-            if pending is not None and pending.speaker is None:
-                pending.speaker, pending.joint = speaker, joint
-            prev = StatementDraft(speaker, joint, "", 0, 0, sentence_index)
-            items.extend(_trailing(sentence, verb_match, pos, events, speaker, joint, sentence_index))
-            continue
-        agents.extend(agent for agent in subject_agents if agent is not None)
-        if speaker is not None and not joint:
-            ctx.last = speaker
-        statement = StatementDraft(speaker, joint, _verb_phrase(sentence.text, verb_match), 0, 0, sentence_index, [agent for agent in subject_agents if agent is not None])
-        if pending is not None and pending.speaker is None and not pending.joint:
-            pending.speaker, pending.joint = speaker, joint
-            pending = None
-        # where does this statement start?
-        if not items:
-            start = 0
+        if _PASSIVE_BEFORE.search(sentence.text[:pos][-60:]):
+            if not is_topic:
+                _read_passive(scan, pos, verb_match)
         else:
-            start = pos
-            for mention, _entity in ments:
-                if mention.end - sentence.start <= pos and mention.end - sentence.start >= pos - 40 and mention.end - sentence.start >= len(
-                        before[: max(0, pos - 160)] + _ADV_TAIL.sub("", before[max(0, pos - 160):])) - 1:
-                    start = mention.start - sentence.start
-            before_tail = before[-60:]
-            joint_subject = re.search(r"\b(?:[Tt]he\s+sides|[Tt]hey|[Bb]oth(?:\s+\w+)?|[Hh]e|[Ss]he|[Tt]he\s+\w+(?:\s+\w+)?)\s*(?:also\s+)?$", before_tail)
-            if joint_subject and start == pos and prev is not None and not re.search(r"(?:,|\band)\s*$", _ADV_TAIL.sub("", before_tail)):
-                start = pos - len(before_tail) + joint_subject.start()
-        items.append((start, statement))
-        prev = statement
-        items.extend(_trailing(sentence, verb_match, pos, events, speaker, joint, sentence_index))
+            _read_active(scan, pos, verb_match, is_topic)
+    items = scan.items
+    pending = scan.pending
     if pending is not None and pending.speaker is None and not pending.joint:
         items = [item for item in items if item[1] is not pending]
-    return _finish_spans(items, sentence), agents
+    return _finish_spans(items, sentence), scan.agents
+
+
+def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> None:
+    """"X was stressed (by Y)": the agent after "by" speaks; inside an earlier that-clause it folds in."""
+    sentence = scan.sentence
+    before = sentence.text[:pos]
+    agent_m = re.match(r"\s+by\s+", sentence.text[verb_match.end():])
+    speaker: Entity | None = None
+    if agent_m:
+        agent_at = verb_match.end() + agent_m.end()
+        for mention, entity in scan.mentions:
+            if mention.start - sentence.start >= agent_at - 1 and mention.start - sentence.start <= agent_at + 30:
+                speaker = entity
+                break
+    prev = scan.prev
+    if prev is not None and re.search(r"\bthat\b", sentence.text[prev.start - sentence.start if prev.start else 0:pos]) and speaker is None:
+        return
+    before_tail = before[-60:]
+    passive_verb = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
+    verb_start = pos - len(before_tail) + passive_verb.start() if passive_verb else pos
+    start = verb_start
+    if scan.items and not (passive_verb and passive_verb.group(0).lower().startswith("it")):
+        # "..., and the need for X was stressed": the clause starts after the last boundary
+        last_start = max(item[0] for item in scan.items)
+        ends = [boundary.end() for boundary in _CLAUSE_BOUNDARY.finditer(sentence.text, last_start, pos)]
+        if ends:
+            start = ends[-1]
+    statement = StatementDraft(speaker, False, (before[verb_start:] + verb_match.group("v")).strip(), 0, 0,
+                               scan.sentence_index, [speaker] if speaker else [])
+    if speaker is not None:
+        scan.ctx.last = speaker
+    scan.items.append((0 if not scan.items else start, statement))
+    scan.prev = statement
+
+
+def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_topic: bool) -> None:
+    """A finite reporting (or topic) verb with its subject; nominal "expression of" etc. are skipped by the
+    verb list; participles are handled by `_trailing`."""
+    subj = _subject(scan.sentence, pos, scan.mentions, scan.ctx, scan.prev)
+    if subj is None:
+        return
+    speaker, joint, subject_agents = subj
+    scan.agents.extend(agent for agent in subject_agents if agent is not None)
+    pending = scan.pending
+    if is_topic:
+        if pending is not None and pending.speaker is None:
+            pending.speaker, pending.joint = speaker, joint
+        scan.prev = StatementDraft(speaker, joint, "", 0, 0, scan.sentence_index)
+    else:
+        if speaker is not None and not joint:
+            scan.ctx.last = speaker
+        statement = StatementDraft(speaker, joint, _verb_phrase(scan.sentence.text, verb_match), 0, 0,
+                                   scan.sentence_index, [agent for agent in subject_agents if agent is not None])
+        if pending is not None and pending.speaker is None and not pending.joint:
+            pending.speaker, pending.joint = speaker, joint
+            scan.pending = None
+        scan.items.append((_statement_start(scan, pos) if scan.items else 0, statement))
+        scan.prev = statement
+    scan.items.extend(_trailing(scan.sentence, verb_match, pos, scan.events, speaker, joint, scan.sentence_index))
+
+
+def _statement_start(scan: _SentenceScan, pos: int) -> int:
+    """Where a statement after the first starts: at its subject's mention, or at "the sides", "he" …"""
+    sentence = scan.sentence
+    before = sentence.text[:pos]
+    start = pos
+    for mention, _entity in scan.mentions:
+        if mention.end - sentence.start <= pos and mention.end - sentence.start >= pos - 40 and mention.end - sentence.start >= len(
+                before[: max(0, pos - 160)] + _ADV_TAIL.sub("", before[max(0, pos - 160):])) - 1:
+            start = mention.start - sentence.start
+    before_tail = before[-60:]
+    joint_subject = re.search(r"\b(?:[Tt]he\s+sides|[Tt]hey|[Bb]oth(?:\s+\w+)?|[Hh]e|[Ss]he|[Tt]he\s+\w+(?:\s+\w+)?)\s*(?:also\s+)?$", before_tail)
+    if joint_subject and start == pos and scan.prev is not None and not re.search(r"(?:,|\band)\s*$", _ADV_TAIL.sub("", before_tail)):
+        start = pos - len(before_tail) + joint_subject.start()
+    return start
 
 
 def _trailing(sentence: Sentence, verb_match: re.Match[str], pos: int, events: list[tuple[int, re.Match[str], bool]],
