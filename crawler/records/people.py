@@ -394,136 +394,182 @@ def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, 
         # "Lord (Tariq) Ahmad": the bracketed given name is part of the name (same length, offsets kept)
         text = _PAREN_GIVEN.sub(lambda bracketed: bracketed.group(1) + "   " + bracketed.group(2), text)
     toks = tokenize(text)
-    count = len(toks)
-
-    def nameish(idx: int, first: bool) -> bool:
-        token = toks[idx]
-        if (token.cap or _ARABIC_PART.match(token.text)) and _known_key(token) in known:
-            return True  # also "Minister al-Shaibani" once "Asaad Hassan al-Shaibani" is known
-        if token.text.isupper() and len(token.text) >= 2 and token.text.isalpha():
-            return _caps_ok(toks, idx, count)
-        return _namey(token, first)
-
     out: list[Mention] = []
     run_start = 0
-    while run_start < count:
-        if not nameish(run_start, run_start == 0):
+    while run_start < len(toks):
+        if not _nameish(toks, run_start, known):
             run_start += 1
             continue
-        run_end = run_start + 1
-        while run_end < count:
-            token = toks[run_end]
-            if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss:
-                break
-            if (token.cap and (_known_key(token) in known or (_namey(token, False) if not token.text.isupper() or len(token.text) < 2
-                                                       else token.key not in STOP))) or (
-                token.key in _ROMAN and token.text.isupper()
-            ):
-                run_end += 1
-                continue
-            if token.key in _PARTICLES and run_end + 1 < count and _namey(toks[run_end + 1], False):
-                run_end += 2
-                continue
-            if _ARABIC_PART.match(token.text):
-                run_end += 1  # "Riyad al-Maliki", "Ahmed el-Tayeb"
-                continue
-            break
-        run = toks[run_start:run_end]
-        prev = toks[run_start - 1] if run_start > 0 else None
-        prev2 = toks[run_start - 2] if run_start > 1 else None
-        nxt = toks[run_end] if run_end < count else None
-        single = len(run) == 1
-        before_run = run_start - 1
-        hon = False
-        while before_run >= 0 and _is_hon(toks[before_run], toks[before_run + 1] if before_run + 1 < count else None):
-            hon = True
-            before_run -= 1
-        comma_title = (
-            before_run >= 1 and toks[before_run].text == "," and toks[before_run - 1].cap and (
-                toks[before_run - 1].key in STOP or (before_run >= 2 and toks[before_run - 2].key in ("to", "in", "of")))
-        )
-        title: str | None = None
-        tstart = run[0].start
-        if before_run >= 0 and (toks[before_run].cap or toks[before_run].key in ("counterpart", "envoy")) and (
-            toks[before_run].key in STOP or toks[before_run].key in HEADS or _acronym(toks[before_run])
-        ):
-            title, tstart = _title_back(text, toks, before_run)
-        elif comma_title:
-            title, tstart = _title_back(text, toks, before_run - 1)
-        if title and tstart > 0 and title_country(title) is None:
-            before_title = next((candidate for candidate in range(before_run, -1, -1) if toks[candidate].start < tstart), -1)
-            while before_title >= 0 and _is_hon(toks[before_title], toks[before_title + 1] if before_title + 1 < count else None):
-                before_title -= 1
-            if before_title >= 1 and toks[before_title].text == "," and toks[before_title - 1].cap and toks[before_title - 1].key in STOP:
-                outer_title, outer_title_start = _title_back(text, toks, before_title - 1)
-                if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
-                    title, tstart = f"{outer_title}, {title}", outer_title_start
-        if title and not _heads(title) and not find_countries(title):
-            title = None
-        accept = bool(hon or (title and _heads(title)))
-        if not accept and prev is not None and prev.key in ("of", "for", "to", "the", "by") and (
-            prev2 is not None and (prev2.cap or prev2.key in ("of", "the"))
-        ):
-            run_start = run_end
-            continue
-        if not accept and prev is not None and prev.text in _NO_NAME_AFTER and _known_key(run[-1]) not in known:
-            # "the Enhanced Partnership", "on Preventing Sexual Violence": not a person
-            run_start = run_end
-            continue
-        if not accept:
-            if not single or _known_key(run[0]) in known:
-                accept = True
-            elif nxt is not None and not nxt.cap and re.match(
-                r"(?:also |further |once again |again |then |later |in turn |,[^,]{1,60},\s*)?[a-z]+ed\b",
-                text[nxt.start:],
-            ):
-                accept = prev is None or prev.text in ",;:" or prev.key == "and" or (
-                    prev.cap and prev.key in STOP
-                )
-        if not accept:
-            run_start = run_end
-            continue
-        end = run[-1].end
-        name = " ".join(text[run[0].start:run[-1].end].split())
-        rest = text[end:]
-        appositive = re.match(
-            r",\s+(?:the\s+|a\s+)?((?:[A-Za-z’'\-&]+|\([^)]{1,40}\))(?:[ \-](?:[A-Za-z’'\-&]+|\([^)]{1,40}\))){0,18})",
-            rest,
-        )
-        if appositive:
-            keep: list[str] = []
-            for word in appositive.group(1).split():
-                word_key = fold(word.strip("(),"))
-                if word_key in _HONORIFIC or word in ("HE", "HH"):
-                    break
-                if keep and word == "and" and re.match(r"and\s+(?:[A-Z][\w\-]+\s+){1,3}", rest[appositive.start(1):][len(" ".join(keep)) + 1:]):
-                    nxtw = rest[appositive.start(1):][len(" ".join(keep)) + 1:].split()[1:3]
-                    if nxtw and all(candidate[:1].isupper() and fold(candidate) not in STOP for candidate in nxtw[:2]):
-                        break
-                if word[:1].isupper() or word_key in _CONNECT or word_key in HEADS or word_key in _TITLE_WORDS or word.startswith("("):
-                    keep.append(word)
-                    continue
-                break
-            cand = " ".join(keep)
-            cand = re.sub(r"(?:\s+(?:and|of|for|to|the|on|in))+$", "", cand)
-            ctoks = cand.split()
-            ends_in_name = bool(ctoks) and ctoks[-1][:1].isupper() and fold(ctoks[-1].strip("(),")) not in STOP and (
-                len(ctoks) < 2 or fold(ctoks[-2]) not in _CONNECT)
-            if ctoks and ctoks[0] == "and":
-                cand = ""
-            if _has_name_pair(ctoks):
-                # ", the Minister of Foreign Affairs of Brazil Mauro Vieira and ...": the next item of a list
-                cand = ""
-            after_app = rest[appositive.start(1) + len(cand):] if cand else ""
-            subject_of_next = bool(title and _heads(title)) and bool(
-                re.match(r"\s+(?:also\s+|further\s+|then\s+)?[a-z]+(?:ed|ated)\b", after_app))
-            if cand and _heads(cand) and not ends_in_name and not subject_of_next:
-                if title is None or not _heads(title) or len(cand) > len(title):
-                    title = _clean_title(cand)
-                end = end + appositive.start(1) + len(cand)
-        out.append(_finish(text, base, tstart, end, run[0].start, run[-1].end, name, title, text[run[-1].end:]))
+        run_end = _name_run_end(toks, run_start, known)
+        mention = _person_at(text, base, toks, run_start, run_end, known)
+        if mention is not None:
+            out.append(mention)
         run_start = run_end
     return tuple(out)
+
+
+def _nameish(toks: tuple[Tok, ...], index: int, known: frozenset[str]) -> bool:
+    """The token may start a name."""
+    token = toks[index]
+    if (token.cap or _ARABIC_PART.match(token.text)) and _known_key(token) in known:
+        return True  # also "Minister al-Shaibani" once "Asaad Hassan al-Shaibani" is known
+    if token.text.isupper() and len(token.text) >= 2 and token.text.isalpha():
+        return _caps_ok(toks, index, len(toks))
+    return _namey(token, index == 0)
+
+
+def _name_run_end(toks: tuple[Tok, ...], run_start: int, known: frozenset[str]) -> int:
+    """End (exclusive) of the run of name tokens starting at `run_start`: capitalised words, roman
+    numerals, particles ("bin", "van") and Arabic articles ("al-Maliki")."""
+    count = len(toks)
+    run_end = run_start + 1
+    while run_end < count:
+        token = toks[run_end]
+        if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss:
+            break
+        if (token.cap and (_known_key(token) in known or (_namey(token, False) if not token.text.isupper() or len(token.text) < 2
+                                                   else token.key not in STOP))) or (
+            token.key in _ROMAN and token.text.isupper()
+        ):
+            run_end += 1
+            continue
+        if token.key in _PARTICLES and run_end + 1 < count and _namey(toks[run_end + 1], False):
+            run_end += 2
+            continue
+        if _ARABIC_PART.match(token.text):
+            run_end += 1  # "Riyad al-Maliki", "Ahmed el-Tayeb"
+            continue
+        break
+    return run_end
+
+
+def _person_at(text: str, base: int, toks: tuple[Tok, ...], run_start: int, run_end: int,
+               known: frozenset[str]) -> Mention | None:
+    """The mention of the name run toks[run_start:run_end] with its title, or None if it is no person."""
+    run = toks[run_start:run_end]
+    title, title_start, honorific = _title_before_name(text, toks, run_start)
+    if not _is_person(text, toks, run_start, run_end, known, bool(honorific or (title and _heads(title)))):
+        return None
+    name = " ".join(text[run[0].start:run[-1].end].split())
+    title, end = _appositive_title(text, run[-1].end, title)
+    return _finish(text, base, title_start, end, run[0].start, run[-1].end, name, title, text[run[-1].end:])
+
+
+def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tuple[str | None, int, bool]:
+    """(title, its start offset, an honorific precedes) for the name starting at token `run_start`:
+    "Minister of Foreign Affairs X", "H.E. X", "Foreign Minister of Saudi Arabia, H.H. Prince X"."""
+    count = len(toks)
+    before_run = run_start - 1
+    honorific = False
+    while before_run >= 0 and _is_hon(toks[before_run], toks[before_run + 1] if before_run + 1 < count else None):
+        honorific = True
+        before_run -= 1
+    comma_title = (
+        before_run >= 1 and toks[before_run].text == "," and toks[before_run - 1].cap and (
+            toks[before_run - 1].key in STOP or (before_run >= 2 and toks[before_run - 2].key in ("to", "in", "of")))
+    )
+    title: str | None = None
+    title_start = toks[run_start].start
+    if before_run >= 0 and (toks[before_run].cap or toks[before_run].key in ("counterpart", "envoy")) and (
+        toks[before_run].key in STOP or toks[before_run].key in HEADS or _acronym(toks[before_run])
+    ):
+        title, title_start = _title_back(text, toks, before_run)
+    elif comma_title:
+        title, title_start = _title_back(text, toks, before_run - 1)
+    if title and title_start > 0 and title_country(title) is None:
+        title, title_start = _outer_title(text, toks, before_run, title, title_start)
+    if title and not _heads(title) and not find_countries(title):
+        title = None
+    return title, title_start, honorific
+
+
+def _outer_title(text: str, toks: tuple[Tok, ...], before_run: int, title: str, title_start: int
+                 ) -> tuple[str, int]:
+    """"Foreign Minister of Saudi Arabia, H.H. Prince Faisal": a comma title with a country or international
+    body before a bare title joins it."""
+    count = len(toks)
+    before_title = next((candidate for candidate in range(before_run, -1, -1) if toks[candidate].start < title_start), -1)
+    while before_title >= 0 and _is_hon(toks[before_title], toks[before_title + 1] if before_title + 1 < count else None):
+        before_title -= 1
+    if before_title >= 1 and toks[before_title].text == "," and toks[before_title - 1].cap and toks[before_title - 1].key in STOP:
+        outer_title, outer_title_start = _title_back(text, toks, before_title - 1)
+        if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
+            return f"{outer_title}, {title}", outer_title_start
+    return title, title_start
+
+
+def _is_person(text: str, toks: tuple[Tok, ...], run_start: int, run_end: int, known: frozenset[str],
+               titled: bool) -> bool:
+    """A titled (or honoured) run is a person; otherwise not after "of the", "on", "against" …; a run of
+    several words or a known name is; a single word only as the subject of a past-tense verb."""
+    if titled:
+        return True
+    run = toks[run_start:run_end]
+    prev = toks[run_start - 1] if run_start > 0 else None
+    prev2 = toks[run_start - 2] if run_start > 1 else None
+    nxt = toks[run_end] if run_end < len(toks) else None
+    if prev is not None and prev.key in ("of", "for", "to", "the", "by") and (
+        prev2 is not None and (prev2.cap or prev2.key in ("of", "the"))
+    ):
+        return False
+    if prev is not None and prev.text in _NO_NAME_AFTER and _known_key(run[-1]) not in known:
+        return False  # "the Enhanced Partnership", "on Preventing Sexual Violence": not a person
+    if len(run) != 1 or _known_key(run[0]) in known:
+        return True
+    if nxt is not None and not nxt.cap and re.match(
+        r"(?:also |further |once again |again |then |later |in turn |,[^,]{1,60},\s*)?[a-z]+ed\b",
+        text[nxt.start:],
+    ):
+        return prev is None or prev.text in ",;:" or prev.key == "and" or (prev.cap and prev.key in STOP)
+    return False
+
+
+_APPOSITIVE = re.compile(
+    r",\s+(?:the\s+|a\s+)?((?:[A-Za-z’'\-&]+|\([^)]{1,40}\))(?:[ \-](?:[A-Za-z’'\-&]+|\([^)]{1,40}\))){0,18})")
+
+
+def _appositive_title(text: str, end: int, title: str | None) -> tuple[str | None, int]:
+    """", the Minister of Foreign Affairs of X, …" after a name: (title, mention end), extended by an
+    appositive title unless it holds another name or is the subject of the next verb."""
+    rest = text[end:]
+    appositive = _APPOSITIVE.match(rest)
+    if not appositive:
+        return title, end
+    cand = _appositive_words(rest, appositive)
+    ctoks = cand.split()
+    ends_in_name = bool(ctoks) and ctoks[-1][:1].isupper() and fold(ctoks[-1].strip("(),")) not in STOP and (
+        len(ctoks) < 2 or fold(ctoks[-2]) not in _CONNECT)
+    if ctoks and ctoks[0] == "and":
+        cand = ""
+    if _has_name_pair(ctoks):
+        # ", the Minister of Foreign Affairs of Brazil Mauro Vieira and ...": the next item of a list
+        cand = ""
+    after_app = rest[appositive.start(1) + len(cand):] if cand else ""
+    subject_of_next = bool(title and _heads(title)) and bool(
+        re.match(r"\s+(?:also\s+|further\s+|then\s+)?[a-z]+(?:ed|ated)\b", after_app))
+    if cand and _heads(cand) and not ends_in_name and not subject_of_next:
+        if title is None or not _heads(title) or len(cand) > len(title):
+            title = _clean_title(cand)
+        end = end + appositive.start(1) + len(cand)
+    return title, end
+
+
+def _appositive_words(rest: str, appositive: re.Match[str]) -> str:
+    """The title words of an appositive, up to an honorific, the next listed person or a lower-case word."""
+    keep: list[str] = []
+    for word in appositive.group(1).split():
+        word_key = fold(word.strip("(),"))
+        if word_key in _HONORIFIC or word in ("HE", "HH"):
+            break
+        if keep and word == "and" and re.match(r"and\s+(?:[A-Z][\w\-]+\s+){1,3}", rest[appositive.start(1):][len(" ".join(keep)) + 1:]):
+            nxtw = rest[appositive.start(1):][len(" ".join(keep)) + 1:].split()[1:3]
+            if nxtw and all(candidate[:1].isupper() and fold(candidate) not in STOP for candidate in nxtw[:2]):
+                break
+        if word[:1].isupper() or word_key in _CONNECT or word_key in HEADS or word_key in _TITLE_WORDS or word.startswith("("):
+            keep.append(word)
+            continue
+        break
+    return re.sub(r"(?:\s+(?:and|of|for|to|the|on|in))+$", "", " ".join(keep))
 
 
 _UNNAMED_RE = re.compile(
