@@ -597,63 +597,80 @@ def _find_unnamed(text: str, base: int) -> tuple[Mention, ...]:
     "the Foreign Ministers of Russia, China and Brazil" → one mention per country)."""
     out: list[Mention] = []
     for found in _UNNAMED_RE.finditer(text):
-        phrase = found.group(1)
-        after = text[found.end():found.end() + 40]
-        # followed by a name → not unnamed
-        if re.match(r"\s*,?\s*(?:H\.E\.|Mr\.?|Ms\.?|Dr\.?)?\s*[A-Z][a-z]+(?:\s+[A-Z][\w\-]+)", after) and not re.match(
-            r"\s*,?\s*(?:and|of|for|to|on|in|at|the)\b", after
-        ):
-            continue
-        if re.match(r"\s+[A-Z][\w\-]+", after) and not re.match(r"\s+(?:of|for|to|and|on|in|at|the|was|were|had)\b", after):
-            continue
-        if re.match(r"\s+(?:visit|visits|talks|meeting|meetings|delegation|ceremony|level|capacity|status|language|website|"
-                    r"statement|position|channels?|documents?|residence|invitation|car|reception|trip|event|"
-                    r"programme|program|dinner|lunch|talk|welcome)\b", text[found.end():]):
-            continue
-        countries = found.group(2)
-        if countries:
-            codes = [found_code for _start, _end, found_code in find_countries(countries)]
-            head = phrase[: phrase.find(countries)].strip()
-            head = re.sub(r"\s*\b(?:of|from)(?:\s+the)?$", "", head).strip()
-            if len(codes) <= 1 and re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Representatives|Heads)$", head):
-                continue  # "Foreign Ministers of Central Asia and Japan": a group
-            if len(codes) > 1:
-                for code in codes:
-                    sing = re.sub(r"(Minister|Ambassador|Secretary|counterpart)s\b", r"\1", head)
-                    surface = next(countries[start:end] for start, end, found_code in find_countries(countries) if found_code == code)
-                    out.append(Mention(base + found.start(1), base + found.end(1), base + found.start(1), base + found.end(1),
-                                       None, f"{sing} of {surface}", code, None, _heads(sing)))
-                continue
-        if " and the " in phrase:
-            # "the Foreign Minister and the Secretary of State": two office holders
-            cut = phrase.rfind(" and the ") + len(" and the ")
-            left = phrase[: cut - len(" and the ")]
-            if _heads(left):
-                left_title = _clean_title(left)
-                if left_title and _heads(left_title):
-                    out.append(Mention(base + found.start(1), base + found.start(1) + len(left), base + found.start(1),
-                                       base + found.start(1) + len(left), None, left_title, title_country(left_title), None, _heads(left_title)))
-            phrase = phrase[cut:]
-            start1 = found.start(1) + cut
-        else:
-            start1 = found.start(1)
-        title = _clean_title(phrase)
-        if not title:
-            continue
-        first_word = fold(title.split()[0])
-        if first_word in _ORG_WORDS or first_word in ("heads", "members", "commonwealth"):
-            continue
-        if re.search(r"\b(?:Meeting|Summit|Conference|Session|Council|Forum)\b", title):
-            continue
-        if re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Co-Chairs|Heads|Representatives)$", title):
-            continue
-        country = title_country(title)
-        org, inter = title_org(title)
-        if org and inter:
-            country = None
-        out.append(Mention(base + start1, base + found.end(1), base + start1, base + found.end(1),
-                           None, title, country, org, _heads(title)))
+        if _stands_alone(text, found):
+            out.extend(_office_holders(base, found))
     return tuple(out)
+
+
+def _stands_alone(text: str, found: re.Match[str]) -> bool:
+    """The office is not followed by its holder's name, nor used as a modifier ("Minister's visit")."""
+    after = text[found.end():found.end() + 40]
+    # followed by a name → not unnamed
+    if re.match(r"\s*,?\s*(?:H\.E\.|Mr\.?|Ms\.?|Dr\.?)?\s*[A-Z][a-z]+(?:\s+[A-Z][\w\-]+)", after) and not re.match(
+        r"\s*,?\s*(?:and|of|for|to|on|in|at|the)\b", after
+    ):
+        return False
+    if re.match(r"\s+[A-Z][\w\-]+", after) and not re.match(r"\s+(?:of|for|to|and|on|in|at|the|was|were|had)\b", after):
+        return False
+    return not re.match(r"\s+(?:visit|visits|talks|meeting|meetings|delegation|ceremony|level|capacity|status|language|website|"
+                        r"statement|position|channels?|documents?|residence|invitation|car|reception|trip|event|"
+                        r"programme|program|dinner|lunch|talk|welcome)\b", text[found.end():])
+
+
+def _office_holders(base: int, found: re.Match[str]) -> list[Mention]:
+    """The unnamed office holders of one match: one per country of a plural title, or the title's holder
+    (and the left one of "the Foreign Minister and the Secretary of State")."""
+    phrase = found.group(1)
+    countries = found.group(2)
+    if countries:
+        codes = [found_code for _start, _end, found_code in find_countries(countries)]
+        head = phrase[: phrase.find(countries)].strip()
+        head = re.sub(r"\s*\b(?:of|from)(?:\s+the)?$", "", head).strip()
+        if len(codes) <= 1 and re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Representatives|Heads)$", head):
+            return []  # "Foreign Ministers of Central Asia and Japan": a group
+        if len(codes) > 1:
+            return [_per_country(base, found, head, countries, code) for code in codes]
+    mentions: list[Mention] = []
+    start1 = found.start(1)
+    if " and the " in phrase:
+        # "the Foreign Minister and the Secretary of State": two office holders
+        cut = phrase.rfind(" and the ") + len(" and the ")
+        left = phrase[: cut - len(" and the ")]
+        if _heads(left):
+            left_title = _clean_title(left)
+            if left_title and _heads(left_title):
+                mentions.append(Mention(base + found.start(1), base + found.start(1) + len(left), base + found.start(1),
+                                        base + found.start(1) + len(left), None, left_title, title_country(left_title), None, _heads(left_title)))
+        phrase = phrase[cut:]
+        start1 += cut
+    title = _clean_title(phrase)
+    if not title or not _is_office(title):
+        return mentions
+    country = title_country(title)
+    org, inter = title_org(title)
+    if org and inter:
+        country = None
+    mentions.append(Mention(base + start1, base + found.end(1), base + start1, base + found.end(1),
+                            None, title, country, org, _heads(title)))
+    return mentions
+
+
+def _per_country(base: int, found: re.Match[str], head: str, countries: str, code: str) -> Mention:
+    """"the Foreign Ministers of Russia, China and Brazil": the singular office of one of the countries."""
+    sing = re.sub(r"(Minister|Ambassador|Secretary|counterpart)s\b", r"\1", head)
+    surface = next(countries[start:end] for start, end, found_code in find_countries(countries) if found_code == code)
+    return Mention(base + found.start(1), base + found.end(1), base + found.start(1), base + found.end(1),
+                   None, f"{sing} of {surface}", code, None, _heads(sing))
+
+
+def _is_office(title: str) -> bool:
+    """One office holder, not an organisation, an event or a plural group."""
+    first_word = fold(title.split()[0])
+    if first_word in _ORG_WORDS or first_word in ("heads", "members", "commonwealth"):
+        return False
+    if re.search(r"\b(?:Meeting|Summit|Conference|Session|Council|Forum)\b", title):
+        return False
+    return not re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Co-Chairs|Heads|Representatives)$", title)
 
 
 _PRIOR_RE = re.compile(
