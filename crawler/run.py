@@ -89,7 +89,7 @@ def run_crawls(
     A second SIGTERM/SIGINT stops the reactor at once; the runs it left open are
     then recorded as ``interrupted`` (every committed item is whole).
     """
-    from crawler.pipelines import close_open_runs
+    from crawler.extensions import close_open_runs
 
     base = project_settings()
     base.set("ARCHIVE_DB_URL", db_url, priority="cmdline")

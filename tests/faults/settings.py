@@ -3,3 +3,8 @@
 from crawler.settings import *
 
 SPIDER_MODULES = ["crawler.spiders", "tests.faults.spiders"]
+
+# Each write transaction held open FAULT_WRITE_DELAY seconds (kill tests: -s FAULT_WRITE_DELAY=0.05).
+ITEM_PIPELINES = {**ITEM_PIPELINES, "crawler.pipelines.Store": None,
+                  "tests.faults.pipelines.HeldStore": 300}
+FAULT_WRITE_DELAY = 0
