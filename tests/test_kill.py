@@ -207,3 +207,52 @@ def test_second_sigterm_exits_at_once_and_consistent(
         assert snapshot(db_url).documents == reference.documents
 
     on_each(dbs, scenario)
+
+
+# Where a Ctrl-C lands -> the exit codes it may give: 4 (interrupted) while the crawl is
+# unfinished, 0 once it had completed (at spider_idle the engine is closing the spider as
+# finished: either). Never a traceback, never death by the signal.
+CTRL_C_MOMENTS = {
+    "settings_loaded": {4},  # before the database is opened and the reactor runs
+    "spider_opened": {4},
+    "engine_started": {4},
+    "first_item": {4},
+    "spider_idle": {0, 4},
+    "run_recorded": {0},
+    "engine_stopped": {0},
+    "reactor_stopped": {0},
+    "finalizing": {0},  # as Python tears down, after the command's last line
+}
+STATUS_OF_EXIT = {0: "completed", 4: "interrupted"}
+
+
+@pytest.fixture(scope="module")
+def small_az() -> Iterator[FaultServer]:
+    with fault_server("--site", "az", "--limit", "3") as server:
+        yield server
+
+
+@pytest.mark.parametrize("moment", list(CTRL_C_MOMENTS))
+def test_ctrl_c_at_any_moment_exits_interrupted_or_completed(
+        moment: str, small_az: FaultServer, sqlite_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT at each moment of ``mfa-archive crawl``, sent by the crawl itself at that event
+    (tests/faults/interrupt.py), so that it lands there whatever the machine's load."""
+    from tests.faults.interrupt import ENV, MOMENTS
+
+    assert set(CTRL_C_MOMENTS) == set(MOMENTS)
+    monkeypatch.setenv(ENV, moment)
+    result = crawl("az", small_az.url, sqlite_url)
+    assert f"interrupt sent at {moment}" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode in CTRL_C_MOMENTS[moment], result.stderr[-2000:]
+    status = STATUS_OF_EXIT[result.returncode]
+    assert f"az: {status} (" in result.stderr.splitlines()[-1 if moment != "finalizing" else -2]
+    snap = snapshot(sqlite_url)
+    if moment == "settings_loaded":  # the crawl did not start
+        assert snap.runs == [] and snap.documents == {}
+        return
+    assert [s for s, _ in snap.runs] == [status]
+    assert_consistent(snap)
+    if status == "completed":
+        assert len(snap.documents) == 3
