@@ -114,7 +114,7 @@ def _run_crawls(
     full: bool,
     interrupts: Interrupts,
 ) -> list[CrawlOutcome]:
-    from crawler.pipelines import close_open_runs
+    from crawler.extensions import close_open_runs
 
     base = project_settings()
     base.set("ARCHIVE_DB_URL", db_url, priority="cmdline")

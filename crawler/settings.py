@@ -68,7 +68,12 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.MirrorRebase": 10,
 }
 
-LOG_FORMATTER = "crawler.pipelines.ArchiveLogFormatter"  # default scrapy.logformatter.LogFormatter
+LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # default scrapy.logformatter.LogFormatter
+
+# The run in the archive (lock, run row, frontier, status): see crawler/extensions.py.
+EXTENSIONS = {
+    "crawler.extensions.ArchiveRun": 100,
+}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.Validate": 100,
@@ -88,5 +93,4 @@ ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried
 ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
 ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
-ARCHIVE_DEBUG_WRITE_DELAY = 0  # seconds to hold each item transaction open (kill tests)
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)

@@ -44,7 +44,7 @@ from tests.faults.harness import (
 pytestmark = pytest.mark.slow  # real crawls, killed and resumed
 
 # A slow crawl (the server delays each release): kills land where they are meant to.
-SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "ARCHIVE_DEBUG_WRITE_DELAY=0.05",
+SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "FAULT_WRITE_DELAY=0.05",
         "-s", "DOWNLOAD_TIMEOUT=30"]
 KILL_POINTS = (0, 3, 4)  # releases each run commits before its SIGKILL (0: once it started)
 RELEASES = 20  # the newest az releases: three listing pages, every kind of record

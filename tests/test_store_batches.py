@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from crawler.extensions import RunState
 from crawler.pipelines import Store
 from db.repository import RunCounts
 
@@ -20,11 +21,8 @@ class _Orig(Exception):
 
 def _store(fail_with: list[str]) -> tuple[Store, list[list[Any]]]:
     store = Store.__new__(Store)
-    store.sessions = object()  # type: ignore[assignment]
-    store.run_id = 1
-    store.db_error = None
-    store.counts = RunCounts()
-    store.listing_failures = 0
+    store.archive_run = SimpleNamespace(state=RunState(  # type: ignore[assignment]
+        source_id=1, run_id=1, sessions=object(), counts=RunCounts()))  # type: ignore[arg-type]
     store.people = {}
     calls: list[list[Any]] = []
 
@@ -46,7 +44,7 @@ def test_a_deadlocked_batch_is_retried_whole_in_url_order() -> None:
     assert errors == [None, None]
     assert len(calls) == 2
     assert [i.url for i in calls[0]] == ["https://x/a", "https://x/b"]
-    assert store.counts.releases_new == 2  # counted once, after the commit that held
+    assert store.run.counts.releases_new == 2  # counted once, after the commit that held
 
 
 def test_other_database_errors_are_not_retried() -> None:
@@ -54,7 +52,7 @@ def test_other_database_errors_are_not_retried() -> None:
     with pytest.raises(OperationalError):
         store._write_batch([SimpleNamespace(url="https://x/a")])
     assert len(calls) == 1
-    assert store.counts.releases_new == 0
+    assert store.run.counts.releases_new == 0
 
 
 def test_a_failing_release_is_rolled_back_alone_and_the_person_cache_stays_true(
@@ -81,17 +79,15 @@ def test_a_failing_release_is_rolled_back_alone_and_the_person_cache_stays_true(
     engine = make_engine(db_url)
     upgrade(engine)
     store = Store.__new__(Store)
-    store.sessions = make_sessionmaker(engine)
-    store.db_error = None
-    store.counts = RunCounts()
-    store.listing_failures = 0
+    sessions = make_sessionmaker(engine)
     store.people = {}
-    store.write_delay = 0
-    with store.sessions.begin() as s:
-        store.source_id = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                                   listing_url="https://mfa.gov.az/en/news")
-        store.run_id = repository.start_run(s, source_id=store.source_id, base_url=None,
-                                            mode="full", pid=1)
+    with sessions.begin() as s:
+        source_id = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
+                                             listing_url="https://mfa.gov.az/en/news")
+        run_id = repository.start_run(s, source_id=source_id, base_url=None,
+                                      mode="full", pid=1)
+    store.archive_run = SimpleNamespace(state=RunState(  # type: ignore[assignment]
+        source_id=source_id, run_id=run_id, sessions=sessions))
 
     def item(url: str, newcomer: str, **changes: Any) -> ReleaseItem:
         meeting = dataclasses.replace(RECORDS.meetings[0], participants=(
@@ -108,7 +104,7 @@ def test_a_failing_release_is_rolled_back_alone_and_the_person_cache_stays_true(
     errors = store._write_batch(items)
     assert errors[0] is None and errors[2] is None
     assert isinstance(errors[1], IntegrityError)
-    assert store.counts.releases_new == 2
+    assert store.run.counts.releases_new == 2
     with Session(engine) as s:
         assert s.scalars(select(Document.url).order_by(Document.url)).all() == [
             "https://mfa.gov.az/en/news/1", "https://mfa.gov.az/en/news/3"]

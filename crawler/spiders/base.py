@@ -27,13 +27,14 @@ How to add a ministry (see ``az.py`` for a complete example):
 Arguments: ``since`` (ISO date): page back to this date (a backfill);
 ``full``: re-fetch every archived release and walk every listing page.
 
-Incremental by default: the ``Store`` pipeline loads the source's frontier
-(:class:`db.repository.FrontierPlan`) before the first request. The spider
+Incremental by default: the ``ArchiveRun`` extension (crawler/extensions.py)
+hands the spider its source's frontier (:attr:`PressReleaseSpider.frontier`, a
+:class:`db.repository.FrontierPlan`) before the first request. The spider
 fetches the releases the frontier queues (pending, retries that are due and,
 with ``full``, every archived release by conditional GET), skips what is
 archived, and stops paging at a listing page that holds only releases known
-before the last complete listing walk. Without a ``Store`` (unit tests) it walks
-everything, as before.
+before the last complete listing walk. Without the extension (unit tests) the
+frontier is empty and it walks everything.
 
 Settings read: ``ARCHIVE_MAX_PAGES``, ``ARCHIVE_SINCE``, ``ARCHIVE_BASE_URL``,
 ``ARCHIVE_FULL``.
@@ -102,6 +103,8 @@ class PressReleaseSpider(scrapy.Spider):
     since: dt.date | None
     full: bool
     max_pages: int
+    # What the archive knows of this source; set by the ArchiveRun extension on opening.
+    frontier: FrontierPlan
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PressReleaseSpider:
@@ -117,6 +120,7 @@ class PressReleaseSpider(scrapy.Spider):
         full = kwargs.get("full", crawler.settings.getbool("ARCHIVE_FULL"))
         spider.full = full if isinstance(full, bool) else str(full).lower() in ("1", "true", "yes")
         spider.max_pages = crawler.settings.getint("ARCHIVE_MAX_PAGES", 500)
+        spider.frontier = NO_FRONTIER
         base_url = crawler.settings.get("ARCHIVE_BASE_URL")
         if base_url:
             # Let the mirror's host past OffsiteMiddleware; MirrorRebase sends requests there.
@@ -129,12 +133,6 @@ class PressReleaseSpider(scrapy.Spider):
             yield request
         for url in (self.listing_url, *(u for u in self.sections if u != self.listing_url)):
             yield self.listing_request(url, page=self.first_page)
-
-    @property
-    def frontier(self) -> FrontierPlan:
-        """The source's frontier as the ``Store`` pipeline loaded it (empty without one)."""
-        plan = getattr(self.crawler, "archive_frontier", None)
-        return plan if isinstance(plan, FrontierPlan) else _NO_FRONTIER
 
     def frontier_requests(self) -> Iterator[Request]:
         """Releases queued by the frontier: pending, due retries, and re-fetches with ``full``."""
@@ -295,7 +293,7 @@ def _content_type(response: Response) -> str:
     return value.decode("latin-1") if value else "no Content-Type"
 
 
-_NO_FRONTIER = FrontierPlan(skip=frozenset(), known=frozenset(), queue=())
+NO_FRONTIER = FrontierPlan(skip=frozenset(), known=frozenset(), queue=())
 
 # Failure reasons by exception class name (Scrapy, Twisted): short, stable, greppable.
 _REASONS = {

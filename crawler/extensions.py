@@ -1,0 +1,254 @@
+"""A crawl's lifecycle in the archive: the ``ArchiveRun`` Scrapy extension.
+
+When the spider opens, ``ArchiveRun`` opens the archive (migrating an empty one),
+takes the source's crawl lock (:mod:`db.locks`; a held lock closes the spider
+with reason ``locked`` before any request), marks runs that a killed process
+left ``running`` as ``interrupted``, writes this run's row, and hands the
+spider its frontier (:attr:`crawler.spiders.base.PressReleaseSpider.frontier`).
+When the spider closes, after the ``Store`` pipeline has committed its last
+batch, it computes the run's status, finishes the row and frees the lock.
+
+It is configured in ``EXTENSIONS`` and so runs the same under ``mfa-archive
+crawl``, ``scrapy crawl`` and a Scrapyd job. The ``Store`` pipeline writes
+through :attr:`ArchiveRun.state` (see :meth:`ArchiveRun.of`).
+
+Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_LOCK``,
+``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import repository
+from db.config import database_url, redact
+from db.errors import first_line
+from db.locks import SourceLock
+from db.migrate import ensure_schema
+from db.repository import FrontierPlan, RunCounts
+from db.session import make_engine, make_sessionmaker
+
+logger = logging.getLogger(__name__)
+
+# Runs of this process that are open, for :func:`close_open_runs` after a forced shutdown.
+_OPEN: weakref.WeakSet[ArchiveRun] = weakref.WeakSet()
+
+FORCED_SHUTDOWN = "forced shutdown"
+
+
+@dataclass(slots=True)
+class RunState:
+    """One run as the ``Store`` pipeline writes it: ids, sessions and committed counts."""
+
+    source_id: int
+    run_id: int
+    sessions: sessionmaker[Session]
+    counts: RunCounts = field(default_factory=RunCounts)
+    listing_failures: int = 0
+    db_error: str | None = None  # the first database error; the run then fails
+
+
+class ArchiveRun:
+    """Owns one crawl's run in the archive, from the lock to the finished run row."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.url = database_url(settings.get("ARCHIVE_DB_URL"))
+        self.base_url: str | None = settings.get("ARCHIVE_BASE_URL")
+        self.use_lock = settings.getbool("ARCHIVE_LOCK", True)
+        self.busy_timeout = settings.get("ARCHIVE_SQLITE_BUSY_TIMEOUT")
+        self.state: RunState | None = None
+        self.engine: Engine | None = None
+        self.lock: SourceLock | None = None
+        # Called before a forced finish: the Store stops its writer there.
+        self.before_forced_finish: list[Callable[[], None]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveRun:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> ArchiveRun | None:
+        """The crawler's ``ArchiveRun`` extension, or ``None`` where it is not enabled."""
+        manager = getattr(crawler, "extensions", None)
+        for extension in getattr(manager, "middlewares", ()):
+            if isinstance(extension, cls):
+                return extension
+        return None
+
+    # --- opening --------------------------------------------------------------
+
+    def spider_opened(self, spider: Any) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            self.engine = self._open_engine()
+            if self.use_lock and not self._take_lock(spider.name):
+                stats.set_value("archive/status", "locked")
+                logger.error("another crawl of %s is running (lock held): not starting",
+                             spider.name)
+                raise CloseSpider("locked")
+            self.state, plan = self._start_run(spider)
+        except SQLAlchemyError as exc:
+            stats.set_value("archive/status", "failed")
+            stats.set_value("archive/error", first_line(exc)[:300])
+            logger.error("cannot start the run in %s: %s", redact(self.url), first_line(exc))
+            raise CloseSpider("database_error") from exc
+        spider.frontier = plan
+        _OPEN.add(self)
+        stats.set_value("archive/run_id", self.state.run_id)
+        stats.set_value("archive/frontier_queued", len(plan.queue))
+
+    def _open_engine(self) -> Engine:
+        engine = make_engine(self.url)
+        if self.busy_timeout is not None and engine.dialect.name == "sqlite":
+            timeout = int(self.busy_timeout)
+
+            @event.listens_for(engine, "connect")
+            def _busy(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute(f"PRAGMA busy_timeout={timeout}")
+
+        ensure_schema(engine)
+        return engine
+
+    def _take_lock(self, key: str) -> bool:
+        assert self.engine is not None
+        lock = SourceLock(self.engine, key)
+        if not lock.acquire():
+            return False
+        self.lock = lock
+        return True
+
+    def _start_run(self, spider: Any) -> tuple[RunState, FrontierPlan]:
+        """The run's row, after closing the runs a killed crawl left open; and the frontier."""
+        assert self.engine is not None
+        sessions = make_sessionmaker(self.engine)
+        mode = _crawl_mode(spider)
+        with sessions.begin() as session:
+            source_id = repository.ensure_source(
+                session, key=spider.name, country=spider.country, ministry=spider.ministry,
+                listing_url=spider.listing_url,
+            )
+            if self.lock is not None:  # only the lock holder may judge a run abandoned
+                abandoned = repository.close_abandoned_runs(session, source_id)
+                if abandoned:
+                    logger.warning("%s earlier run(s) of %s ended without closing: "
+                                   "marked interrupted", abandoned, spider.name)
+            run_id = repository.start_run(session, source_id=source_id, base_url=self.base_url,
+                                          mode=mode, pid=os.getpid())
+            plan = repository.frontier_plan(session, source_id, full=mode == "full")
+        logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
+                    redact(self.url), run_id, mode, len(plan.queue), len(plan.skip))
+        return RunState(source_id=source_id, run_id=run_id, sessions=sessions), plan
+
+    # --- closing --------------------------------------------------------------
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        if self.state is None:  # never started: the lock was held, or opening failed
+            if stats.get_value("archive/status") is None:
+                stats.set_value("archive/status", "failed")
+            self._release()
+            return
+        self.finish(reason)
+
+    def finish(self, reason: str) -> None:
+        """Record the run's end: its status from the committed counts and ``reason``."""
+        stats = self.crawler.stats
+        assert stats is not None and self.state is not None
+        state = self.state
+        state.counts.listing_pages = int(stats.get_value("archive/listing_pages", 0))
+        entries = stats.get_value("archive/listing_entries")
+        status = run_status(state.counts, reason=reason, db_error=state.db_error,
+                            listing_failures=state.listing_failures,
+                            listing_entries=None if entries is None else int(entries))
+        stats.set_value("archive/status", status)
+        for key in ("new", "changed", "unchanged", "failed", "blocked"):
+            stats.set_value(f"archive/releases_{key}", getattr(state.counts, f"releases_{key}"))
+        complete = (reason == "finished" and not state.db_error and not state.listing_failures
+                    and state.counts.listing_pages > 0)
+        try:
+            with state.sessions.begin() as session:
+                repository.finish_run(
+                    session, state.run_id, status=status, finish_reason=reason,
+                    counts=state.counts, listing_complete=complete,
+                )
+        except SQLAlchemyError as exc:
+            logger.error("could not record the end of run %s: %s", state.run_id,
+                         first_line(exc))
+        finally:
+            _OPEN.discard(self)
+            self._release()
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            with contextlib.suppress(SQLAlchemyError):  # the server went away: so did the lock
+                self.lock.release()
+            self.lock = None
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def finish_after_forced_shutdown(self) -> None:
+        """Record an ``interrupted`` run after a second signal stopped the reactor at once."""
+        for stop in self.before_forced_finish:
+            stop()
+        self.finish(FORCED_SHUTDOWN)
+
+
+def close_open_runs() -> None:
+    """Close the runs of this process that the reactor left open (a forced shutdown)."""
+    for run in list(_OPEN):
+        run.finish_after_forced_shutdown()
+
+
+def _crawl_mode(spider: Any) -> str:
+    if getattr(spider, "full", False):
+        return "full"
+    return "since" if getattr(spider, "since", None) else "incremental"
+
+
+def run_status(counts: RunCounts, *, reason: str, db_error: str | None,
+               listing_failures: int = 0, listing_entries: int | None = None) -> str:
+    """The run's status from its counts and Scrapy's finish reason.
+
+    ``failed``: a database error, or no listing page could be fetched;
+    ``interrupted``: a signal stopped it; ``blocked``: only bot walls;
+    ``degraded``: the listing showed no releases at all (the site changed?);
+    ``completed_with_errors``: some URLs failed; else ``completed``. An
+    incremental run that found nothing new is ``completed``.
+    """
+    archived = counts.releases_new + counts.releases_changed + counts.releases_unchanged
+    if db_error:
+        return "failed"
+    if reason in ("shutdown", "interrupted", FORCED_SHUTDOWN):
+        return "interrupted"
+    if counts.releases_blocked and not archived:
+        return "blocked"
+    if listing_failures and not counts.listing_pages and not archived:
+        return "failed"
+    if listing_entries is not None:
+        if not listing_entries and not archived and not counts.releases_failed:
+            return "degraded"
+    elif not archived and not counts.releases_failed:
+        return "degraded"
+    if counts.releases_failed or counts.releases_blocked or listing_failures:
+        return "completed_with_errors"
+    return "completed"
