@@ -24,6 +24,7 @@ from tests.faults.harness import (
     finish,
     snapshot,
     start_crawl,
+    wait_until,
 )
 
 pytestmark = pytest.mark.slow  # real crawl subprocesses
@@ -42,8 +43,14 @@ def _migrated(db_url: str) -> None:
 def test_two_crawls_of_one_source_started_together(db_url: str) -> None:
     _migrated(db_url)
     with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.3") as server:
+        # No release page is answered until one crawl has ended: the one holding the
+        # lock cannot finish before the other tries it, however slowly either starts.
+        server.set(gate="0")
         first = start_crawl("az", server.url, db_url, *SLOW)
         second = start_crawl("az", server.url, db_url, *SLOW)
+        wait_until(lambda: first.poll() is not None or second.poll() is not None,
+                   timeout=120, what="one crawl to find the lock held")
+        server.set(gate="off")
         results = [finish(first), finish(second)]
     # One archived everything; the other found the lock held and did not start.
     assert sorted(code for code, _ in results) == [0, 5], [e[-1500:] for _, e in results]
