@@ -37,21 +37,21 @@ def records_to_json(records: Records) -> dict[str, Any]:
     return {
         "meetings": [
             {
-                "date": m.date.isoformat() if m.date else None,
-                "kind": m.kind,
-                "location": m.location,
+                "date": meeting.date.isoformat() if meeting.date else None,
+                "kind": meeting.kind,
+                "location": meeting.location,
                 "participants": [
-                    {"name": p.name, "title": p.title, "country": p.country, "organisation": p.organisation,
-                     "role": p.role}
-                    for p in m.participants
+                    {"name": person.name, "title": person.title, "country": person.country, "organisation": person.organisation,
+                     "role": person.role}
+                    for person in meeting.participants
                 ],
-                "topics": list(m.topics),
+                "topics": list(meeting.topics),
             }
-            for m in records.meetings
+            for meeting in records.meetings
         ],
         "statements": [
-            {"speaker": s.speaker, "verb": s.verb, "text": s.text, "start": s.start, "end": s.end,
-             "meeting": s.meeting}
-            for s in records.statements
+            {"speaker": statement.speaker, "verb": statement.verb, "text": statement.text, "start": statement.start, "end": statement.end,
+             "meeting": statement.meeting}
+            for statement in records.statements
         ],
     }

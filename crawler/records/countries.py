@@ -110,13 +110,13 @@ _PRIVATE_ORG_RE = re.compile(
 )
 
 _COUNTRY: dict[str, str] = {}
-for _c in pycountry.countries:
+for _record in pycountry.countries:
     for _attr in ("name", "common_name", "official_name"):
-        _n = getattr(_c, _attr, None)
-        if isinstance(_n, str) and _n:
-            _base = _n.split(",")[0].strip() if "," in _n else _n
+        _record_name = getattr(_record, _attr, None)
+        if isinstance(_record_name, str) and _record_name:
+            _base = _record_name.split(",")[0].strip() if "," in _record_name else _record_name
             if _base and _base not in ("Korea", "Virgin Islands", "Congo"):
-                _COUNTRY.setdefault(_base, _c.alpha_2)
+                _COUNTRY.setdefault(_base, _record.alpha_2)
 _COUNTRY.update(_ALIASES)
 
 _ALL_NAMES: dict[str, str] = {**_DEMONYMS, **_COUNTRY}
@@ -125,15 +125,15 @@ _ALL_NAMES: dict[str, str] = {**_DEMONYMS, **_COUNTRY}
 def _trie_regex(words: list[str]) -> str:
     """A prefix-sharing alternation (much faster than a flat one); longest match first."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for w in words:
+    for word in words:
         node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
+        for char in word:
+            node = node.setdefault(char, {})
         node[""] = {}
 
     def emit(node: dict) -> str:  # type: ignore[type-arg]
         end = "" in node
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        alts = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -144,8 +144,8 @@ def _trie_regex(words: list[str]) -> str:
 
 # hyphens are boundaries too: "India-Australia", "Pakistan-US relations"
 _NAME_RE = re.compile(r"(?<![\w])(" + _trie_regex(list(_ALL_NAMES)) + r")(?:['’]s)?(?![\w])")
-_ORG_RE = re.compile(r"(?<![\w\-])(" + "|".join(f"(?:{p})" for p, _ in _ORGS) + r")(?![\w\-])")
-_ORG_PATTERNS = tuple((re.compile(rf"^(?:{p})$"), name) for p, name in _ORGS)
+_ORG_RE = re.compile(r"(?<![\w\-])(" + "|".join(f"(?:{pattern})" for pattern, _name in _ORGS) + r")(?![\w\-])")
+_ORG_PATTERNS = tuple((re.compile(rf"^(?:{pattern})$"), name) for pattern, name in _ORGS)
 
 _NOT_COUNTRY_WORDS = frozenset(
     "Jan Mayen Marshall Cook Heard McDonald Martin Pierre Miquelon Helena Vincent Lucia Kitts Nevis Wallis "
@@ -153,7 +153,8 @@ _NOT_COUNTRY_WORDS = frozenset(
     "Maarten Eustatius Saba Ascension Tristan Cunha Keeling Cocos Jersey Guernsey Faroe Aland Åland".split()
 )
 COUNTRY_WORDS: frozenset[str] = frozenset(
-    w for n in _ALL_NAMES for w in n.replace("-", " ").split() if w[:1].isupper() and w not in _NOT_COUNTRY_WORDS
+    word for name in _ALL_NAMES for word in name.replace("-", " ").split()
+    if word[:1].isupper() and word not in _NOT_COUNTRY_WORDS
 )
 
 
@@ -165,10 +166,10 @@ def find_countries(text: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=4096)
 def _find_countries(text: str) -> tuple[tuple[int, int, str], ...]:
     out: list[tuple[int, int, str]] = []
-    for m in _NAME_RE.finditer(text):
-        code = _ALL_NAMES.get(m.group(1))
+    for found in _NAME_RE.finditer(text):
+        code = _ALL_NAMES.get(found.group(1))
         if code:
-            out.append((m.start(1), m.end(1), code))
+            out.append((found.start(1), found.end(1), code))
     return tuple(out)
 
 
@@ -180,33 +181,33 @@ def country_code(name: str) -> str | None:
 def find_organisations(text: str) -> list[tuple[int, int, str]]:
     """International bodies mentioned in *text* as (start, end, canonical name)."""
     out: list[tuple[int, int, str]] = []
-    for m in _ORG_RE.finditer(text):
-        tok = m.group(1)
+    for found in _ORG_RE.finditer(text):
+        tok = found.group(1)
         for pat, name in _ORG_PATTERNS:
             if pat.match(tok):
-                out.append((m.start(1), m.end(1), name))
+                out.append((found.start(1), found.end(1), name))
                 break
     return out
 
 
-INTERGOV: frozenset[str] = frozenset(name for _p, name in _ORGS)
+INTERGOV: frozenset[str] = frozenset(name for _pattern, name in _ORGS)
 
 
 def find_private_org(text: str) -> str | None:
     """A non-state body named in a title (think tank, church, forum)."""
-    if not any(k in text for k in ("Institute", "Centre", "Center", "Foundation", "University", "Church", "Council",
+    if not any(keyword in text for keyword in ("Institute", "Centre", "Center", "Foundation", "University", "Church", "Council",
                                    "Forum", "Academy", "Chamber")):
         return None
-    m = _PRIVATE_ORG_RE.search(text)
-    return m.group(1).strip() if m else None
+    found = _PRIVATE_ORG_RE.search(text)
+    return found.group(1).strip() if found else None
 
 
 @lru_cache(maxsize=4096)
-def fold(s: str) -> str:
+def fold(text: str) -> str:
     """Case- and diacritic-insensitive key."""
-    s = s.replace("ı", "i").replace("İ", "I")
-    nfkd = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold()
+    text = text.replace("ı", "i").replace("İ", "I")
+    nfkd = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in nfkd if not unicodedata.combining(char)).casefold()
 
 
 _CAPITALS: dict[str, str] = {
@@ -230,24 +231,24 @@ _CAPITALS: dict[str, str] = {
     "Colombo": "LK", "Kathmandu": "NP", "Thimphu": "BT", "Phnom Penh": "KH", "Vientiane": "LA",
     "Wellington": "NZ", "Port Moresby": "PG", "Kampala": "UG", "Kigali": "RW", "Accra": "GH", "Dakar": "SN",
 }
-_CAPITAL_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(c) for c in sorted(_CAPITALS, key=len, reverse=True)) + r")(?![\w])")
+_CAPITAL_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(capital) for capital in sorted(_CAPITALS, key=len, reverse=True)) + r")(?![\w])")
 
 
-CAPITAL_WORDS: frozenset[str] = frozenset(fold(c) for c in _CAPITALS if " " not in c and c != "Washington")
+CAPITAL_WORDS: frozenset[str] = frozenset(fold(capital) for capital in _CAPITALS if " " not in capital and capital != "Washington")
 
 
 def capital_countries(text: str) -> list[str]:
     """Countries of capital cities named in *text* (used only to infer a person's state)."""
-    return [_CAPITALS[m.group(1)] for m in _CAPITAL_RE.finditer(text)]
+    return [_CAPITALS[found.group(1)] for found in _CAPITAL_RE.finditer(text)]
 
 
-_CAPITAL_BASED_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(c) for c in _CAPITALS) + r")-based\b")
+_CAPITAL_BASED_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(capital) for capital in _CAPITALS) + r")-based\b")
 
 
 def capital_country(title: str) -> str | None:
     """"President of the Washington-based Centre ..." → US."""
-    m = _CAPITAL_BASED_RE.search(title)
-    return _CAPITALS[m.group(1)] if m else None
+    found = _CAPITAL_BASED_RE.search(title)
+    return _CAPITALS[found.group(1)] if found else None
 
 
 def clear_country_cache() -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _MONTHS: dict[str, int] = {}
-for _i, _names in enumerate(
+for _month, _names in enumerate(
     (
         ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
@@ -20,8 +20,8 @@ for _i, _names in enumerate(
     ),
     start=1,
 ):
-    for _n in _names:
-        _MONTHS[_n] = _i
+    for _name in _names:
+        _MONTHS[_name] = _month
 
 _MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _MON2 = _MON.replace("?P<mon>", "?P<mon2>")
@@ -59,7 +59,7 @@ class DateMention:
     relative: bool
 
 
-def _mk(year: int, month: int, day: int) -> datetime.date | None:
+def _valid_date(year: int, month: int, day: int) -> datetime.date | None:
     try:
         return datetime.date(year, month, day)
     except ValueError:
@@ -69,7 +69,7 @@ def _mk(year: int, month: int, day: int) -> datetime.date | None:
 def guess_year(month: int, day: int, published: datetime.date | None, fallback_year: int | None) -> int | None:
     """Year for a day+month without year: from the issue date, else a year printed on the page."""
     if published is not None:
-        cand = _mk(published.year, month, day)
+        cand = _valid_date(published.year, month, day)
         if cand is not None and (cand - published).days > 7:
             return published.year - 1
         return published.year
@@ -79,55 +79,55 @@ def guess_year(month: int, day: int, published: datetime.date | None, fallback_y
 def page_year(text: str, title: str | None) -> int | None:
     """A year printed on the page (date line, stamp, release number), or None."""
     for src in (title or "", text):
-        m = _RELEASE_NO_RE.search(src)
-        if m:
-            return 2000 + int(m.group(1))
-    for m in _DATE_RE.finditer(text):
-        y = m.group("year") or m.group("year2") or m.group("iy")
-        if y:
-            return int(y)
+        found = _RELEASE_NO_RE.search(src)
+        if found:
+            return 2000 + int(found.group(1))
+    for found in _DATE_RE.finditer(text):
+        year = found.group("year") or found.group("year2") or found.group("iy")
+        if year:
+            return int(year)
     return None
 
 
 def find_dates(
-    s: str, published: datetime.date | None, fallback_year: int | None, offset: int = 0
+    text: str, published: datetime.date | None, fallback_year: int | None, offset: int = 0
 ) -> list[DateMention]:
     """Date mentions in *s* (offsets shifted by *offset*), in order."""
     out: list[DateMention] = []
-    for m in _DATE_RE.finditer(s):
-        if m.group("iy"):
-            d = _mk(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
-            out.append(DateMention(m.start() + offset, m.end() + offset, d, True, False))
+    for found in _DATE_RE.finditer(text):
+        if found.group("iy"):
+            date = _valid_date(int(found.group("iy")), int(found.group("im")), int(found.group("id")))
+            out.append(DateMention(found.start() + offset, found.end() + offset, date, True, False))
             continue
-        mon = (m.group("mon") or m.group("mon2") or "").lower().rstrip(".")
-        day_s = m.group("day") or m.group("day2")
-        year_s = m.group("year") or m.group("year2")
+        mon = (found.group("mon") or found.group("mon2") or "").lower().rstrip(".")
+        day_s = found.group("day") or found.group("day2")
+        year_s = found.group("year") or found.group("year2")
         if not mon or not day_s:
             continue
         # "May" alone is too ambiguous as a verb; require a digit adjacent (guaranteed) – ok.
         month = _MONTHS[mon]
         day = int(day_s)
         if year_s:
-            d = _mk(int(year_s), month, day)
-            out.append(DateMention(m.start() + offset, m.end() + offset, d, True, False))
+            date = _valid_date(int(year_s), month, day)
+            out.append(DateMention(found.start() + offset, found.end() + offset, date, True, False))
         else:
-            y = guess_year(month, day, published, fallback_year)
-            d = _mk(y, month, day) if y else None
-            out.append(DateMention(m.start() + offset, m.end() + offset, d, False, False))
-    for i in range(len(out) - 1):
-        a, b = out[i], out[i + 1]
-        if not a.explicit_year and b.explicit_year and b.date and a.date and 0 <= b.start - a.end <= 4:
-            out[i] = DateMention(a.start, a.end, _mk(b.date.year, a.date.month, a.date.day), True, False)
-    taken = [(d.start - offset, d.end - offset) for d in out]
-    for m in _REL_RE.finditer(s):
-        if any(a <= m.start() < b for a, b in taken):
+            year = guess_year(month, day, published, fallback_year)
+            date = _valid_date(year, month, day) if year else None
+            out.append(DateMention(found.start() + offset, found.end() + offset, date, False, False))
+    for position in range(len(out) - 1):
+        earlier, later = out[position], out[position + 1]
+        if not earlier.explicit_year and later.explicit_year and later.date and earlier.date and 0 <= later.start - earlier.end <= 4:
+            out[position] = DateMention(earlier.start, earlier.end, _valid_date(later.date.year, earlier.date.month, earlier.date.day), True, False)
+    taken = [(mention.start - offset, mention.end - offset) for mention in out]
+    for found in _REL_RE.finditer(text):
+        if any(taken_start <= found.start() < taken_end for taken_start, taken_end in taken):
             continue
-        word = m.group("rel").lower().split()[-1]
+        word = found.group("rel").lower().split()[-1]
         # a weekday directly followed by an explicit date is part of it
-        if word in _WEEKDAYS and _DATE_RE.match(s, m.end() + 2 if s[m.end():m.end() + 2] == ", " else m.end() + 1):
+        if word in _WEEKDAYS and _DATE_RE.match(text, found.end() + 2 if text[found.end():found.end() + 2] == ", " else found.end() + 1):
             continue
-        out.append(DateMention(m.start() + offset, m.end() + offset, resolve_relative(word, published), False, True))
-    out.sort(key=lambda d: d.start)
+        out.append(DateMention(found.start() + offset, found.end() + offset, resolve_relative(word, published), False, True))
+    out.sort(key=lambda mention: mention.start)
     return out
 
 
@@ -135,18 +135,18 @@ def resolve_relative(word: str, published: datetime.date | None) -> datetime.dat
     """today / yesterday / weekday → date, relative to the issue date."""
     if published is None:
         return None
-    w = word.lower().replace("’", "'")
-    if w.startswith("today") or w in ("morning", "afternoon", "evening", "tonight"):
+    folded = word.lower().replace("’", "'")
+    if folded.startswith("today") or folded in ("morning", "afternoon", "evening", "tonight"):
         return published
-    if w == "yesterday":
+    if folded == "yesterday":
         return published - datetime.timedelta(days=1)
-    if w in _WEEKDAYS:
-        target = _WEEKDAYS.index(w)
+    if folded in _WEEKDAYS:
+        target = _WEEKDAYS.index(folded)
         delta = (published.weekday() - target) % 7
         return published - datetime.timedelta(days=delta)
     return None
 
 
-def month_year_only(s: str) -> bool:
+def month_year_only(text: str) -> bool:
     """True for expressions like 'in October 2019' (no day)."""
-    return bool(_MONTH_YEAR_ONLY.search(s))
+    return bool(_MONTH_YEAR_ONLY.search(text))

@@ -105,7 +105,7 @@ _TITLE_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _ANSWER = re.compile(r"(?m)^\s*(?:Answer|A)\s*[:.]\s")
-_QA = re.compile(r"(?m)^\s*(?:Question|Q)\s*[:.]\s")
+_QUESTION = re.compile(r"(?m)^\s*(?:Question|Q)\s*[:.]\s")
 
 
 def is_future(sentence: str, pos: int) -> bool:
@@ -127,35 +127,35 @@ def find_triggers(sentence: str) -> list[Trigger]:
     if not _CHEAP.search(sentence):
         return out
     low = sentence.lower()
-    for (kind, rx), kws in zip(_TRIGGERS, _TRIGGER_KEYS, strict=True):
-        if not any(k in low for k in kws):
+    for (kind, pattern), keywords in zip(_TRIGGERS, _TRIGGER_KEYS, strict=True):
+        if not any(keyword in low for keyword in keywords):
             continue
-        for m in rx.finditer(sentence):
-            if is_future(sentence, m.start()):
+        for found in pattern.finditer(sentence):
+            if is_future(sentence, found.start()):
                 continue
-            pre = sentence[max(0, m.start() - 25):m.start()].lower()
-            if kind == "meeting" and m.group(0).lower().startswith("met") and re.search(r"\b(?:were|was|been|be|is|are)\s+$", pre):
+            pre = sentence[max(0, found.start() - 25):found.start()].lower()
+            if kind == "meeting" and found.group(0).lower().startswith("met") and re.search(r"\b(?:were|was|been|be|is|are)\s+$", pre):
                 continue
-            if kind == "visit" and re.search(r"\bwho\s+(?:is|was)\s+$", sentence[max(0, m.start() - 10):m.start() + 0] + " ") is None and re.search(r"\bwho\s+$", sentence[max(0, m.start() - 8):m.start()]):
+            if kind == "visit" and re.search(r"\bwho\s+(?:is|was)\s+$", sentence[max(0, found.start() - 10):found.start() + 0] + " ") is None and re.search(r"\bwho\s+$", sentence[max(0, found.start() - 8):found.start()]):
                 continue
-            if any(t.start <= m.start() < t.end or m.start() <= t.start < m.end() for t in out):
+            if any(trigger.start <= found.start() < trigger.end or found.start() <= trigger.start < found.end() for trigger in out):
                 continue
-            out.append(Trigger(kind, m.start(), m.end(), m.group(0)))
-    out.sort(key=lambda t: t.start)
+            out.append(Trigger(kind, found.start(), found.end(), found.group(0)))
+    out.sort(key=lambda trigger: trigger.start)
     return out
 
 
 def negative_genre(title: str | None, text: str) -> str | None:
     """"hard" for statements, Q&A, briefings and announcements (no encounter is reported), "soft" for notices,
     ceremonies, remarks and the like (an encounter only if the opening sentences report one), else None."""
-    t = title or ""
-    meetingish = bool(re.search(r"\b(?:meeting|talks|call|conversation|consultations)\b", t, re.IGNORECASE))
-    if t and "joint statement" not in t.lower() and (_NEG_TITLE.search(t) or _STATEMENT_TITLE.search(t)):
+    title_text = title or ""
+    meetingish = bool(re.search(r"\b(?:meeting|talks|call|conversation|consultations)\b", title_text, re.IGNORECASE))
+    if title_text and "joint statement" not in title_text.lower() and (_NEG_TITLE.search(title_text) or _STATEMENT_TITLE.search(title_text)):
         return "hard"
     head = text[:1500]
-    if _QA.search(head) and _ANSWER.search(head):
+    if _QUESTION.search(head) and _ANSWER.search(head):
         return "hard"
-    if t and _SOFT_NEG_TITLE.search(t) and not meetingish:
+    if title_text and _SOFT_NEG_TITLE.search(title_text) and not meetingish:
         return "soft"
     return None
 
@@ -168,13 +168,13 @@ _VIDEO_RE = re.compile(r"video\s*conference|videoconference|video\s+call|virtual
 _PHONE_RE = re.compile(r"\b(?:tele)?phone\b|\bby phone\b|(?<!courtesy )\bcall\s+(?:with|to|from)\b|['’]s\s+call\b|\bcalled\b(?!\s+(?:on|upon|for)\b)", re.IGNORECASE)
 
 
-def medium(s: str) -> str | None:
+def medium(phrase: str) -> str | None:
     """video_call / phone_call if the phrase names the medium."""
-    low = s.lower()
-    if not any(k in low for k in ("video", "virtual", "phone", "call", "online", "link")):
+    low = phrase.lower()
+    if not any(keyword in low for keyword in ("video", "virtual", "phone", "call", "online", "link")):
         return None
-    if _VIDEO_RE.search(s):
+    if _VIDEO_RE.search(phrase):
         return "video_call"
-    if _PHONE_RE.search(s):
+    if _PHONE_RE.search(phrase):
         return "phone_call"
     return None

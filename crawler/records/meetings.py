@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 
 from .countries import (
     find_countries,
 )
 from .dates import DateMention, find_dates
+from .encounter import Encounter
 from .kinds import Trigger, medium
 from .people import Mention, find_people, find_unnamed
 from .places import location_of
@@ -41,151 +41,143 @@ _DATELINE = re.compile(
 PARTICIPATE_BY = re.compile(r"\b(?:co-chaired|chaired|hosted|moderated|attended|led)\s+by\b|\bco-chaired\s+with\b")
 
 
-@dataclass(slots=True)
-class Encounter:
-    si: int
-    kind: str
-    subj: list[int]
-    obj: list[int]
-    date: datetime.date | None = None
-    date_found: bool = False
-    location: str | None = None
-    topics: list[str] = field(default_factory=list)
-    participate: bool = False
-    subj_guest: bool = False  # "X paid a courtesy call on Y", "X called on Y": the subject is the visitor
-    summons: bool = False
-
-    @property
-    def people(self) -> list[int]:
-        out: list[int] = []
-        for i in self.subj + self.obj:
-            if i not in out:
-                out.append(i)
-        return out
-
-
-def people_in(s: Sentence, roster: Roster, a: int, b: int, among: set[int] | None = None
+def people_in(sentence: Sentence, roster: Roster, span_start: int, span_end: int, among: set[int] | None = None
                ) -> list[tuple[Mention, Entity]]:
     """Mentions (named, else unnamed) whose name lies in sentence offsets [a, b)."""
-    named = find_people(s.text, s.start, roster.known_keys())
-    unnamed = [u for u in find_unnamed(s.text, s.start)
-               if not any(u.start < m.end and m.start < u.end for m in named)]
+    named = find_people(sentence.text, sentence.start, roster.known_keys())
+    unnamed = [unnamed_mention for unnamed_mention in find_unnamed(sentence.text, sentence.start)
+               if not any(unnamed_mention.start < mention.end and mention.start < unnamed_mention.end for mention in named)]
     out: list[tuple[Mention, Entity]] = []
-    for m in named:
-        if a <= m.name_start - s.start < b:
-            out.append((m, roster.add(m)))
-    for m in unnamed:
-        if a <= m.name_start - s.start < b:
-            e = roster.resolve_unnamed(m, among, True)
-            if e is not None:
-                out.append((m, e))
-    out.sort(key=lambda p: p[0].start)
+    for mention in named:
+        if span_start <= mention.name_start - sentence.start < span_end:
+            out.append((mention, roster.add(mention)))
+    for mention in unnamed:
+        if span_start <= mention.name_start - sentence.start < span_end:
+            entity = roster.resolve_unnamed(mention, among, True)
+            if entity is not None:
+                out.append((mention, entity))
+    out.sort(key=lambda pair: pair[0].start)
     return out
 
 
-def _subject_group(pairs: list[tuple[Mention, Entity]], s: Sentence, pos: int) -> list[Entity]:
+def _subject_group(pairs: list[tuple[Mention, Entity]], sentence: Sentence, pos: int) -> list[Entity]:
     if not pairs:
         return []
     group = [pairs[-1]]
-    for m, e in reversed(pairs[:-1]):
-        gap = s.text[m.end - s.start: group[0][0].start - s.start]
-        if m.start == group[0][0].start or re.fullmatch(r"\s*(?:,|and|,\s*and|as well as|together with)?\s*", gap):
-            group.insert(0, (m, e))
+    for mention, entity in reversed(pairs[:-1]):
+        gap = sentence.text[mention.end - sentence.start: group[0][0].start - sentence.start]
+        if mention.start == group[0][0].start or re.fullmatch(r"\s*(?:,|and|,\s*and|as well as|together with)?\s*", gap):
+            group.insert(0, (mention, entity))
         else:
             break
-    return [e for _m, e in group]
+    return [entity for _mention, entity in group]
 
 
-def _title_refs(s: Sentence, roster: Roster, a: int, b: int) -> list[Entity]:
+def _title_refs(sentence: Sentence, roster: Roster, span_start: int, span_end: int) -> list[Entity]:
     out: list[Entity] = []
-    for m in re.finditer(r"\b(EAM|FM|MOS)\b|\b[Tt]he\s+((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))\b", s.text[a:b]):
-        e = roster.by_title(m.group(0))
-        if e is not None:
-            out.append(e)
+    for reference in re.finditer(r"\b(EAM|FM|MOS)\b|\b[Tt]he\s+((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))\b", sentence.text[span_start:span_end]):
+        entity = roster.by_title(reference.group(0))
+        if entity is not None:
+            out.append(entity)
     return out
 
 
-def current_encounter(encs: list[Encounter], si: int) -> Encounter:
-    cur = encs[0]
-    for e in encs:
-        if e.si <= si:
-            cur = e
-    return cur
+_PASSIVE_TRIGGER = re.compile(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations)")
 
 
-def encounter_at(si: int, s: Sentence, t: Trigger, roster: Roster, published: datetime.date | None,
+def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, roster: Roster, published: datetime.date | None,
                fallback_year: int | None, among: set[int]) -> Encounter | None:
-    n = len(s.text)
-    passive = bool(re.match(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations)", t.verb)) or (
-        t.verb.startswith(("was ", "were "))
-    )
-    lead = bool(LEAD_NOMINAL.match(s.text)) and t.start <= 30
-    cut_m = _OBJ_CUT.search(s.text, t.end)
-    cut = cut_m.start() if cut_m else n
-    if "led by" in s.text[t.end:cut + 200] or "between" in t.verb or passive:
-        cut = n if passive else cut
-    subj: list[Entity] = []
-    obj: list[Entity] = []
-    if passive or lead:
-        pairs = people_in(s, roster, 0, n, among)
-        if lead:
-            # "At a meeting with X, Minister Y ..." : all people before the first verb after the trigger
-            vm = re.search(r"\b(?:[a-z]+ed|said|met|held|gave|took|made)\b", s.text[t.end:])
-            lim = t.end + (vm.start() if vm else n)
-            pairs = [p for p in pairs if p[0].name_start - s.start < lim]
-            obj = [e for m, e in pairs if m.name_start - s.start < lim and m.start - s.start < (cut if cut > t.end else n)]
-            subj = [e for e in (p[1] for p in pairs) if e not in obj]
-            if not subj and len(obj) > 1:
-                subj, obj = obj[-1:], obj[:-1]
-        else:
-            obj = [e for _m, e in pairs]
-    else:
-        subj = _subject_group(people_in(s, roster, 0, t.start, among), s, t.start)
-        if not subj:
-            subj = _title_refs(s, roster, 0, t.start)
-        # "visited Port Moresby, where …": the place right after a visit verb is no person
-        obj = [e for m_, e in people_in(s, roster, t.end, cut, among)
-               if not (t.kind == "visit" and m_.title is None and m_.start - s.start <= t.end + 1)]
-        if not obj and "led by" in s.text[t.end:]:
-            lb = s.text.find("led by", t.end)
-            obj = [e for _m, e in people_in(s, roster, lb, n, among)]
+    """The encounter a trigger reports (sides, kind, date, place), or None when it names nobody."""
+    length = len(sentence.text)
+    object_cut = _OBJ_CUT.search(sentence.text, trigger.end)
+    object_end = object_cut.start() if object_cut else length
+    subj, obj = _sides(sentence, trigger, roster, among, object_end)
     if not subj and not obj and not (
-        t.kind == "meeting" and re.search(r"consultations|talks|negotiations|dialogue|meeting", t.verb, re.IGNORECASE)
-        and find_countries(s.text)
+        trigger.kind == "meeting" and re.search(r"consultations|talks|negotiations|dialogue|meeting", trigger.verb, re.IGNORECASE)
+        and find_countries(sentence.text)
     ):
         return None
-    if t.kind == "visit" and not obj and not subj:
+    if trigger.kind == "visit" and not obj and not subj:
         return None
-    kind = t.kind
-    med = medium(s.text[: (cut_m.start() if cut_m else n)]) if kind not in ("video_call",) else None
-    if med and kind in ("meeting", "reception"):
-        kind = med
-    enc = Encounter(si, kind, [e.idx for e in subj], [e.idx for e in obj if e not in subj])
-    enc.participate = t.verb.lower().startswith(("participated", "took part", "joined"))
-    enc.subj_guest = bool(re.match(r"(?:paid|called)\b", t.verb))
-    enc.summons = "ummon" in t.verb
-    dl = _DATELINE.match(s.text)
-    dm = find_dates(s.text, published, fallback_year)
-    if dm:
-        # the date nearest the trigger verb, preferring "on <date>"; a dateline ("ASTANA, April 17, 2024 –")
-        # only when the sentence gives no other date
-        def dist(d: DateMention) -> tuple[int, int]:
-            if dl and d.start < dl.end():
-                return (2, 0)
-            on = 0 if re.search(r"\b[Oo]n\s+(?:\w+,?\s+)?$", s.text[max(0, d.start - 16):d.start]) else 1
-            gap = t.start - d.end if d.end <= t.start else d.start - t.end
-            return (on, abs(gap))
-        best = min(dm, key=dist)
+    kind = trigger.kind
+    trigger_medium = medium(sentence.text[:object_end]) if kind not in ("video_call",) else None
+    if trigger_medium and kind in ("meeting", "reception"):
+        kind = trigger_medium
+    enc = Encounter(sentence_index, kind, [entity.idx for entity in subj], [entity.idx for entity in obj if entity not in subj])
+    enc.participate = trigger.verb.lower().startswith(("participated", "took part", "joined"))
+    enc.subj_guest = bool(re.match(r"(?:paid|called)\b", trigger.verb))
+    enc.summons = "ummon" in trigger.verb
+    best = _trigger_date(sentence, trigger, published, fallback_year)
+    if best is not None:
         enc.date, enc.date_found = best.date, True
-    enc.location = location_of(s, kind)
+    enc.location = location_of(sentence, kind)
     return enc
 
 
-def place_encounter(encs: list[Encounter], enc: Encounter, s: Sentence, t: Trigger, roster: Roster) -> None:
-    plural = bool(re.search(r"meetings\b", t.verb)) and len(enc.obj) > 1
+def _sides(sentence: Sentence, trigger: Trigger, roster: Roster, among: set[int], object_end: int
+           ) -> tuple[list[Entity], list[Entity]]:
+    """(subject side, object side) of a trigger: "X met Y", or a passive / nominal form ("Talks were held
+    between X and Y", "At a meeting with X, Minister Y ...")."""
+    passive = bool(_PASSIVE_TRIGGER.match(trigger.verb)) or trigger.verb.startswith(("was ", "were "))
+    lead = bool(LEAD_NOMINAL.match(sentence.text)) and trigger.start <= 30
+    length = len(sentence.text)
+    if lead:
+        return _lead_sides(sentence, trigger, people_in(sentence, roster, 0, length, among),
+                           length if passive else object_end)
+    if passive:
+        return [], [entity for _mention, entity in people_in(sentence, roster, 0, length, among)]
+    subj = _subject_group(people_in(sentence, roster, 0, trigger.start, among), sentence, trigger.start)
+    if not subj:
+        subj = _title_refs(sentence, roster, 0, trigger.start)
+    # "visited Port Moresby, where …": the place right after a visit verb is no person
+    obj = [entity for mention, entity in people_in(sentence, roster, trigger.end, object_end, among)
+           if not (trigger.kind == "visit" and mention.title is None and mention.start - sentence.start <= trigger.end + 1)]
+    if not obj and "led by" in sentence.text[trigger.end:]:
+        led_by_at = sentence.text.find("led by", trigger.end)
+        obj = [entity for _mention, entity in people_in(sentence, roster, led_by_at, length, among)]
+    return subj, obj
+
+
+def _lead_sides(sentence: Sentence, trigger: Trigger, pairs: list[tuple[Mention, Entity]], cut: int
+                ) -> tuple[list[Entity], list[Entity]]:
+    """"At a meeting with X, Minister Y ...": all people before the first verb after the trigger; those
+    before the object cut are the object side."""
+    length = len(sentence.text)
+    next_verb = re.search(r"\b(?:[a-z]+ed|said|met|held|gave|took|made)\b", sentence.text[trigger.end:])
+    limit = trigger.end + (next_verb.start() if next_verb else length)
+    pairs = [pair for pair in pairs if pair[0].name_start - sentence.start < limit]
+    obj = [entity for mention, entity in pairs if mention.name_start - sentence.start < limit
+           and mention.start - sentence.start < (cut if cut > trigger.end else length)]
+    subj = [entity for entity in (pair[1] for pair in pairs) if entity not in obj]
+    if not subj and len(obj) > 1:
+        subj, obj = obj[-1:], obj[:-1]
+    return subj, obj
+
+
+def _trigger_date(sentence: Sentence, trigger: Trigger, published: datetime.date | None,
+                  fallback_year: int | None) -> DateMention | None:
+    """The date nearest the trigger verb, preferring "on <date>"; a dateline ("ASTANA, April 17, 2024 –")
+    only when the sentence gives no other date."""
+    date_mentions = find_dates(sentence.text, published, fallback_year)
+    if not date_mentions:
+        return None
+    dateline = _DATELINE.match(sentence.text)
+
+    def distance(candidate: DateMention) -> tuple[int, int]:
+        if dateline and candidate.start < dateline.end():
+            return (2, 0)
+        not_on = 0 if re.search(r"\b[Oo]n\s+(?:\w+,?\s+)?$", sentence.text[max(0, candidate.start - 16):candidate.start]) else 1
+        gap = trigger.start - candidate.end if candidate.end <= trigger.start else candidate.start - trigger.end
+        return (not_on, abs(gap))
+
+    return min(date_mentions, key=distance)
+
+
+def place_encounter(encs: list[Encounter], enc: Encounter, sentence: Sentence, trigger: Trigger, roster: Roster) -> None:
+    plural = bool(re.search(r"meetings\b", trigger.verb)) and len(enc.obj) > 1
     if plural:
-        for o in enc.obj:
-            encs.append(Encounter(enc.si, enc.kind, list(enc.subj), [o], enc.date, enc.date_found, enc.location))
+        for counterpart in enc.obj:
+            encs.append(Encounter(enc.sentence_index, enc.kind, list(enc.subj), [counterpart], enc.date, enc.date_found, enc.location))
         return
     for old in encs:
         if set(enc.people) <= set(old.people) or (
@@ -198,17 +190,17 @@ def place_encounter(encs: list[Encounter], enc: Encounter, s: Sentence, t: Trigg
             return
     for old in encs:
         shared = set(enc.people) & set(old.people)
-        if any(roster.entities[i].country not in (None, roster.own) or i in old.obj and i in enc.obj for i in shared) and (
+        if any(roster.entities[person].country not in (None, roster.own) or person in old.obj and person in enc.obj for person in shared) and (
             old.kind == enc.kind or enc.kind == "meeting") and not (enc.date_found and old.date_found and enc.date != old.date):
-            for i in enc.people:
-                if i not in old.people:
-                    old.obj.append(i)
+            for person in enc.people:
+                if person not in old.people:
+                    old.obj.append(person)
             if not old.date_found and enc.date_found:
                 old.date, old.date_found = enc.date, True
             return
     if encs:
         base = encs[0]
-        new = [p for p in enc.people if p not in base.people]
+        new = [person_index for person_index in enc.people if person_index not in base.people]
         if not new:
             return
         if enc.kind == "visit" and not enc.obj:

@@ -98,7 +98,7 @@ _ACRONYMS = frozenset(
 )
 
 
-STOP = CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUNCTION_WORDS | frozenset(fold(w) for w in COUNTRY_WORDS)
+STOP = CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUNCTION_WORDS | frozenset(fold(word) for word in COUNTRY_WORDS)
 
 
 _HONORIFIC = frozenset(
@@ -150,26 +150,26 @@ class Mention:
 
 
 @lru_cache(maxsize=2048)
-def tokenize(s: str) -> tuple[Tok, ...]:
+def tokenize(text: str) -> tuple[Tok, ...]:
     toks: list[Tok] = []
     skip_until = -1
-    for m in _TOKEN_RE.finditer(s):
-        if m.start() < skip_until:
+    for found in _TOKEN_RE.finditer(text):
+        if found.start() < skip_until:
             continue
-        t = m.group(0)
-        end = m.end()
-        key = fold(t)
-        if end < len(s) and s[end] == "." and (
-            (len(t) == 1 and t.isupper()) or key + "." in _HONORIFIC or key in ("h.e", "h.h", "u.s", "d.c")
-            or _INITIALS.match(t)
+        token_text = found.group(0)
+        end = found.end()
+        key = fold(token_text)
+        if end < len(text) and text[end] == "." and (
+            (len(token_text) == 1 and token_text.isupper()) or key + "." in _HONORIFIC or key in ("h.e", "h.h", "u.s", "d.c")
+            or _INITIALS.match(token_text)
         ):
             end += 1
-            t = s[m.start():end]
-            key = fold(t)
-        poss = s[end:end + 2] in ("’s", "'s") or (s[end:end + 1] in ("’", "'") and t.endswith("s"))
+            token_text = text[found.start():end]
+            key = fold(token_text)
+        poss = text[end:end + 2] in ("’s", "'s") or (text[end:end + 1] in ("’", "'") and token_text.endswith("s"))
         if poss:
             skip_until = end + 2
-        toks.append(Tok(m.start(), end, t, key, t[:1].isupper(), poss))
+        toks.append(Tok(found.start(), end, token_text, key, token_text[:1].isupper(), poss))
     return tuple(toks)
 
 
@@ -201,18 +201,18 @@ def _namey(tok: Tok, first: bool) -> bool:
 
 
 def surname_key(name: str) -> str:
-    parts = [p for p in re.split(r"[\s.]+", name) if p and fold(p) not in _ROMAN]
+    parts = [part for part in re.split(r"[\s.]+", name) if part and fold(part) not in _ROMAN]
     return fold(parts[-1]) if parts else fold(name)
 
 
 def name_keys(name: str) -> set[str]:
-    return {fold(p) for p in re.split(r"[\s.]+", name) if len(p) > 1 and fold(p) not in _PARTICLES}
+    return {fold(part) for part in re.split(r"[\s.]+", name) if len(part) > 1 and fold(part) not in _PARTICLES}
 
 
 def title_country(title: str) -> str | None:
     """Country a title speaks for (not the one an ambassador is accredited to)."""
-    for a, _b, code in find_countries(title):
-        before = title[max(0, a - 8):a].lower()
+    for start, _end, code in find_countries(title):
+        before = title[max(0, start - 8):start].lower()
         if re.search(r"\b(?:to|in)\s+(?:the\s+)?$", before):
             continue
         return code
@@ -221,8 +221,8 @@ def title_country(title: str) -> str | None:
 
 def title_org(title: str) -> tuple[str | None, bool]:
     """(organisation, intergovernmental?) named in a title, ignoring 'to the UN'."""
-    for a, _b, name in find_organisations(title):
-        before = title[max(0, a - 8):a].lower()
+    for start, _end, name in find_organisations(title):
+        before = title[max(0, start - 8):start].lower()
         if re.search(r"\bto\s+(?:the\s+)?$", before):
             continue
         return name, True
@@ -233,18 +233,18 @@ def title_org(title: str) -> tuple[str | None, bool]:
 def _heads(title: str | None) -> frozenset[str]:
     if not title:
         return frozenset()
-    return frozenset(k for k in (fold(w) for w in re.findall(r"[\w\-’']+", title)) if k in HEADS)
+    return frozenset(key for key in (fold(word) for word in re.findall(r"[\w\-’']+", title)) if key in HEADS)
 
 
-def _clean_title(t: str) -> str | None:
-    t = t.strip(" ,;:()")
-    t = re.sub(r"^(?:the|a|an|and|of|his|her)\s+", "", t, flags=re.IGNORECASE).strip(" ,")
-    t = re.sub(r"\s+(?:of|for|to|the|and|,)$", "", t).strip(" ,")
-    t = re.sub(r"[’']s?$", "", t)
-    return t or None
+def _clean_title(title: str) -> str | None:
+    title = title.strip(" ,;:()")
+    title = re.sub(r"^(?:the|a|an|and|of|his|her)\s+", "", title, flags=re.IGNORECASE).strip(" ,")
+    title = re.sub(r"\s+(?:of|for|to|the|and|,)$", "", title).strip(" ,")
+    title = re.sub(r"[’']s?$", "", title)
+    return title or None
 
 
-def _finish(s: str, base: int, st: int, en: int, ns: int, ne: int, name: str | None,
+def _finish(text: str, base: int, start: int, end: int, name_start: int, name_end: int, name: str | None,
             title: str | None, trailing: str) -> Mention:
     country = title_country(title) if title else None
     org: str | None = None
@@ -252,21 +252,21 @@ def _finish(s: str, base: int, st: int, en: int, ns: int, ne: int, name: str | N
         org, intergov = title_org(title)
         if org and intergov:
             country = None
-    m = re.match(r"\s*\((?:the\s+)?([^()]{2,60})\)", trailing)
-    if m:
-        c = find_countries(m.group(1))
-        if c and c[0][0] == 0:
-            country = c[0][2]
-    m2 = re.match(r"\s+of\s+(?:the\s+)?([A-Z][^,;.]{1,60})", trailing)
-    if m2 and org is None:
-        orgs = find_organisations(m2.group(1))
+    bracketed = re.match(r"\s*\((?:the\s+)?([^()]{2,60})\)", trailing)
+    if bracketed:
+        countries = find_countries(bracketed.group(1))
+        if countries and countries[0][0] == 0:
+            country = countries[0][2]
+    of_phrase = re.match(r"\s+of\s+(?:the\s+)?([A-Z][^,;.]{1,60})", trailing)
+    if of_phrase and org is None:
+        orgs = find_organisations(of_phrase.group(1))
         if orgs and orgs[0][0] == 0:
             org, country = orgs[0][2], None
-    if m2 and country is None and org is None:
-        c = find_countries(m2.group(1))
-        if c and c[0][0] == 0:
-            country = c[0][2]
-    return Mention(base + st, base + en, base + ns, base + ne, name, title, country, org, _heads(title))
+    if of_phrase and country is None and org is None:
+        countries = find_countries(of_phrase.group(1))
+        if countries and countries[0][0] == 0:
+            country = countries[0][2]
+    return Mention(base + start, base + end, base + name_start, base + name_end, name, title, country, org, _heads(title))
 
 
 _ARABIC_PART = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar|an|abu|abd|bin|ibn)-[A-Z]")
@@ -280,74 +280,74 @@ def _known_key(tok: Tok) -> str:
     return tok.key.split(".")[-1]
 
 
-def _caps_ok(toks: tuple[Tok, ...], i: int, n: int) -> bool:
+def _caps_ok(toks: tuple[Tok, ...], index: int, count: int) -> bool:
     """An ALL-CAPS token may be a name part next to a name or after a title/honorific."""
-    t = toks[i]
-    if t.key in STOP:
+    token = toks[index]
+    if token.key in STOP:
         return False
-    if i > 0 and (toks[i - 1].key in HEADS or _is_hon(toks[i - 1], t)):
+    if index > 0 and (toks[index - 1].key in HEADS or _is_hon(toks[index - 1], token)):
         return True
-    if i > 0 and toks[i - 1].key in ("of", "for", "the"):
+    if index > 0 and toks[index - 1].key in ("of", "for", "the"):
         return False  # "Head of UNRCCA Kaha Imnadze": an acronym, not a surname
-    return i + 1 < n and toks[i + 1].cap and not toks[i + 1].text.isupper() and _namey(toks[i + 1], False)
+    return index + 1 < count and toks[index + 1].cap and not toks[index + 1].text.isupper() and _namey(toks[index + 1], False)
 
 
 def _head_left_ok(tok: Tok) -> bool:
     return tok.key in STOP and tok.key not in _FUNCTION_WORDS
 
 
-def _head_left(toks: tuple[Tok, ...], kk: int) -> bool:
+def _head_left(toks: tuple[Tok, ...], index: int) -> bool:
     """A proper noun inside an office title ("Secretary General of the Collective Security Treaty Organisation"):
     a title head lies a few capitalised words / connectors further left."""
-    if kk + 1 >= len(toks) or not (toks[kk + 1].cap and (toks[kk + 1].key in _ORG_WORDS or toks[kk + 1].key in
-                                                          _TITLE_WORDS or _head_left_ok(toks[kk + 1]))):
+    if index + 1 >= len(toks) or not (toks[index + 1].cap and (toks[index + 1].key in _ORG_WORDS or toks[index + 1].key in
+                                                          _TITLE_WORDS or _head_left_ok(toks[index + 1]))):
         return False
-    j = kk - 1
+    left = index - 1
     steps = 0
-    while j >= 0 and steps < 7:
-        u = toks[j]
-        if u.key in HEADS and u.cap:
+    while left >= 0 and steps < 7:
+        token = toks[left]
+        if token.key in HEADS and token.cap:
             return True
-        if not (u.cap or u.key in ("of", "for", "the")):
+        if not (token.cap or token.key in ("of", "for", "the")):
             return False
-        j -= 1
+        left -= 1
         steps += 1
     return False
 
 
-def _title_back(s: str, toks: tuple[Tok, ...], k: int) -> tuple[str | None, int]:
+def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None, int]:
     """Title phrase ending at token *k* (inclusive): (title, start offset)."""
-    kk = k
-    n = len(toks)
-    while kk >= 0:
-        u = toks[kk]
-        if u.cap or u.key in ("of", "for", "to", "the", "and") or u.text in "()" or (
+    index = last
+    count = len(toks)
+    while index >= 0:
+        token = toks[index]
+        if token.cap or token.key in ("of", "for", "to", "the", "and") or token.text in "()" or (
             # "Resident Coordinator in Georgia", "Ambassador in Berlin"
-            u.key == "in" and kk > 0 and toks[kk - 1].cap and toks[kk - 1].key in HEADS
-        ) or u.key in (
+            token.key == "in" and index > 0 and toks[index - 1].cap and toks[index - 1].key in HEADS
+        ) or token.key in (
             "newly", "appointed", "outgoing", "incoming", "former", "acting", "senior"
-        ) or (kk == k and u.key in HEADS):
-            if u.key in ("the", "and") and kk > 0 and not toks[kk - 1].cap and toks[kk - 1].key not in (
+        ) or (index == last and token.key in HEADS):
+            if token.key in ("the", "and") and index > 0 and not toks[index - 1].cap and toks[index - 1].key not in (
                 "of", "for", "to", "newly", "appointed"
             ):
                 break
-            if u.cap and not (u.key in STOP or u.key in _HONORIFIC or u.key in HEADS or _acronym(u)) and not u.poss and not (
-                "-" in u.text and u.text.split("-")[-1].islower()
-            ) and not (kk == k and kk > 0 and toks[kk - 1].key in ("to", "in", "of")) and not _head_left(toks, kk):
+            if token.cap and not (token.key in STOP or token.key in _HONORIFIC or token.key in HEADS or _acronym(token)) and not token.poss and not (
+                "-" in token.text and token.text.split("-")[-1].islower()
+            ) and not (index == last and index > 0 and toks[index - 1].key in ("to", "in", "of")) and not _head_left(toks, index):
                 break
-            kk -= 1
+            index -= 1
             continue
         break
-    if kk + 1 > k:
-        return None, toks[k].end if k < n else 0
-    first = kk + 1
-    while first < k and toks[first].key in ("and", "of", "for", "to"):
+    if index + 1 > last:
+        return None, toks[last].end if last < count else 0
+    first = index + 1
+    while first < last and toks[first].key in ("and", "of", "for", "to"):
         first += 1
-    t0 = toks[first].start
-    raw = s[t0:toks[k].end]
+    start = toks[first].start
+    raw = text[start:toks[last].end]
     raw = _HON_TAIL_RE.sub("", raw)
     raw = _HON_HEAD_RE.sub("", raw)
-    return _clean_title(raw), t0
+    return _clean_title(raw), start
 
 
 _HON_TAIL_RE = re.compile(
@@ -367,163 +367,209 @@ def _acronym(tok: Tok) -> bool:
 def _has_name_pair(words: list[str]) -> bool:
     """Two adjacent capitalised words that are neither title, organisation, place nor country words."""
     prev = False
-    for w in words:
-        wk = fold(w.strip("(),"))
-        cur = w[:1].isupper() and wk not in STOP and wk not in _HONORIFIC and not w.startswith("(")
+    for word in words:
+        key = fold(word.strip("(),"))
+        cur = word[:1].isupper() and key not in STOP and key not in _HONORIFIC and not word.startswith("(")
         if cur and prev:
             return True
         prev = cur
     return False
 
 
-def find_people(s: str, base: int = 0, known: frozenset[str] | set[str] | None = None) -> list[Mention]:
+def find_people(text: str, base: int = 0, known: frozenset[str] | set[str] | None = None) -> list[Mention]:
     """Named people in sentence *s*; offsets are shifted by *base*."""
-    plain = _find_people(s, base, frozenset())
+    plain = _find_people(text, base, frozenset())
     if not known:
         return list(plain)
-    spans = [(m.name_start - base, m.name_end - base) for m in plain]
-    for t in tokenize(s):
-        if (t.cap or _ARABIC_PART.match(t.text)) and _known_key(t) in known and not any(a <= t.start < b for a, b in spans):
-            return list(_find_people(s, base, frozenset(known)))
+    spans = [(mention.name_start - base, mention.name_end - base) for mention in plain]
+    for token in tokenize(text):
+        if (token.cap or _ARABIC_PART.match(token.text)) and _known_key(token) in known and not any(span_start <= token.start < span_end for span_start, span_end in spans):
+            return list(_find_people(text, base, frozenset(known)))
     return list(plain)
 
 
 @lru_cache(maxsize=2048)
-def _find_people(s: str, base: int, known: frozenset[str]) -> tuple[Mention, ...]:
-    if "(" in s:
+def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, ...]:
+    if "(" in text:
         # "Lord (Tariq) Ahmad": the bracketed given name is part of the name (same length, offsets kept)
-        s = _PAREN_GIVEN.sub(lambda m: m.group(1) + "   " + m.group(2), s)
-    toks = tokenize(s)
-    n = len(toks)
-
-    def nameish(idx: int, first: bool) -> bool:
-        u = toks[idx]
-        if (u.cap or _ARABIC_PART.match(u.text)) and _known_key(u) in known:
-            return True  # also "Minister al-Shaibani" once "Asaad Hassan al-Shaibani" is known
-        if u.text.isupper() and len(u.text) >= 2 and u.text.isalpha():
-            return _caps_ok(toks, idx, n)
-        return _namey(u, first)
-
+        text = _PAREN_GIVEN.sub(lambda bracketed: bracketed.group(1) + "   " + bracketed.group(2), text)
+    toks = tokenize(text)
     out: list[Mention] = []
-    i = 0
-    while i < n:
-        if not nameish(i, i == 0):
-            i += 1
+    run_start = 0
+    while run_start < len(toks):
+        if not _nameish(toks, run_start, known):
+            run_start += 1
             continue
-        j = i + 1
-        while j < n:
-            u = toks[j]
-            if u.start - toks[j - 1].end > 1 or toks[j - 1].poss:
-                break
-            if (u.cap and (_known_key(u) in known or (_namey(u, False) if not u.text.isupper() or len(u.text) < 2
-                                                       else u.key not in STOP))) or (
-                u.key in _ROMAN and u.text.isupper()
-            ):
-                j += 1
-                continue
-            if u.key in _PARTICLES and j + 1 < n and _namey(toks[j + 1], False):
-                j += 2
-                continue
-            if _ARABIC_PART.match(u.text):
-                j += 1  # "Riyad al-Maliki", "Ahmed el-Tayeb"
-                continue
-            break
-        run = toks[i:j]
-        prev = toks[i - 1] if i > 0 else None
-        prev2 = toks[i - 2] if i > 1 else None
-        nxt = toks[j] if j < n else None
-        single = len(run) == 1
-        k = i - 1
-        hon = False
-        while k >= 0 and _is_hon(toks[k], toks[k + 1] if k + 1 < n else None):
-            hon = True
-            k -= 1
-        comma_title = (
-            k >= 1 and toks[k].text == "," and toks[k - 1].cap and (
-                toks[k - 1].key in STOP or (k >= 2 and toks[k - 2].key in ("to", "in", "of")))
-        )
-        title: str | None = None
-        tstart = run[0].start
-        if k >= 0 and (toks[k].cap or toks[k].key in ("counterpart", "envoy")) and (
-            toks[k].key in STOP or toks[k].key in HEADS or _acronym(toks[k])
-        ):
-            title, tstart = _title_back(s, toks, k)
-        elif comma_title:
-            title, tstart = _title_back(s, toks, k - 1)
-        if title and tstart > 0 and title_country(title) is None:
-            fi = next((x for x in range(k, -1, -1) if toks[x].start < tstart), -1)
-            while fi >= 0 and _is_hon(toks[fi], toks[fi + 1] if fi + 1 < n else None):
-                fi -= 1
-            if fi >= 1 and toks[fi].text == "," and toks[fi - 1].cap and toks[fi - 1].key in STOP:
-                t2, t2start = _title_back(s, toks, fi - 1)
-                if t2 and _heads(t2) and (title_country(t2) or title_org(t2)[1]):
-                    title, tstart = f"{t2}, {title}", t2start
-        if title and not _heads(title) and not find_countries(title):
-            title = None
-        accept = bool(hon or (title and _heads(title)))
-        if not accept and prev is not None and prev.key in ("of", "for", "to", "the", "by") and (
-            prev2 is not None and (prev2.cap or prev2.key in ("of", "the"))
-        ):
-            i = j
-            continue
-        if not accept and prev is not None and prev.text in _NO_NAME_AFTER and _known_key(run[-1]) not in known:
-            # "the Enhanced Partnership", "on Preventing Sexual Violence": not a person
-            i = j
-            continue
-        if not accept:
-            if not single or _known_key(run[0]) in known:
-                accept = True
-            elif nxt is not None and not nxt.cap and re.match(
-                r"(?:also |further |once again |again |then |later |in turn |,[^,]{1,60},\s*)?[a-z]+ed\b",
-                s[nxt.start:],
-            ):
-                accept = prev is None or prev.text in ",;:" or prev.key == "and" or (
-                    prev.cap and prev.key in STOP
-                )
-        if not accept:
-            i = j
-            continue
-        end = run[-1].end
-        name = " ".join(s[run[0].start:run[-1].end].split())
-        rest = s[end:]
-        am = re.match(
-            r",\s+(?:the\s+|a\s+)?((?:[A-Za-z’'\-&]+|\([^)]{1,40}\))(?:[ \-](?:[A-Za-z’'\-&]+|\([^)]{1,40}\))){0,18})",
-            rest,
-        )
-        if am:
-            keep: list[str] = []
-            for w in am.group(1).split():
-                wk = fold(w.strip("(),"))
-                if wk in _HONORIFIC or w in ("HE", "HH"):
-                    break
-                if keep and w == "and" and re.match(r"and\s+(?:[A-Z][\w\-]+\s+){1,3}", rest[am.start(1):][len(" ".join(keep)) + 1:]):
-                    nxtw = rest[am.start(1):][len(" ".join(keep)) + 1:].split()[1:3]
-                    if nxtw and all(x[:1].isupper() and fold(x) not in STOP for x in nxtw[:2]):
-                        break
-                if w[:1].isupper() or wk in _CONNECT or wk in HEADS or wk in _TITLE_WORDS or w.startswith("("):
-                    keep.append(w)
-                    continue
-                break
-            cand = " ".join(keep)
-            cand = re.sub(r"(?:\s+(?:and|of|for|to|the|on|in))+$", "", cand)
-            ctoks = cand.split()
-            ends_in_name = bool(ctoks) and ctoks[-1][:1].isupper() and fold(ctoks[-1].strip("(),")) not in STOP and (
-                len(ctoks) < 2 or fold(ctoks[-2]) not in _CONNECT)
-            if ctoks and ctoks[0] == "and":
-                cand = ""
-            if _has_name_pair(ctoks):
-                # ", the Minister of Foreign Affairs of Brazil Mauro Vieira and ...": the next item of a list
-                cand = ""
-            after_app = rest[am.start(1) + len(cand):] if cand else ""
-            subject_of_next = bool(title and _heads(title)) and bool(
-                re.match(r"\s+(?:also\s+|further\s+|then\s+)?[a-z]+(?:ed|ated)\b", after_app))
-            if cand and _heads(cand) and not ends_in_name and not subject_of_next:
-                if title is None or not _heads(title) or len(cand) > len(title):
-                    title = _clean_title(cand)
-                end = end + am.start(1) + len(cand)
-        out.append(_finish(s, base, tstart, end, run[0].start, run[-1].end, name, title, s[run[-1].end:]))
-        i = j
+        run_end = _name_run_end(toks, run_start, known)
+        mention = _person_at(text, base, toks, run_start, run_end, known)
+        if mention is not None:
+            out.append(mention)
+        run_start = run_end
     return tuple(out)
+
+
+def _nameish(toks: tuple[Tok, ...], index: int, known: frozenset[str]) -> bool:
+    """The token may start a name."""
+    token = toks[index]
+    if (token.cap or _ARABIC_PART.match(token.text)) and _known_key(token) in known:
+        return True  # also "Minister al-Shaibani" once "Asaad Hassan al-Shaibani" is known
+    if token.text.isupper() and len(token.text) >= 2 and token.text.isalpha():
+        return _caps_ok(toks, index, len(toks))
+    return _namey(token, index == 0)
+
+
+def _name_run_end(toks: tuple[Tok, ...], run_start: int, known: frozenset[str]) -> int:
+    """End (exclusive) of the run of name tokens starting at `run_start`: capitalised words, roman
+    numerals, particles ("bin", "van") and Arabic articles ("al-Maliki")."""
+    count = len(toks)
+    run_end = run_start + 1
+    while run_end < count:
+        token = toks[run_end]
+        if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss:
+            break
+        if (token.cap and (_known_key(token) in known or (_namey(token, False) if not token.text.isupper() or len(token.text) < 2
+                                                   else token.key not in STOP))) or (
+            token.key in _ROMAN and token.text.isupper()
+        ):
+            run_end += 1
+            continue
+        if token.key in _PARTICLES and run_end + 1 < count and _namey(toks[run_end + 1], False):
+            run_end += 2
+            continue
+        if _ARABIC_PART.match(token.text):
+            run_end += 1  # "Riyad al-Maliki", "Ahmed el-Tayeb"
+            continue
+        break
+    return run_end
+
+
+def _person_at(text: str, base: int, toks: tuple[Tok, ...], run_start: int, run_end: int,
+               known: frozenset[str]) -> Mention | None:
+    """The mention of the name run toks[run_start:run_end] with its title, or None if it is no person."""
+    run = toks[run_start:run_end]
+    title, title_start, honorific = _title_before_name(text, toks, run_start)
+    if not _is_person(text, toks, run_start, run_end, known, bool(honorific or (title and _heads(title)))):
+        return None
+    name = " ".join(text[run[0].start:run[-1].end].split())
+    title, end = _appositive_title(text, run[-1].end, title)
+    return _finish(text, base, title_start, end, run[0].start, run[-1].end, name, title, text[run[-1].end:])
+
+
+def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tuple[str | None, int, bool]:
+    """(title, its start offset, an honorific precedes) for the name starting at token `run_start`:
+    "Minister of Foreign Affairs X", "H.E. X", "Foreign Minister of Saudi Arabia, H.H. Prince X"."""
+    count = len(toks)
+    before_run = run_start - 1
+    honorific = False
+    while before_run >= 0 and _is_hon(toks[before_run], toks[before_run + 1] if before_run + 1 < count else None):
+        honorific = True
+        before_run -= 1
+    comma_title = (
+        before_run >= 1 and toks[before_run].text == "," and toks[before_run - 1].cap and (
+            toks[before_run - 1].key in STOP or (before_run >= 2 and toks[before_run - 2].key in ("to", "in", "of")))
+    )
+    title: str | None = None
+    title_start = toks[run_start].start
+    if before_run >= 0 and (toks[before_run].cap or toks[before_run].key in ("counterpart", "envoy")) and (
+        toks[before_run].key in STOP or toks[before_run].key in HEADS or _acronym(toks[before_run])
+    ):
+        title, title_start = _title_back(text, toks, before_run)
+    elif comma_title:
+        title, title_start = _title_back(text, toks, before_run - 1)
+    if title and title_start > 0 and title_country(title) is None:
+        title, title_start = _outer_title(text, toks, before_run, title, title_start)
+    if title and not _heads(title) and not find_countries(title):
+        title = None
+    return title, title_start, honorific
+
+
+def _outer_title(text: str, toks: tuple[Tok, ...], before_run: int, title: str, title_start: int
+                 ) -> tuple[str, int]:
+    """"Foreign Minister of Saudi Arabia, H.H. Prince Faisal": a comma title with a country or international
+    body before a bare title joins it."""
+    count = len(toks)
+    before_title = next((candidate for candidate in range(before_run, -1, -1) if toks[candidate].start < title_start), -1)
+    while before_title >= 0 and _is_hon(toks[before_title], toks[before_title + 1] if before_title + 1 < count else None):
+        before_title -= 1
+    if before_title >= 1 and toks[before_title].text == "," and toks[before_title - 1].cap and toks[before_title - 1].key in STOP:
+        outer_title, outer_title_start = _title_back(text, toks, before_title - 1)
+        if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
+            return f"{outer_title}, {title}", outer_title_start
+    return title, title_start
+
+
+def _is_person(text: str, toks: tuple[Tok, ...], run_start: int, run_end: int, known: frozenset[str],
+               titled: bool) -> bool:
+    """A titled (or honoured) run is a person; otherwise not after "of the", "on", "against" …; a run of
+    several words or a known name is; a single word only as the subject of a past-tense verb."""
+    if titled:
+        return True
+    run = toks[run_start:run_end]
+    prev = toks[run_start - 1] if run_start > 0 else None
+    prev2 = toks[run_start - 2] if run_start > 1 else None
+    nxt = toks[run_end] if run_end < len(toks) else None
+    if prev is not None and prev.key in ("of", "for", "to", "the", "by") and (
+        prev2 is not None and (prev2.cap or prev2.key in ("of", "the"))
+    ):
+        return False
+    if prev is not None and prev.text in _NO_NAME_AFTER and _known_key(run[-1]) not in known:
+        return False  # "the Enhanced Partnership", "on Preventing Sexual Violence": not a person
+    if len(run) != 1 or _known_key(run[0]) in known:
+        return True
+    if nxt is not None and not nxt.cap and re.match(
+        r"(?:also |further |once again |again |then |later |in turn |,[^,]{1,60},\s*)?[a-z]+ed\b",
+        text[nxt.start:],
+    ):
+        return prev is None or prev.text in ",;:" or prev.key == "and" or (prev.cap and prev.key in STOP)
+    return False
+
+
+_APPOSITIVE = re.compile(
+    r",\s+(?:the\s+|a\s+)?((?:[A-Za-z’'\-&]+|\([^)]{1,40}\))(?:[ \-](?:[A-Za-z’'\-&]+|\([^)]{1,40}\))){0,18})")
+
+
+def _appositive_title(text: str, end: int, title: str | None) -> tuple[str | None, int]:
+    """", the Minister of Foreign Affairs of X, …" after a name: (title, mention end), extended by an
+    appositive title unless it holds another name or is the subject of the next verb."""
+    rest = text[end:]
+    appositive = _APPOSITIVE.match(rest)
+    if not appositive:
+        return title, end
+    cand = _appositive_words(rest, appositive)
+    ctoks = cand.split()
+    ends_in_name = bool(ctoks) and ctoks[-1][:1].isupper() and fold(ctoks[-1].strip("(),")) not in STOP and (
+        len(ctoks) < 2 or fold(ctoks[-2]) not in _CONNECT)
+    if ctoks and ctoks[0] == "and":
+        cand = ""
+    if _has_name_pair(ctoks):
+        # ", the Minister of Foreign Affairs of Brazil Mauro Vieira and ...": the next item of a list
+        cand = ""
+    after_app = rest[appositive.start(1) + len(cand):] if cand else ""
+    subject_of_next = bool(title and _heads(title)) and bool(
+        re.match(r"\s+(?:also\s+|further\s+|then\s+)?[a-z]+(?:ed|ated)\b", after_app))
+    if cand and _heads(cand) and not ends_in_name and not subject_of_next:
+        if title is None or not _heads(title) or len(cand) > len(title):
+            title = _clean_title(cand)
+        end = end + appositive.start(1) + len(cand)
+    return title, end
+
+
+def _appositive_words(rest: str, appositive: re.Match[str]) -> str:
+    """The title words of an appositive, up to an honorific, the next listed person or a lower-case word."""
+    keep: list[str] = []
+    for word in appositive.group(1).split():
+        word_key = fold(word.strip("(),"))
+        if word_key in _HONORIFIC or word in ("HE", "HH"):
+            break
+        if keep and word == "and" and re.match(r"and\s+(?:[A-Z][\w\-]+\s+){1,3}", rest[appositive.start(1):][len(" ".join(keep)) + 1:]):
+            nxtw = rest[appositive.start(1):][len(" ".join(keep)) + 1:].split()[1:3]
+            if nxtw and all(candidate[:1].isupper() and fold(candidate) not in STOP for candidate in nxtw[:2]):
+                break
+        if word[:1].isupper() or word_key in _CONNECT or word_key in HEADS or word_key in _TITLE_WORDS or word.startswith("("):
+            keep.append(word)
+            continue
+        break
+    return re.sub(r"(?:\s+(?:and|of|for|to|the|on|in))+$", "", " ".join(keep))
 
 
 _UNNAMED_RE = re.compile(
@@ -540,74 +586,91 @@ _UNNAMED_RE = re.compile(
 
 
 
-def find_unnamed(s: str, base: int = 0) -> list[Mention]:
+def find_unnamed(text: str, base: int = 0) -> list[Mention]:
     """See :func:`_find_unnamed`."""
-    return list(_find_unnamed(s, base))
+    return list(_find_unnamed(text, base))
 
 
 @lru_cache(maxsize=2048)
-def _find_unnamed(s: str, base: int) -> tuple[Mention, ...]:
+def _find_unnamed(text: str, base: int) -> tuple[Mention, ...]:
     """Office holders referred to only by title ("the Russian Ambassador", "a senior FCDO official",
     "the Foreign Ministers of Russia, China and Brazil" → one mention per country)."""
     out: list[Mention] = []
-    for m in _UNNAMED_RE.finditer(s):
-        phrase = m.group(1)
-        after = s[m.end():m.end() + 40]
-        # followed by a name → not unnamed
-        if re.match(r"\s*,?\s*(?:H\.E\.|Mr\.?|Ms\.?|Dr\.?)?\s*[A-Z][a-z]+(?:\s+[A-Z][\w\-]+)", after) and not re.match(
-            r"\s*,?\s*(?:and|of|for|to|on|in|at|the)\b", after
-        ):
-            continue
-        if re.match(r"\s+[A-Z][\w\-]+", after) and not re.match(r"\s+(?:of|for|to|and|on|in|at|the|was|were|had)\b", after):
-            continue
-        if re.match(r"\s+(?:visit|visits|talks|meeting|meetings|delegation|ceremony|level|capacity|status|language|website|"
-                    r"statement|position|channels?|documents?|residence|invitation|car|reception|trip|event|"
-                    r"programme|program|dinner|lunch|talk|welcome)\b", s[m.end():]):
-            continue
-        countries = m.group(2)
-        if countries:
-            codes = [c for _a, _b, c in find_countries(countries)]
-            head = phrase[: phrase.find(countries)].strip()
-            head = re.sub(r"\s*\b(?:of|from)(?:\s+the)?$", "", head).strip()
-            if len(codes) <= 1 and re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Representatives|Heads)$", head):
-                continue  # "Foreign Ministers of Central Asia and Japan": a group
-            if len(codes) > 1:
-                for code in codes:
-                    sing = re.sub(r"(Minister|Ambassador|Secretary|counterpart)s\b", r"\1", head)
-                    surface = next(countries[a:b] for a, b, c in find_countries(countries) if c == code)
-                    out.append(Mention(base + m.start(1), base + m.end(1), base + m.start(1), base + m.end(1),
-                                       None, f"{sing} of {surface}", code, None, _heads(sing)))
-                continue
-        if " and the " in phrase:
-            # "the Foreign Minister and the Secretary of State": two office holders
-            cut = phrase.rfind(" and the ") + len(" and the ")
-            left = phrase[: cut - len(" and the ")]
-            if _heads(left):
-                lt = _clean_title(left)
-                if lt and _heads(lt):
-                    out.append(Mention(base + m.start(1), base + m.start(1) + len(left), base + m.start(1),
-                                       base + m.start(1) + len(left), None, lt, title_country(lt), None, _heads(lt)))
-            phrase = phrase[cut:]
-            start1 = m.start(1) + cut
-        else:
-            start1 = m.start(1)
-        title = _clean_title(phrase)
-        if not title:
-            continue
-        first_word = fold(title.split()[0])
-        if first_word in _ORG_WORDS or first_word in ("heads", "members", "commonwealth"):
-            continue
-        if re.search(r"\b(?:Meeting|Summit|Conference|Session|Council|Forum)\b", title):
-            continue
-        if re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Co-Chairs|Heads|Representatives)$", title):
-            continue
-        country = title_country(title)
-        org, inter = title_org(title)
-        if org and inter:
-            country = None
-        out.append(Mention(base + start1, base + m.end(1), base + start1, base + m.end(1),
-                           None, title, country, org, _heads(title)))
+    for found in _UNNAMED_RE.finditer(text):
+        if _stands_alone(text, found):
+            out.extend(_office_holders(base, found))
     return tuple(out)
+
+
+def _stands_alone(text: str, found: re.Match[str]) -> bool:
+    """The office is not followed by its holder's name, nor used as a modifier ("Minister's visit")."""
+    after = text[found.end():found.end() + 40]
+    # followed by a name → not unnamed
+    if re.match(r"\s*,?\s*(?:H\.E\.|Mr\.?|Ms\.?|Dr\.?)?\s*[A-Z][a-z]+(?:\s+[A-Z][\w\-]+)", after) and not re.match(
+        r"\s*,?\s*(?:and|of|for|to|on|in|at|the)\b", after
+    ):
+        return False
+    if re.match(r"\s+[A-Z][\w\-]+", after) and not re.match(r"\s+(?:of|for|to|and|on|in|at|the|was|were|had)\b", after):
+        return False
+    return not re.match(r"\s+(?:visit|visits|talks|meeting|meetings|delegation|ceremony|level|capacity|status|language|website|"
+                        r"statement|position|channels?|documents?|residence|invitation|car|reception|trip|event|"
+                        r"programme|program|dinner|lunch|talk|welcome)\b", text[found.end():])
+
+
+def _office_holders(base: int, found: re.Match[str]) -> list[Mention]:
+    """The unnamed office holders of one match: one per country of a plural title, or the title's holder
+    (and the left one of "the Foreign Minister and the Secretary of State")."""
+    phrase = found.group(1)
+    countries = found.group(2)
+    if countries:
+        codes = [found_code for _start, _end, found_code in find_countries(countries)]
+        head = phrase[: phrase.find(countries)].strip()
+        head = re.sub(r"\s*\b(?:of|from)(?:\s+the)?$", "", head).strip()
+        if len(codes) <= 1 and re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Representatives|Heads)$", head):
+            return []  # "Foreign Ministers of Central Asia and Japan": a group
+        if len(codes) > 1:
+            return [_per_country(base, found, head, countries, code) for code in codes]
+    mentions: list[Mention] = []
+    start1 = found.start(1)
+    if " and the " in phrase:
+        # "the Foreign Minister and the Secretary of State": two office holders
+        cut = phrase.rfind(" and the ") + len(" and the ")
+        left = phrase[: cut - len(" and the ")]
+        if _heads(left):
+            left_title = _clean_title(left)
+            if left_title and _heads(left_title):
+                mentions.append(Mention(base + found.start(1), base + found.start(1) + len(left), base + found.start(1),
+                                        base + found.start(1) + len(left), None, left_title, title_country(left_title), None, _heads(left_title)))
+        phrase = phrase[cut:]
+        start1 += cut
+    title = _clean_title(phrase)
+    if not title or not _is_office(title):
+        return mentions
+    country = title_country(title)
+    org, inter = title_org(title)
+    if org and inter:
+        country = None
+    mentions.append(Mention(base + start1, base + found.end(1), base + start1, base + found.end(1),
+                            None, title, country, org, _heads(title)))
+    return mentions
+
+
+def _per_country(base: int, found: re.Match[str], head: str, countries: str, code: str) -> Mention:
+    """"the Foreign Ministers of Russia, China and Brazil": the singular office of one of the countries."""
+    sing = re.sub(r"(Minister|Ambassador|Secretary|counterpart)s\b", r"\1", head)
+    surface = next(countries[start:end] for start, end, found_code in find_countries(countries) if found_code == code)
+    return Mention(base + found.start(1), base + found.end(1), base + found.start(1), base + found.end(1),
+                   None, f"{sing} of {surface}", code, None, _heads(sing))
+
+
+def _is_office(title: str) -> bool:
+    """One office holder, not an organisation, an event or a plural group."""
+    first_word = fold(title.split()[0])
+    if first_word in _ORG_WORDS or first_word in ("heads", "members", "commonwealth"):
+        return False
+    if re.search(r"\b(?:Meeting|Summit|Conference|Session|Council|Forum)\b", title):
+        return False
+    return not re.search(r"(?:Ministers|Ambassadors|Secretaries|officials|counterparts|Co-Chairs|Heads|Representatives)$", title)
 
 
 _PRIOR_RE = re.compile(
@@ -623,12 +686,12 @@ def prior_keys(text: str) -> set[str]:
     """Name tokens introduced after a title or honorific anywhere in the text (cheap pre-pass), so that a
     later bare surname ("Akhramovich noted") is recognised."""
     out: set[str] = set()
-    for m in _PRIOR_RE.finditer(text):
-        name = m.group(1) or m.group(2) or ""
-        for w in re.split(r"[\s.]+", name):
-            k = fold(w)
-            if len(k) > 2 and k not in STOP and k not in _HONORIFIC and w[:1].isupper():
-                out.add(k)
+    for found in _PRIOR_RE.finditer(text):
+        name = found.group(1) or found.group(2) or ""
+        for word in re.split(r"[\s.]+", name):
+            key = fold(word)
+            if len(key) > 2 and key not in STOP and key not in _HONORIFIC and word[:1].isupper():
+                out.add(key)
     return out
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .countries import (
     capital_countries,
     find_countries,
 )
+from .encounter import Encounter
 from .roster import Entity
 from .text import Sentence
-
-if TYPE_CHECKING:
-    from .meetings import Encounter
 
 _LOC_RE = re.compile(
     r"\b(?:in|at)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|[A-Z][\w\-’']+)){0,4}"
@@ -45,33 +42,33 @@ _NOT_LOC = re.compile(
 )
 
 
-def location_of(s: Sentence, kind: str) -> str | None:
+def location_of(sentence: Sentence, kind: str) -> str | None:
     if kind in ("phone_call", "video_call"):
         return None
-    vm = _VENUE_RE.search(s.text)
-    if vm:
-        return vm.group("loc")
-    for m in _LOC_RE.finditer(s.text):
-        loc = m.group("loc").strip().rstrip(",")
+    venue = _VENUE_RE.search(sentence.text)
+    if venue:
+        return venue.group("loc")
+    for place_match in _LOC_RE.finditer(sentence.text):
+        loc = place_match.group("loc").strip().rstrip(",")
         loc = re.sub(r"^the\s+", "", loc)
         loc = re.split(r"\s+the\s+", loc)[0] if not loc.startswith("the ") else loc
         loc = re.sub(r"(?:\s+(?:on|during|and|at|of|the))+$", "", loc)
         tail = _LOC_TAIL.search(loc)
         if tail and not (find_countries(tail.group("tail")) and find_countries(tail.group("tail"))[0][0] == 0):
-            if _NAME_LIST_GOES_ON.search(s.text, m.start("loc"), m.end("loc") + 40):
+            if _NAME_LIST_GOES_ON.search(sentence.text, place_match.start("loc"), place_match.end("loc") + 40):
                 continue  # "the Foreign, Commonwealth and Development Office": one name, not a place
             loc = loc[: tail.start()]
         if _NOT_LOC.match(loc):
             continue
-        if _HQ_BEFORE.search(s.text[max(0, m.start() - 25):m.start()]):
+        if _HQ_BEFORE.search(sentence.text[max(0, place_match.start() - 25):place_match.start()]):
             continue
-        c = find_countries(loc)
-        if c and c[0][0] == 0 and c[0][1] == len(loc):
+        countries = find_countries(loc)
+        if countries and countries[0][0] == 0 and countries[0][1] == len(loc):
             continue
         return loc
-    vt = _VISIT_TO_RE.search(s.text)
-    if vt:
-        return vt.group("loc")
+    visit_to = _VISIT_TO_RE.search(sentence.text)
+    if visit_to:
+        return visit_to.group("loc")
     return None
 
 
@@ -80,16 +77,16 @@ def home_ground(enc: Encounter, people: list[Entity], countries: dict[int, str |
     """Did an in-person encounter take place on the own side's ground? None when the text does not say."""
     if enc.summons:
         return True
-    if any(countries.get(p.idx) not in (own, None) and p.heads & {"ambassador", "ambassadors", "chargé", "charge"}
-           for p in people):
+    if any(countries.get(person.idx) not in (own, None) and person.heads & {"ambassador", "ambassadors", "chargé", "charge"}
+           for person in people):
         return True
     where = enc.location or ""
-    places = capital_countries(where) + [c for _a, _b, c in find_countries(where)]
+    places = capital_countries(where) + [country for _start, _end, country in find_countries(where)]
     if places:
         if places[0] == own:
             return True
         return False if places[0] in countries.values() else None
-    if enc.si >= 0 and re.search(r"\b(?:who\s+(?:is|was)\s+(?:in|on)|is\s+visiting|on\s+an?\s+(?:official|working|state)\s+"
-                                 r"visit\s+to)\b", sents[enc.si].text):
+    if enc.sentence_index >= 0 and re.search(r"\b(?:who\s+(?:is|was)\s+(?:in|on)|is\s+visiting|on\s+an?\s+(?:official|working|state)\s+"
+                                 r"visit\s+to)\b", sents[enc.sentence_index].text):
         return True
     return None

@@ -47,127 +47,127 @@ class Roster:
 
     def known_keys(self) -> frozenset[str]:
         out: set[str] = set(self.prior)
-        for e in self.entities:
-            out |= e.keys
+        for entity in self.entities:
+            out |= entity.keys
         return frozenset(out)
 
     def by_name(self, name: str) -> Entity | None:
         keys = name_keys(name)
-        sk = surname_key(name)
-        for e in self.entities:
-            if not e.name:
+        surname = surname_key(name)
+        for entity in self.entities:
+            if not entity.name:
                 continue
-            if e.surname == sk or (sk in e.keys and len(keys) == 1) or (
-                len(keys) == 1 and e.keys & keys
+            if entity.surname == surname or (surname in entity.keys and len(keys) == 1) or (
+                len(keys) == 1 and entity.keys & keys
             ):
-                return e
-            if len(keys) > 1 and e.surname in keys and len(e.keys) == 1:
-                return e
-            if len(keys) > 1 and (keys <= e.keys or (len(e.keys) > 1 and e.keys <= keys)) and (
-                    fold(name.split()[0]) == fold((e.name or "").split()[0])):
+                return entity
+            if len(keys) > 1 and entity.surname in keys and len(entity.keys) == 1:
+                return entity
+            if len(keys) > 1 and (keys <= entity.keys or (len(entity.keys) > 1 and entity.keys <= keys)) and (
+                    fold(name.split()[0]) == fold((entity.name or "").split()[0])):
                 # "Faisal bin Farhan" after "Faisal bin Farhan Al Saud"
-                return e
+                return entity
         return None
 
-    def add(self, m: Mention) -> Entity:
-        if m.name:
-            e = self.by_name(m.name)
-            if e is None:
+    def add(self, mention: Mention) -> Entity:
+        if mention.name:
+            entity = self.by_name(mention.name)
+            if entity is None:
                 # an unnamed entity of the same country and office becomes named
-                for u in self.entities:
-                    if u.name is None and ((m.country and u.country == m.country) or (
-                            m.organisation and u.organisation == m.organisation and u.country is None)) and (
-                        not u.heads or not m.heads or u.heads & m.heads or "counterpart" in u.heads
-                        or "counterparts" in u.heads
+                for unnamed in self.entities:
+                    if unnamed.name is None and ((mention.country and unnamed.country == mention.country) or (
+                            mention.organisation and unnamed.organisation == mention.organisation and unnamed.country is None)) and (
+                        not unnamed.heads or not mention.heads or unnamed.heads & mention.heads or "counterpart" in unnamed.heads
+                        or "counterparts" in unnamed.heads
                     ):
-                        e = u
-                        e.name = m.name
-                        e.keys = name_keys(m.name)
+                        entity = unnamed
+                        entity.name = mention.name
+                        entity.keys = name_keys(mention.name)
                         break
-            if e is None:
-                e = Entity(len(self.entities), m.name, m.title, m.country, m.organisation,
-                           name_keys(m.name), set(m.heads), m.start, is_spokesperson(m.title))
-                self.entities.append(e)
-                return e
-            if len(m.name) > len(e.name or "") and (surname_key(m.name) == e.surname or (
-                    len(e.keys) > 1 and e.keys <= name_keys(m.name))):
-                e.name = m.name
-                e.keys |= name_keys(m.name)
-            if m.title and (not e.title or (not e.heads and m.heads)):
-                e.title = m.title
-            e.heads |= m.heads
-            if e.country is None and m.country:
-                e.country = m.country
-            if e.organisation is None and m.organisation:
-                e.organisation = m.organisation
-            e.spokes = e.spokes or is_spokesperson(m.title)
-            return e
-        e2 = self.resolve_unnamed(m, None, True)
-        assert e2 is not None
-        return e2
+            if entity is None:
+                entity = Entity(len(self.entities), mention.name, mention.title, mention.country, mention.organisation,
+                           name_keys(mention.name), set(mention.heads), mention.start, is_spokesperson(mention.title))
+                self.entities.append(entity)
+                return entity
+            if len(mention.name) > len(entity.name or "") and (surname_key(mention.name) == entity.surname or (
+                    len(entity.keys) > 1 and entity.keys <= name_keys(mention.name))):
+                entity.name = mention.name
+                entity.keys |= name_keys(mention.name)
+            if mention.title and (not entity.title or (not entity.heads and mention.heads)):
+                entity.title = mention.title
+            entity.heads |= mention.heads
+            if entity.country is None and mention.country:
+                entity.country = mention.country
+            if entity.organisation is None and mention.organisation:
+                entity.organisation = mention.organisation
+            entity.spokes = entity.spokes or is_spokesperson(mention.title)
+            return entity
+        unnamed_entity = self.resolve_unnamed(mention, None, True)
+        assert unnamed_entity is not None
+        return unnamed_entity
 
-    def resolve_unnamed(self, m: Mention, among: set[int] | None, create: bool) -> Entity | None:
+    def resolve_unnamed(self, mention: Mention, among: set[int] | None, create: bool) -> Entity | None:
         """An office holder named only by title: an existing entity if one fits, else (optionally) a new one."""
-        for u in self.entities:
-            if u.spokes and not is_spokesperson(m.title):
+        for entity in self.entities:
+            if entity.spokes and not is_spokesperson(mention.title):
                 continue
-            if m.country and u.country == m.country and (not m.heads or not u.heads or u.heads & m.heads):
-                return u
-            if m.country and m.country == self.own and u.country is None and u.name and (
-                (among is not None and u.idx in among) or bool(m.heads & u.heads)
+            if mention.country and entity.country == mention.country and (not mention.heads or not entity.heads or entity.heads & mention.heads):
+                return entity
+            if mention.country and mention.country == self.own and entity.country is None and entity.name and (
+                (among is not None and entity.idx in among) or bool(mention.heads & entity.heads)
             ):
-                return u
-            if m.organisation and u.organisation == m.organisation and (not m.heads or u.heads & m.heads):
-                return u
+                return entity
+            if mention.organisation and entity.organisation == mention.organisation and (not mention.heads or entity.heads & mention.heads):
+                return entity
         if among:
-            e = self.by_title(m.title or "", among=among, strict=True)
-            if e is not None and (m.country is None or e.country in (None, m.country)):
-                return e
+            found = self.by_title(mention.title or "", among=among, strict=True)
+            if found is not None and (mention.country is None or found.country in (None, mention.country)):
+                return found
         if not create:
             return None
-        e = Entity(len(self.entities), None, m.title, m.country, m.organisation, set(), set(m.heads), m.start,
-                   is_spokesperson(m.title))
-        self.entities.append(e)
-        return e
+        found = Entity(len(self.entities), None, mention.title, mention.country, mention.organisation, set(), set(mention.heads), mention.start,
+                   is_spokesperson(mention.title))
+        self.entities.append(found)
+        return found
 
     def by_title(self, phrase: str, prefer: list[int] | None = None, among: set[int] | None = None,
                  strict: bool = False) -> Entity | None:
         """Resolve "the Minister", "EAM", "the ambassador", "the Turkish side"."""
-        words = [fold(w) for w in re.findall(r"[\w\-]+", phrase)]
+        words = [fold(word) for word in re.findall(r"[\w\-]+", phrase)]
         heads: set[str] = set()
-        for w in words:
-            if w in _REF_HEADS:
-                heads |= _REF_HEADS[w]
-            elif w in HEADS:
-                heads.add(w.rstrip("s") if w.endswith("s") and w[:-1] in HEADS else w)
-        countries = [c for _a, _b, c in find_countries(phrase)]
-        cands = [e for e in self.entities if not e.spokes]
+        for word in words:
+            if word in _REF_HEADS:
+                heads |= _REF_HEADS[word]
+            elif word in HEADS:
+                heads.add(word.rstrip("s") if word.endswith("s") and word[:-1] in HEADS else word)
+        countries = [country for _start, _end, country in find_countries(phrase)]
+        cands = [entity for entity in self.entities if not entity.spokes]
         if among:
-            inner = [e for e in cands if e.idx in among]
+            inner = [entity for entity in cands if entity.idx in among]
             cands = inner if (inner or strict) else cands
         if countries:
-            cands = [e for e in cands if e.country == countries[0]]
+            cands = [entity for entity in cands if entity.country == countries[0]]
             if not heads:
                 return cands[0] if len(cands) == 1 else None
         if heads:
-            cands = [e for e in cands if e.heads & heads]
+            cands = [entity for entity in cands if entity.heads & heads]
         if not cands:
             return None
         if len(cands) == 1:
             return cands[0]
-        pw = set(words) - {"the", "of", "for", "and"}
-        def overlap(e: Entity) -> int:
-            return len(pw & {fold(w) for w in re.findall(r"[\w\-]+", e.title or "")})
-        best = max(overlap(e) for e in cands)
-        cands = [e for e in cands if overlap(e) == best]
+        phrase_words = set(words) - {"the", "of", "for", "and"}
+        def overlap(entity: Entity) -> int:
+            return len(phrase_words & {fold(word) for word in re.findall(r"[\w\-]+", entity.title or "")})
+        best = max(overlap(entity) for entity in cands)
+        cands = [entity for entity in cands if overlap(entity) == best]
         if len(cands) == 1:
             return cands[0]
-        own = [e for e in cands if e.country == self.own or (e.country is None and e.organisation not in INTERGOV)]
+        own = [entity for entity in cands if entity.country == self.own or (entity.country is None and entity.organisation not in INTERGOV)]
         if len(own) == 1:
             return own[0]
         if prefer:
             for idx in reversed(prefer):
-                for e in cands:
-                    if e.idx == idx:
-                        return e
+                for entity in cands:
+                    if entity.idx == idx:
+                        return entity
         return cands[0]

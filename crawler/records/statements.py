@@ -11,7 +11,7 @@ from .people import Mention, find_people, find_unnamed
 from .roster import Entity, Roster
 from .text import Sentence
 
-_V = (
+_REPORTING_VERBS = (
     r"noted|stressed|emphasi[sz]ed|underlined|underscored|highlighted|informed|briefed|presented|said|stated|"
     r"expressed|welcomed|congratulated|thanked|appreciated|acknowledged|reaffirmed|reiterated|agreed|"
     r"called\s+(?:on|upon|for)(?!\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)"
@@ -35,7 +35,7 @@ _TOPIC_V = (
     r"considered|covered|coordinated|evaluated|explored|talked\s+about|examined|deliberated|"
     r"updated\s+each\s+other|had\s+an?\s+(?:\w+\s+){0,3}exchange|held\s+(?:an?\s+)?(?:\w+\s+){0,2}exchange"
 )
-_FIN_RE = re.compile(rf"\b(?P<v>{_V})\b")
+_FIN_RE = re.compile(rf"\b(?P<v>{_REPORTING_VERBS})\b")
 _TOPIC_RE = re.compile(rf"\b(?P<v>{_TOPIC_V})\b")
 _LEAD_RE = re.compile(rf"^[“\"]?(?:(?:In addition|Furthermore|Moreover|Also|Besides),\s+)?(?P<v>{_ING})\b")
 _TRAIL_RE = re.compile(rf"(?:,\s*|\s+and\s+)(?P<v>{_ING.lower()}|recognising|recognizing|adding|noting)\b(?P<that>\s+that)?")
@@ -82,7 +82,7 @@ _FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we
 
 
 @dataclass(slots=True)
-class Draft:
+class StatementDraft:
     speaker: Entity | None
     joint: bool
     verb: str
@@ -103,24 +103,28 @@ class Context:
     create_unnamed: bool = False  # the encounter lacks a side: an unnamed subject may be it
 
 
-def _mentions(s: Sentence, ctx: Context) -> list[tuple[Mention, Entity]]:
-    named = find_people(s.text, s.start, ctx.roster.known_keys())
-    out = [(m, ctx.roster.add(m)) for m in named]
-    for u in find_unnamed(s.text, s.start):
-        if any(u.start < m.end and m.start < u.end for m in named):
+def _mentions(sentence: Sentence, ctx: Context) -> list[tuple[Mention, Entity]]:
+    named = find_people(sentence.text, sentence.start, ctx.roster.known_keys())
+    out = [(mention, ctx.roster.add(mention)) for mention in named]
+    for unnamed in find_unnamed(sentence.text, sentence.start):
+        if any(unnamed.start < mention.end and mention.start < unnamed.end for mention in named):
             continue
-        e = ctx.roster.resolve_unnamed(u, ctx.among, ctx.create_unnamed)
-        if e is not None:
-            out.append((u, e))
-    out.sort(key=lambda p: p[0].start)
+        entity = ctx.roster.resolve_unnamed(unnamed, ctx.among, ctx.create_unnamed)
+        if entity is not None:
+            out.append((unnamed, entity))
+    out.sort(key=lambda pair: pair[0].start)
     return out
 
 
+# (speaker, joint, agents) of one reporting verb
+Subject = tuple[Entity | None, bool, list[Entity]]
+
+
 def _subject(
-    s: Sentence, pos: int, ments: list[tuple[Mention, Entity]], ctx: Context, prev: Draft | None
-) -> tuple[Entity | None, bool, list[Entity]] | None:
+    sentence: Sentence, pos: int, ments: list[tuple[Mention, Entity]], ctx: Context, prev: StatementDraft | None
+) -> Subject | None:
     """(speaker, joint, agents) for the finite verb at sentence offset *pos*, or None if no subject."""
-    before = s.text[:pos]
+    before = sentence.text[:pos]
     tail_from = max(0, pos - 160)
     stripped = before[:tail_from] + _ADV_TAIL.sub("", before[tail_from:])
     cut = len(stripped)
@@ -129,56 +133,85 @@ def _subject(
                  r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
                  stripped_tail) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
         return None, True, []
-    # a named/unnamed mention ending right there
+    decided, subject = _mention_subject(sentence, cut, ments, prev)
+    if decided:
+        return subject
+    appositive = _appositive_subject(sentence, cut, ments)
+    if appositive is not None:
+        return appositive
+    return _referred_subject(before, stripped_tail, ctx, prev)
+
+
+def _mention_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]],
+                     prev: StatementDraft | None) -> tuple[bool, Subject | None]:
+    """A named/unnamed mention ending right before the verb decides the subject: (True, subject), where the
+    subject is None for an object of the clause without a subject; (False, None) when there is none."""
     for idx in range(len(ments) - 1, -1, -1):
-        m, e = ments[idx]
-        mend = m.end - s.start
+        mention, _entity = ments[idx]
+        mend = mention.end - sentence.start
         if mend <= cut + 1 and mend >= cut - 1 and mend > 0:
-            pre = s.text[: m.start - s.start].rstrip()
-            if re.search(r"\b(?:with|to|on|from|by|for|of|met|received|called|visited|congratulated|thanked|briefed|"
-                         r"informed|invited|summoned|between|and)$", pre) and not re.search(r"\band$", pre):
-                # an object of the clause ("held a meeting with X, ..., discussed"): the clause subject speaks
-                for m2, e2 in reversed(ments[:idx]):
-                    pre2 = s.text[: m2.start - s.start].rstrip()
-                    if not re.search(r"\b(?:with|to|on|from|by|for|of|between)$", pre2):
-                        return e2, False, [e2]
-                if prev is not None:
-                    return prev.speaker, prev.joint, []
-                return None
-            agents = [e]
-            # "X and Y agreed"
-            head = s.text[: m.start - s.start]
-            for m2, e2 in reversed(ments):
-                if m2.end - s.start <= len(head) and re.fullmatch(
-                    r"\s*(?:,\s*)?(?:and|as well as)\s*(?:the\s+)?", head[m2.end - s.start:]
-                ):
-                    agents.insert(0, e2)
-                    head = s.text[: m2.start - s.start]
-            if len(agents) > 1:
-                return None, True, agents
-            return e, False, agents
+            return True, _subject_of_mention(sentence, idx, ments, prev)
         if mend < cut - 1:
             break
-    for m, e in reversed(ments):
-        rel_end = m.end - s.start
-        if m.name is None or rel_end >= cut:
+    return False, None
+
+
+def _subject_of_mention(sentence: Sentence, idx: int, ments: list[tuple[Mention, Entity]],
+                        prev: StatementDraft | None) -> Subject | None:
+    mention, entity = ments[idx]
+    pre = sentence.text[: mention.start - sentence.start].rstrip()
+    if re.search(r"\b(?:with|to|on|from|by|for|of|met|received|called|visited|congratulated|thanked|briefed|"
+                 r"informed|invited|summoned|between|and)$", pre) and not re.search(r"\band$", pre):
+        # an object of the clause ("held a meeting with X, ..., discussed"): the clause subject speaks
+        for earlier_mention, earlier_entity in reversed(ments[:idx]):
+            pre2 = sentence.text[: earlier_mention.start - sentence.start].rstrip()
+            if not re.search(r"\b(?:with|to|on|from|by|for|of|between)$", pre2):
+                return earlier_entity, False, [earlier_entity]
+        if prev is not None:
+            return prev.speaker, prev.joint, []
+        return None
+    agents = [entity]
+    # "X and Y agreed"
+    head = sentence.text[: mention.start - sentence.start]
+    for earlier_mention, earlier_entity in reversed(ments):
+        if earlier_mention.end - sentence.start <= len(head) and re.fullmatch(
+            r"\s*(?:,\s*)?(?:and|as well as)\s*(?:the\s+)?", head[earlier_mention.end - sentence.start:]
+        ):
+            agents.insert(0, earlier_entity)
+            head = sentence.text[: earlier_mention.start - sentence.start]
+    if len(agents) > 1:
+        return None, True, agents
+    return entity, False, agents
+
+
+def _appositive_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]]) -> Subject | None:
+    """"X, the Minister of ..., stressed": the last named mention before an appositive gap."""
+    for mention, entity in reversed(ments):
+        rel_end = mention.end - sentence.start
+        if mention.name is None or rel_end >= cut:
             continue
-        if cut - rel_end < 220 and _APPOSITIVE_GAP.match(s.text[rel_end:cut]) \
-                and not re.search(r"\b(?:with|to|on|from|by|of|between)\s*$", s.text[: m.start - s.start]):
-            return e, False, [e]
+        if cut - rel_end < 220 and _APPOSITIVE_GAP.match(sentence.text[rel_end:cut]) \
+                and not re.search(r"\b(?:with|to|on|from|by|of|between)\s*$", sentence.text[: mention.start - sentence.start]):
+            return entity, False, [entity]
         break
+    return None
+
+
+def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None) -> Subject | None:
+    """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", or the
+    previous statement's across "and" / "but"."""
     if _PRON_RE.search(stripped_tail):
         who = ctx.last or ctx.spokes
         return (who, False, [who] if who else [])
-    sm = _SIDE_RE.search(stripped_tail)
-    if sm:
-        side = ctx.roster.by_title(sm.group("who"), among=ctx.among)
+    side_ref = _SIDE_RE.search(stripped_tail)
+    if side_ref:
+        side = ctx.roster.by_title(side_ref.group("who"), among=ctx.among)
         return (side, side is None, [side] if side else [])
     if _JOINT_RE.search(stripped_tail):
         return None, True, []
-    tm = _TITLE_REF_RE.search(stripped_tail)
-    if tm:
-        ref = ctx.roster.by_title(tm.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+    title_ref = _TITLE_REF_RE.search(stripped_tail)
+    if title_ref:
+        ref = ctx.roster.by_title(title_ref.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
         if ref is not None:
             return ref, False, [ref]
     if _WE_RE.search(stripped_tail):
@@ -190,162 +223,186 @@ def _subject(
     return None
 
 
-def _verb_phrase(s: str, m: re.Match[str]) -> str:
-    v = m.group("v")
-    if v.startswith(("expressed", "Expressing")):
-        nm = re.match(r"\s+((?:his|her|their|its|the|deep|sincere|full|great)\s+)?([a-z]+)", s[m.end():])
-        if nm:
-            return (v + " " + (nm.group(1) or "") + nm.group(2)).replace("  ", " ")
-    return v
+def _verb_phrase(text: str, verb_match: re.Match[str]) -> str:
+    verb = verb_match.group("v")
+    if verb.startswith(("expressed", "Expressing")):
+        object_noun = re.match(r"\s+((?:his|her|their|its|the|deep|sincere|full|great)\s+)?([a-z]+)", text[verb_match.end():])
+        if object_noun:
+            return (verb + " " + (object_noun.group(1) or "") + object_noun.group(2)).replace("  ", " ")
+    return verb
 
 
-def _finish_spans(items: list[tuple[int, Draft]], s: Sentence) -> list[Draft]:
-    items.sort(key=lambda p: p[0])
-    out: list[Draft] = []
-    for i, (st, d) in enumerate(items):
-        end = items[i + 1][0] if i + 1 < len(items) else len(s.text)
-        seg = s.text[st:end]
+def _finish_spans(items: list[tuple[int, StatementDraft]], sentence: Sentence) -> list[StatementDraft]:
+    items.sort(key=lambda item: item[0])
+    out: list[StatementDraft] = []
+    for position, (start, statement) in enumerate(items):
+        end = items[position + 1][0] if position + 1 < len(items) else len(sentence.text)
+        seg = sentence.text[start:end]
         seg_r = re.sub(r"(?:[\s,;]|\band\b|\bbut\b)+$", "", seg)
         seg_l = len(seg_r) - len(seg_r.lstrip())
-        d.start = s.start + st + seg_l
-        d.end = s.start + st + len(seg_r)
-        if d.end > d.start:
-            out.append(d)
+        statement.start = sentence.start + start + seg_l
+        statement.end = sentence.start + start + len(seg_r)
+        if statement.end > statement.start:
+            out.append(statement)
     return out
 
 
-def sentence_statements(si: int, s: Sentence, ctx: Context) -> tuple[list[Draft], list[Entity]]:
+@dataclass(slots=True)
+class _SentenceScan:
+    """The state of reading one sentence's reporting verbs, left to right."""
+
+    sentence: Sentence
+    sentence_index: int
+    ctx: Context
+    mentions: list[tuple[Mention, Entity]]
+    events: list[tuple[int, re.Match[str], bool]]  # (offset, verb match, is a topic verb)
+    items: list[tuple[int, StatementDraft]] = field(default_factory=list)  # (start offset, statement)
+    agents: list[Entity] = field(default_factory=list)
+    prev: StatementDraft | None = None
+    pending: StatementDraft | None = None  # a leading participle's statement waiting for its speaker
+
+
+def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -> tuple[list[StatementDraft], list[Entity]]:
     """Statements of one sentence and the agents of its topic verbs."""
-    lead = _LEAD_RE.match(s.text)
-    fin = list(_FIN_RE.finditer(s.text))
-    topic = list(_TOPIC_RE.finditer(s.text))
+    lead = _LEAD_RE.match(sentence.text)
+    fin = list(_FIN_RE.finditer(sentence.text))
+    topic = list(_TOPIC_RE.finditer(sentence.text))
     if not fin and not topic and not lead:
         return [], []
-    ments = _mentions(s, ctx)
-    items: list[tuple[int, Draft]] = []
-    agents: list[Entity] = []
-    prev: Draft | None = None
-    pending: Draft | None = None
-    if lead:
-        comma = s.text.find(",", lead.end())
-        if comma > 0 and len(s.text[:comma].split()) >= 5:
-            pending = Draft(None, False, lead.group("v"), 0, 0, si)
-            items.append((0, pending))
-    events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, False) for m in fin] + [
-        (m.start(), m, True) for m in topic
+    events: list[tuple[int, re.Match[str], bool]] = [(verb_match.start(), verb_match, False) for verb_match in fin] + [
+        (verb_match.start(), verb_match, True) for verb_match in topic
     ]
-    events.sort(key=lambda e: e[0])
-    taken_until = -1
-    for pos, m, is_topic in events:
-        if pos < taken_until:
-            continue
+    events.sort(key=lambda event: event[0])
+    scan = _SentenceScan(sentence, sentence_index, ctx, _mentions(sentence, ctx), events)
+    if lead:
+        comma = sentence.text.find(",", lead.end())
+        if comma > 0 and len(sentence.text[:comma].split()) >= 5:
+            scan.pending = StatementDraft(None, False, lead.group("v"), 0, 0, sentence_index)
+            scan.items.append((0, scan.pending))
+    for pos, verb_match, is_topic in events:
         if lead and pos < lead.end():
             continue
-        before = s.text[:pos]
-        if _PASSIVE_BEFORE.search(before[-60:]):
-            if is_topic:
-                continue
-            agent_m = re.match(r"\s+by\s+", s.text[m.end():])
-            speaker: Entity | None = None
-            if agent_m:
-                at = m.end() + agent_m.end()
-                for mm, e in ments:
-                    if mm.start - s.start >= at - 1 and mm.start - s.start <= at + 30:
-                        speaker = e
-                        break
-            # passive inside a that-clause of an earlier statement: fold
-            if prev is not None and re.search(r"\bthat\b", s.text[prev.start - s.start if prev.start else 0:pos]) and speaker is None:
-                continue
-            bt = before[-60:]
-            pm = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", bt)
-            st = pos - len(bt) + pm.start() if pm else pos
-            if items and not (pm and pm.group(0).lower().startswith("it")):
-                # "..., and the need for X was stressed": the clause starts after the last boundary
-                lo = max(it[0] for it in items)
-                ends = [b.end() for b in _CLAUSE_BOUNDARY.finditer(s.text, lo, pos)]
-                if ends:
-                    st = ends[-1]
-            verb_st = pos - len(bt) + pm.start() if pm else pos
-            d = Draft(speaker, False, (before[verb_st:] + m.group("v")).strip(), 0, 0, si, [speaker] if speaker else [])
-            if speaker is not None:
-                ctx.last = speaker
-            items.append((0 if not items else st, d))
-            prev = d
-            continue
-        # nominal "expression of" etc. are skipped by the verb list; participles handled below
-        subj = _subject(s, pos, ments, ctx, prev)
-        if subj is None:
-            continue
-        speaker, joint, ag = subj
-        if is_topic:
-            agents.extend(a for a in ag if a is not None)
-            if pending is not None and pending.speaker is None:
-                pending.speaker, pending.joint = speaker, joint
-            prev = Draft(speaker, joint, "", 0, 0, si)
-            items.extend(_trailing(s, m, pos, events, speaker, joint, si))
-            continue
-        agents.extend(a for a in ag if a is not None)
+        if _PASSIVE_BEFORE.search(sentence.text[:pos][-60:]):
+            if not is_topic:
+                _read_passive(scan, pos, verb_match)
+        else:
+            _read_active(scan, pos, verb_match, is_topic)
+    items = scan.items
+    pending = scan.pending
+    if pending is not None and pending.speaker is None and not pending.joint:
+        items = [item for item in items if item[1] is not pending]
+    return _finish_spans(items, sentence), scan.agents
+
+
+def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> None:
+    """"X was stressed (by Y)": the agent after "by" speaks; inside an earlier that-clause it folds in."""
+    sentence = scan.sentence
+    before = sentence.text[:pos]
+    agent_m = re.match(r"\s+by\s+", sentence.text[verb_match.end():])
+    speaker: Entity | None = None
+    if agent_m:
+        agent_at = verb_match.end() + agent_m.end()
+        for mention, entity in scan.mentions:
+            if mention.start - sentence.start >= agent_at - 1 and mention.start - sentence.start <= agent_at + 30:
+                speaker = entity
+                break
+    prev = scan.prev
+    if prev is not None and re.search(r"\bthat\b", sentence.text[prev.start - sentence.start if prev.start else 0:pos]) and speaker is None:
+        return
+    before_tail = before[-60:]
+    passive_verb = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
+    verb_start = pos - len(before_tail) + passive_verb.start() if passive_verb else pos
+    start = verb_start
+    if scan.items and not (passive_verb and passive_verb.group(0).lower().startswith("it")):
+        # "..., and the need for X was stressed": the clause starts after the last boundary
+        last_start = max(item[0] for item in scan.items)
+        ends = [boundary.end() for boundary in _CLAUSE_BOUNDARY.finditer(sentence.text, last_start, pos)]
+        if ends:
+            start = ends[-1]
+    statement = StatementDraft(speaker, False, (before[verb_start:] + verb_match.group("v")).strip(), 0, 0,
+                               scan.sentence_index, [speaker] if speaker else [])
+    if speaker is not None:
+        scan.ctx.last = speaker
+    scan.items.append((0 if not scan.items else start, statement))
+    scan.prev = statement
+
+
+def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_topic: bool) -> None:
+    """A finite reporting (or topic) verb with its subject; nominal "expression of" etc. are skipped by the
+    verb list; participles are handled by `_trailing`."""
+    subj = _subject(scan.sentence, pos, scan.mentions, scan.ctx, scan.prev)
+    if subj is None:
+        return
+    speaker, joint, subject_agents = subj
+    scan.agents.extend(agent for agent in subject_agents if agent is not None)
+    pending = scan.pending
+    if is_topic:
+        if pending is not None and pending.speaker is None:
+            pending.speaker, pending.joint = speaker, joint
+        scan.prev = StatementDraft(speaker, joint, "", 0, 0, scan.sentence_index)
+    else:
         if speaker is not None and not joint:
-            ctx.last = speaker
-        d = Draft(speaker, joint, _verb_phrase(s.text, m), 0, 0, si, [a for a in ag if a is not None])
+            scan.ctx.last = speaker
+        statement = StatementDraft(speaker, joint, _verb_phrase(scan.sentence.text, verb_match), 0, 0,
+                                   scan.sentence_index, [agent for agent in subject_agents if agent is not None])
         if pending is not None and pending.speaker is None and not pending.joint:
             pending.speaker, pending.joint = speaker, joint
-            pending = None
-        # where does this statement start?
-        if not items:
-            st = 0
-        else:
-            st = pos
-            for mm, _e in ments:
-                if mm.end - s.start <= pos and mm.end - s.start >= pos - 40 and mm.end - s.start >= len(
-                        before[: max(0, pos - 160)] + _ADV_TAIL.sub("", before[max(0, pos - 160):])) - 1:
-                    st = mm.start - s.start
-            bt = before[-60:]
-            jm = re.search(r"\b(?:[Tt]he\s+sides|[Tt]hey|[Bb]oth(?:\s+\w+)?|[Hh]e|[Ss]he|[Tt]he\s+\w+(?:\s+\w+)?)\s*(?:also\s+)?$", bt)
-            if jm and st == pos and prev is not None and not re.search(r"(?:,|\band)\s*$", _ADV_TAIL.sub("", bt)):
-                st = pos - len(bt) + jm.start()
-        items.append((st, d))
-        prev = d
-        items.extend(_trailing(s, m, pos, events, speaker, joint, si))
-    if pending is not None and pending.speaker is None and not pending.joint:
-        items = [it for it in items if it[1] is not pending]
-    return _finish_spans(items, s), agents
+            scan.pending = None
+        scan.items.append((_statement_start(scan, pos) if scan.items else 0, statement))
+        scan.prev = statement
+    scan.items.extend(_trailing(scan.sentence, verb_match, pos, scan.events, speaker, joint, scan.sentence_index))
 
 
-def _trailing(s: Sentence, m: re.Match[str], pos: int, events: list[tuple[int, re.Match[str], bool]],
-              speaker: Entity | None, joint: bool, si: int) -> list[tuple[int, Draft]]:
+def _statement_start(scan: _SentenceScan, pos: int) -> int:
+    """Where a statement after the first starts: at its subject's mention, or at "the sides", "he" …"""
+    sentence = scan.sentence
+    before = sentence.text[:pos]
+    start = pos
+    for mention, _entity in scan.mentions:
+        if mention.end - sentence.start <= pos and mention.end - sentence.start >= pos - 40 and mention.end - sentence.start >= len(
+                before[: max(0, pos - 160)] + _ADV_TAIL.sub("", before[max(0, pos - 160):])) - 1:
+            start = mention.start - sentence.start
+    before_tail = before[-60:]
+    joint_subject = re.search(r"\b(?:[Tt]he\s+sides|[Tt]hey|[Bb]oth(?:\s+\w+)?|[Hh]e|[Ss]he|[Tt]he\s+\w+(?:\s+\w+)?)\s*(?:also\s+)?$", before_tail)
+    if joint_subject and start == pos and scan.prev is not None and not re.search(r"(?:,|\band)\s*$", _ADV_TAIL.sub("", before_tail)):
+        start = pos - len(before_tail) + joint_subject.start()
+    return start
+
+
+def _trailing(sentence: Sentence, verb_match: re.Match[str], pos: int, events: list[tuple[int, re.Match[str], bool]],
+              speaker: Entity | None, joint: bool, sentence_index: int) -> list[tuple[int, StatementDraft]]:
     """Trailing participles: "..., noting that ..." folds into the statement; "..., thanking X" is its own."""
-    seg_end = len(s.text)
-    for nxt_pos, _nm, _t in events:
+    seg_end = len(sentence.text)
+    for nxt_pos, _match, _is_topic in events:
         if nxt_pos > pos:
             seg_end = nxt_pos
             break
-    out: list[tuple[int, Draft]] = []
-    for tm in _TRAIL_RE.finditer(s.text, m.end(), seg_end):
-        if tm.group("that") or tm.group("v") in ("adding", "noting"):
+    out: list[tuple[int, StatementDraft]] = []
+    for trailing in _TRAIL_RE.finditer(sentence.text, verb_match.end(), seg_end):
+        if trailing.group("that") or trailing.group("v") in ("adding", "noting"):
             continue
-        out.append((tm.start("v"), Draft(speaker, joint, tm.group("v"), 0, 0, si, [])))
+        out.append((trailing.start("v"), StatementDraft(speaker, joint, trailing.group("v"), 0, 0, sentence_index, [])))
     return out
 
 
-def present_statements(si: int, s: Sentence, ctx: Context) -> list[Draft]:
+def present_statements(sentence_index: int, sentence: Sentence, ctx: Context) -> list[StatementDraft]:
     """First-person plural statements of a ministry or spokesperson ("We call on ...")."""
-    out: list[tuple[int, Draft]] = []
-    for m in _PRES_RE.finditer(s.text):
-        who = ctx.author if m.group("subj") == "I" else (ctx.spokes or (ctx.author if ctx.author_we else None))
-        if m.group("subj") == "I" and who is None:
+    out: list[tuple[int, StatementDraft]] = []
+    for found in _PRES_RE.finditer(sentence.text):
+        who = ctx.author if found.group("subj") == "I" else (ctx.spokes or (ctx.author if ctx.author_we else None))
+        if found.group("subj") == "I" and who is None:
             continue
-        out.append((m.start() if out else 0, Draft(who, False, m.group(0)[: m.end("v") - m.start()], 0, 0, si)))
-    return _finish_spans(out, s)
+        out.append((found.start() if out else 0, StatementDraft(who, False, found.group(0)[: found.end("v") - found.start()], 0, 0, sentence_index)))
+    return _finish_spans(out, sentence)
 
 
 def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, int] | None:
     """'SECRETARY KERRY: ...' → (speaker, offset of the speech within the line)."""
-    m = _LABEL_RE.match(line)
-    if not m:
+    labelled = _LABEL_RE.match(line)
+    if not labelled:
         return None
-    label = m.group("label").strip()
-    rest = m.group("rest")
+    label = labelled.group("label").strip()
+    rest = labelled.group("rest")
     if fold(label) in ("answer", "question", "a", "q", "source", "headline", "tag", "note", "photo"):
         return None
     if not _FIRST_PERSON.search(rest) and not re.search(
@@ -355,30 +412,30 @@ def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, i
     if not found:
         return None
     men = found[0]
-    e = roster.by_name(men.name or "") if men.name else None
-    if e is None and men.name:
+    speaker = roster.by_name(men.name or "") if men.name else None
+    if speaker is None and men.name:
         # a fuller form on its own line ("John Kerry")
-        sk = re.escape(men.name.split()[-1].title())
-        fm = re.search(rf"(?m)^\s*([A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+{sk})\s*$", text)
-        if fm:
-            men = Mention(men.start, men.end, men.name_start, men.name_end, fm.group(1), men.title, men.country,
+        surname = re.escape(men.name.split()[-1].title())
+        full_name = re.search(rf"(?m)^\s*([A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+{surname})\s*$", text)
+        if full_name:
+            men = Mention(men.start, men.end, men.name_start, men.name_end, full_name.group(1), men.title, men.country,
                           men.organisation, men.heads)
-        e = roster.add(men)
-    return e, m.start("rest")
+        speaker = roster.add(men)
+    return speaker, labelled.start("rest")
 
 
-def speech_statements(si: int, s: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[Draft]:
+def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[StatementDraft]:
     """One statement per first-person sentence of direct speech."""
-    off = max(0, from_pos - s.start)
-    body = s.text[off:]
+    off = max(0, from_pos - sentence.start)
+    body = sentence.text[off:]
     lead = len(body) - len(body.lstrip())
     if not _FIRST_PERSON.search(body):
         return []
-    fm = _FP_PHRASE.search(body)
-    verb = fm.group(0) if fm else body.strip().split(",")[0][:40]
-    return [Draft(speaker, False, verb, s.start + off + lead, s.end, si, [speaker] if speaker else [])]
+    phrase = _FP_PHRASE.search(body)
+    verb = phrase.group(0) if phrase else body.strip().split(",")[0][:40]
+    return [StatementDraft(speaker, False, verb, sentence.start + off + lead, sentence.end, sentence_index, [speaker] if speaker else [])]
 
 
 def country_side(phrase: str) -> str | None:
-    c = find_countries(phrase)
-    return c[0][2] if c else None
+    countries = find_countries(phrase)
+    return countries[0][2] if countries else None

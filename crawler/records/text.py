@@ -24,24 +24,24 @@ class Sentence:
 
 
 def _is_abbrev(chunk: str) -> bool:
-    m = re.search(r"([\w.]+)[.!?][\"”’)]*\s*$", chunk)
-    if not m:
+    last_word = re.search(r"([\w.]+)[.!?][\"”’)]*\s*$", chunk)
+    if not last_word:
         return False
-    tok = m.group(1).lower()
+    tok = last_word.group(1).lower()
     if (len(tok) == 1 and tok.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", tok):
         return True  # initials "J." / "M." / "L.P."
     return tok in _ABBREV or tok.rstrip(".") in _ABBREV
 
 
-def is_prose(s: str) -> bool:
+def is_prose(line: str) -> bool:
     """Running prose rather than navigation, captions or stamps."""
-    words = _WORD_RE.findall(s)
-    if s.rstrip().endswith(":") and len(words) >= 4 and re.search(r"\b(?:said|stated|added|noted|says)\s*:\s*$", s):
+    words = _WORD_RE.findall(line)
+    if line.rstrip().endswith(":") and len(words) >= 4 and re.search(r"\b(?:said|stated|added|noted|says)\s*:\s*$", line):
         return True
     if len(words) < 6:
         return False
-    lower = sum(1 for w in words if w[0].islower())
-    if lower >= 2 and s.rstrip().endswith((".", "!", "?", ".”", '."', ";")):
+    lower = sum(1 for word in words if word[0].islower())
+    if lower >= 2 and line.rstrip().endswith((".", "!", "?", ".”", '."', ";")):
         return True
     return lower >= max(2, len(words) // 4)
 
@@ -62,31 +62,31 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split *text* into sentences; each keeps its offsets into *text*."""
     out: list[Sentence] = []
     related = False
-    for para, lm in enumerate(_LINE_RE.finditer(text)):
-        line = lm.group(0)
-        base = lm.start()
+    for para, line_match in enumerate(_LINE_RE.finditer(text)):
+        line = line_match.group(0)
+        base = line_match.start()
         if _RELATED_HEAD.match(line):
             related = True
         prose = is_prose(line) and not related and not _DATED_HEADLINE.match(line)
         pos = 0
         cuts: list[int] = []
-        for m in _SPLIT_RE.finditer(line):
-            if _is_abbrev(line[max(0, m.start() - 24): m.start() + 1]):
+        for break_match in _SPLIT_RE.finditer(line):
+            if _is_abbrev(line[max(0, break_match.start() - 24): break_match.start() + 1]):
                 continue
-            if line[pos:m.start()].strip().isdigit():
+            if line[pos:break_match.start()].strip().isdigit():
                 continue  # "1. The second round ..." (numbered paragraph)
             # don't split inside decimals or "No. 5"
-            nxt = line[m.end(): m.end() + 1]
+            nxt = line[break_match.end(): break_match.end() + 1]
             if nxt and nxt.islower():
                 continue
-            cuts.append(m.end())
+            cuts.append(break_match.end())
         cuts.append(len(line))
-        for c in cuts:
-            seg = line[pos:c]
+        for cut in cuts:
+            seg = line[pos:cut]
             lstrip = len(seg) - len(seg.lstrip())
             seg_s = seg.strip()
             if seg_s:
-                st = base + pos + lstrip
-                out.append(Sentence(st, st + len(seg_s), seg_s, para, prose))
-            pos = c
+                start = base + pos + lstrip
+                out.append(Sentence(start, start + len(seg_s), seg_s, para, prose))
+            pos = cut
     return out

@@ -7,23 +7,23 @@ import re
 from .text import Sentence
 
 
-def topics_of(s: Sentence) -> list[str]:
-    m = re.search(
+def topics_of(sentence: Sentence) -> list[str]:
+    found = re.search(
         r"(?<!was )(?<!were )\b(?:discussed|exchanged\s+(?:views|opinions)(?:\s+\w+){0,2}?\s+(?:on|about|regarding)|reviewed|touched\s+upon|"
         r"focused\s+on|covered|considered|evaluated|explored)\s+(?P<t>[^.;]+)",
-        s.text,
+        sentence.text,
     )
-    if not m:
-        m = re.search(r"^(?:During\s+[^,]+,\s+)?(?P<t>[^,;.]{10,200}?)\s+(?:was|were)\s+(?:also\s+)?(?:discussed|touched upon|reviewed)\b", s.text)
-    if not m:
+    if not found:
+        found = re.search(r"^(?:During\s+[^,]+,\s+)?(?P<t>[^,;.]{10,200}?)\s+(?:was|were)\s+(?:also\s+)?(?:discussed|touched upon|reviewed)\b", sentence.text)
+    if not found:
         return []
-    t = m.group("t")
-    t = re.split(r",?\s+(?:and\s+)?(?:noted|agreed|expressed|stressed|emphasi[sz]ed|with a focus|including)\b", t)[0]
-    parts = re.split(r",\s+(?:as well as\s+|and\s+)?|\s+as well as\s+|;\s+", t)
+    topic_text = found.group("t")
+    topic_text = re.split(r",?\s+(?:and\s+)?(?:noted|agreed|expressed|stressed|emphasi[sz]ed|with a focus|including)\b", topic_text)[0]
+    parts = re.split(r",\s+(?:as well as\s+|and\s+)?|\s+as well as\s+|;\s+", topic_text)
     out: list[str] = []
-    for p in parts:
-        p = re.sub(r"^(?:the|issues of|issues related to|issues on|prospects for)\s+", "", p.strip(), flags=re.IGNORECASE)
-        p = re.sub(r"^(?:and|also)\s+", "", p)
-        if 3 <= len(p) <= 120:
-            out.append(p)
+    for part in parts:
+        part = re.sub(r"^(?:the|issues of|issues related to|issues on|prospects for)\s+", "", part.strip(), flags=re.IGNORECASE)
+        part = re.sub(r"^(?:and|also)\s+", "", part)
+        if 3 <= len(part) <= 120:
+            out.append(part)
     return out[:8]
