@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
+from crawler.interrupts import Interrupts
 from db.config import database_url, redact
 from db.errors import ArchiveDatabaseError, first_line
 
@@ -121,6 +122,18 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
     blocked (the site may have changed), 4 interrupted (SIGTERM/Ctrl-C),
     5 locked (another crawl of the source is running).
     """
+    interrupts = Interrupts.install()  # first: a Ctrl-C at any moment ends in an exit code
+    try:
+        code = _crawl(sources, all_sources=all_sources, base_url=base_url, since=since,
+                      full=full, settings=settings, db_url=db_url, interrupts=interrupts)
+    finally:
+        interrupts.ignore()  # the outcome is known; Python's exit keeps the signal ignored
+    sys.exit(code)
+
+
+def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
+           since: str | None, full: bool, settings: tuple[str, ...], db_url: str | None,
+           interrupts: Interrupts) -> int:
     from crawler import run
 
     if not sources and not all_sources:
@@ -138,18 +151,19 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
     _open(url).dispose()
     base_urls = {keys[0]: _check_base_url(base_url)} if base_url else {}
     outcomes = run.run_crawls(keys, db_url=url, base_urls=base_urls, overrides=overrides,
-                              since=since, full=full)
+                              since=since, full=full, interrupts=interrupts)
     for o in outcomes:
         if o.status == "locked":
             click.echo(f"{o.source}: locked: another crawl of {o.source} is running, "
                        "this one did not start", err=True)
             continue
+        run_name = f"run {o.run_id}" if o.run_id is not None else "no run"
         click.echo(
-            f"{o.source}: {o.status} (run {o.run_id}): {o.new} new, {o.changed} changed, "
+            f"{o.source}: {o.status} ({run_name}): {o.new} new, {o.changed} changed, "
             f"{o.unchanged} unchanged, {o.failed} failed, {o.blocked} blocked, "
             f"{o.listing_pages} listing pages", err=True,
         )
-    sys.exit(run.exit_code(outcomes))
+    return run.exit_code(outcomes)
 
 
 @cli.command()

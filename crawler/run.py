@@ -13,6 +13,7 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
 from crawler.exceptions import UnknownSourceError
+from crawler.interrupts import Interrupts
 from crawler.spiders.base import PressReleaseSpider
 
 # Exit codes of `mfa-archive crawl` (documented in the README), most severe first
@@ -83,12 +84,36 @@ def run_crawls(
     overrides: Mapping[str, Any] | None = None,
     since: str | None = None,
     full: bool = False,
+    interrupts: Interrupts | None = None,
 ) -> list[CrawlOutcome]:
     """Crawl ``keys`` concurrently in this process; return one outcome per source.
 
-    A second SIGTERM/SIGINT stops the reactor at once; the runs it left open are
-    then recorded as ``interrupted`` (every committed item is whole).
+    SIGTERM/SIGINT go to ``interrupts`` (the caller's, installed at its first
+    line, or one for this call): after a signal the crawls do not start, or
+    stop gracefully; a second one stops the reactor at once, and the runs it
+    left open are then recorded as ``interrupted`` (every committed item is
+    whole).
     """
+    own_interrupts = interrupts is None
+    interrupts = interrupts or Interrupts.install()
+    try:
+        return _run_crawls(keys, db_url=db_url, base_urls=base_urls, overrides=overrides,
+                           since=since, full=full, interrupts=interrupts)
+    finally:
+        if own_interrupts:
+            interrupts.uninstall()
+
+
+def _run_crawls(
+    keys: Sequence[str],
+    *,
+    db_url: str,
+    base_urls: Mapping[str, str] | None,
+    overrides: Mapping[str, Any] | None,
+    since: str | None,
+    full: bool,
+    interrupts: Interrupts,
+) -> list[CrawlOutcome]:
     from crawler.extensions import close_open_runs
 
     base = project_settings()
@@ -96,6 +121,9 @@ def run_crawls(
     for name, value in (overrides or {}).items():
         base.set(name, value, priority="cmdline")
     process = AsyncCrawlerProcess(base)
+    interrupts.stop_on_signal(process)  # from here on, a signal stops the crawls
+    if interrupts.received:  # a signal came before: the crawls do not start
+        return [_outcome(key, None, "interrupted") for key in keys]
     classes = spider_classes(base)
     crawlers: list[Crawler] = []
     for key in keys:
@@ -108,20 +136,24 @@ def run_crawls(
         if full:
             args["full"] = True
         process.crawl(crawler, **args)
-    process.start()
+    process.start(install_signal_handlers=False)  # `interrupts` handles them
+    interrupts.crawls_over()
     close_open_runs()
-    return [_outcome(key, crawler) for key, crawler in zip(keys, crawlers, strict=True)]
+    # No status recorded: the crawl was stopped before its run opened.
+    unrecorded = "interrupted" if interrupts.received else "failed"
+    return [_outcome(key, crawler, unrecorded)
+            for key, crawler in zip(keys, crawlers, strict=True)]
 
 
-def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
-    stats = crawler.stats
+def _outcome(key: str, crawler: Crawler | None, unrecorded: str) -> CrawlOutcome:
+    stats = crawler.stats if crawler else None
 
     def get(key: str, default: Any = 0) -> Any:
         return stats.get_value(key, default) if stats else default
 
     return CrawlOutcome(
         source=key,
-        status=str(get("archive/status", "failed")),
+        status=str(get("archive/status", unrecorded)),
         run_id=get("archive/run_id", None),
         new=int(get("archive/releases_new")),
         changed=int(get("archive/releases_changed")),

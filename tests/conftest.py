@@ -1,4 +1,10 @@
-"""Shared fixtures: mirrors on loopback, fresh databases (SQLite always, PostgreSQL on request)."""
+"""Shared fixtures: mirrors on loopback, fresh databases, each backend a test runs on.
+
+A test that takes ``db_url`` (or ``backend``) runs on SQLite and on PostgreSQL, its
+id naming the backend; the PostgreSQL runs are marked ``postgres`` and skip unless
+MFA_TEST_POSTGRES is set (CI sets it). Slow crawls are marked ``slow``
+(``make test-fast`` leaves them out).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,43 +52,81 @@ def mirror() -> Iterator[dict[str, str]]:
         proc.stderr.close()
 
 
+# Test ids end in [sqlite] / [postgres]; the PostgreSQL param carries the `postgres` marker.
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
+POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV}=postgresql://user@host/db"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.getenv(POSTGRES_ENV):
+        return
+    skip = pytest.mark.skip(reason=POSTGRES_SKIP)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgres``: the database kind this test runs on.
+
+    Module-scoped, so that a module's crawl shared by its tests (a module fixture)
+    can run once per backend too; pytest then runs a module's tests backend by backend.
+    """
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of ``backend`` for one test."""
+    with fresh_database(backend, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite database, for the tests that are about SQLite only."""
     return f"sqlite:///{tmp_path / 'archive.sqlite'}"
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    url = os.getenv(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}=postgresql://user@host/db")
-    return url
-
-
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """A new database URL: a SQLite file in ``directory``, or a new PostgreSQL database
+    on the MFA_TEST_POSTGRES server, dropped afterwards."""
+    if backend == "sqlite":
+        url = f"sqlite:///{directory / f'archive-{uuid.uuid4().hex[:8]}.sqlite'}"
+        try:
+            yield url
+        finally:
+            _forget_pollers(url)
+        return
     import psycopg
     from sqlalchemy.engine import make_url
 
-    server = make_url(postgres_server)
+    server_url = os.getenv(POSTGRES_ENV)
+    if not server_url:
+        pytest.skip(POSTGRES_SKIP)
+    server = make_url(server_url)
     name = f"mfa_test_{uuid.uuid4().hex[:12]}"
     admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(
-        hide_password=False
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = server.set(drivername="postgresql+psycopg", database=name).render_as_string(
+        hide_password=False)
+    try:
+        yield url
+    finally:
+        _forget_pollers(url)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    """Each test that takes ``db_url`` runs once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    return str(request.getfixturevalue("postgres_url"))
+def _forget_pollers(url: str) -> None:
+    """Dispose of the reliability harness's polling engine on ``url``, if it made one."""
+    harness = sys.modules.get("tests.faults.harness")
+    if harness is not None:
+        harness.forget_poller(url)
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240,

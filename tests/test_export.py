@@ -341,6 +341,7 @@ def _writing(proc: subprocess.Popen[bytes], directory: Path) -> Iterator[int]:
             continue
 
 
+@pytest.mark.slow  # a big archive, an exporter killed mid-file
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("old", [None, b"statement_id\r\nold,complete,file\r\n"])
 def test_sigkill_mid_export_leaves_the_old_file_or_none(

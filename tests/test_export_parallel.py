@@ -84,9 +84,17 @@ def two_processes(caplog: pytest.LogCaptureFixture) -> int:
     return sum("two processes" in r.getMessage() for r in caplog.records)
 
 
+def _filters_id(filters: queries.ExportFilters) -> str:
+    return ",".join(f"{k}={v}" for k, v in export_parallel._encode(filters).items() if v) or "all"
+
+
+# Unfiltered: in the fast suite; each filter again (a worker process per case): slow.
+FILTER_CASES = [pytest.param(f, id=_filters_id(f), marks=[] if f == F() else [pytest.mark.slow])
+                for f in FILTERS]
+
+
 @pytest.mark.parametrize("name", TABLES)
-@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(
-    f"{k}={v}" for k, v in export_parallel._encode(f).items() if v) or "all")
+@pytest.mark.parametrize("filters", FILTER_CASES)
 def test_two_processes_write_the_bytes_of_one(
     archive: str, parallel: list[int], caplog: pytest.LogCaptureFixture, tmp_path: Path,
     name: str, filters: queries.ExportFilters,
@@ -176,6 +184,7 @@ class Rewriter(threading.Thread):
             self.error = exc
 
 
+@pytest.mark.slow  # two export processes while a writer commits
 def test_both_processes_read_one_snapshot_while_a_writer_commits(
     archive: str, parallel: list[int], caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
@@ -326,6 +335,7 @@ def test_a_worker_file_shorter_than_reported_fails_the_export(
     assert list(out.parent.iterdir()) == []
 
 
+@pytest.mark.slow  # a big archive, an exporter killed mid-file
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_worker_stops_when_the_exporter_is_killed(big_archive: str,  # noqa: F811
                                                       tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import csv
 import hashlib
 import io
 import json
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -169,12 +168,11 @@ def test_parameters_select_exactly_one_row(runner: CliRunner, archive: str) -> N
 
 @pytest.mark.parametrize("sql", [COUNT_FOREVER, ROWS_FOREVER])
 def test_the_timeout_fires(runner: CliRunner, archive: str, sql: str) -> None:
-    start = time.monotonic()
+    # The query never ends by itself: the command ends because the timeout stopped it
+    # (pytest's timeout is the safety net if it did not).
     result = query(runner, archive, sql, "--timeout", "0.5", "--limit", "0", "--format", "csv")
-    elapsed = time.monotonic() - start
     assert result.exit_code == 1, result.stderr
     assert one_clear_line(result) == "Error: query timed out after 0.5 s"
-    assert elapsed < 15
 
 
 def test_the_row_cap(runner: CliRunner, archive: str) -> None:

@@ -6,20 +6,18 @@ and a later run stores the rest.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from pathlib import Path
 
 import psycopg
+import pytest
 from sqlalchemy.engine import make_url
 
 from tests.faults.harness import (
     assert_consistent,
     crawl,
-    database,
     fault_server,
     finish,
-    on_each,
+    forget_poller,
     pg_admin_url,
     snapshot,
     start_crawl,
@@ -30,18 +28,16 @@ from tests.faults.harness import (
 RELEASES = 12
 SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_TIMEOUT=10"]
 
-
-def test_database_locked_or_gone_mid_run(tmp_path: Path) -> None:
-    """Both scenarios at once: SQLite locked by another writer, PostgreSQL refusing connections."""
-    scenarios = {"sqlite": _sqlite_locked_mid_run}
-    if os.getenv("MFA_TEST_POSTGRES"):
-        scenarios["postgres"] = _postgres_gone_mid_run
-    on_each({kind: kind for kind in scenarios}, lambda kind: scenarios[kind](tmp_path))
+pytestmark = pytest.mark.slow  # real crawl subprocesses
 
 
-def _sqlite_locked_mid_run(tmp_path: Path) -> None:
-    with database("sqlite", tmp_path) as db_url, \
-            fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.3") as server:
+def test_database_locked_or_gone_mid_run(backend: str, db_url: str) -> None:
+    """SQLite locked by another writer; PostgreSQL refusing connections."""
+    {"sqlite": _sqlite_locked_mid_run, "postgres": _postgres_gone_mid_run}[backend](db_url)
+
+
+def _sqlite_locked_mid_run(db_url: str) -> None:
+    with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.3") as server:
         proc = start_crawl("az", server.url, db_url, *SLOW,
                            "-s", "ARCHIVE_SQLITE_BUSY_TIMEOUT=500")
         wait_until(lambda: stored_count(db_url) >= 2 or proc.poll() is not None, what="2 releases")
@@ -68,16 +64,13 @@ def _sqlite_locked_mid_run(tmp_path: Path) -> None:
         assert_consistent(final)
 
 
-def _postgres_gone_mid_run(tmp_path: Path) -> None:
-    with database("postgres", tmp_path) as db_url, \
-            fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.3") as server:
+def _postgres_gone_mid_run(db_url: str) -> None:
+    with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.3") as server:
         name = make_url(db_url).database
         proc = start_crawl("az", server.url, db_url, *SLOW)
         wait_until(lambda: stored_count(db_url) >= 2 or proc.poll() is not None, what="2 releases")
         assert proc.poll() is None
-        from tests.faults.harness import _POLLERS
-
-        _POLLERS.pop(db_url).dispose()
+        forget_poller(db_url)
         with psycopg.connect(pg_admin_url(), autocommit=True) as admin:
             admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow  # `sources check` crawls the mirror
 
 
 def test_check_passes_on_the_mirror() -> None:

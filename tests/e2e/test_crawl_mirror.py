@@ -20,6 +20,7 @@ def _crawl(db_url: str, base_url: str, *extra: str) -> tuple[int, str]:
     return result.returncode, result.stderr
 
 
+@pytest.mark.slow  # a real crawl of the mirror
 def test_crawl_stores_every_release_once_under_its_real_url(db_url: str, mirror: dict[str, str]):
     site = AzMirror()
     expected = {f"https://mfa.gov.az/en/news/{r.slug}" for r in site.releases}
@@ -64,6 +65,7 @@ def test_crawl_stores_every_release_once_under_its_real_url(db_url: str, mirror:
     engine.dispose()
 
 
+@pytest.mark.slow  # a real crawl of the mirror
 def test_crawl_then_export_and_query(tmp_path: Path, mirror: dict[str, str]):
     db_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     code, err = _crawl(db_url, mirror["az"])
@@ -81,6 +83,7 @@ def test_crawl_then_export_and_query(tmp_path: Path, mirror: dict[str, str]):
     assert json.loads(result.stdout) == [{"n": len(AzMirror().releases)}]
 
 
+@pytest.mark.slow  # a real crawl of the mirror
 def test_crawl_with_since_stops_paging(tmp_path: Path, mirror: dict[str, str]):
     db_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     releases = AzMirror().releases
@@ -111,6 +114,7 @@ def test_private_addresses_are_refused_without_base_url(bad: str, tmp_path: Path
     assert LoopbackGuard("127.0.0.1:9").process_request(Request("http://127.0.0.1:9/x")) is None
 
 
+@pytest.mark.slow  # a real crawl of the mirror
 def test_reextract_keeps_every_id(db_url: str, mirror: dict[str, str]) -> None:
     """Re-running extraction, from the stored text or the raw HTML, changes no id and no record.
 

@@ -14,6 +14,8 @@ from db.models import CrawlError, CrawlRun, Document
 from db.session import make_engine
 from tests.conftest import FAST, run_cli
 
+pytestmark = pytest.mark.slow  # a real crawl of every source's mirror
+
 
 @pytest.mark.parametrize("key", sorted(spider_classes()))
 def test_source_crawls_its_mirror(key: str, tmp_path: Path, mirror: dict[str, str]) -> None:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,6 +88,20 @@ def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str]:
     return proc.returncode, err
 
 
+def read_until(proc: subprocess.Popen[str], text: str) -> str:
+    """The crawl's stderr up to the first line holding ``text`` (the crawl logged that event).
+
+    The crawl must log at INFO (``-s LOG_LEVEL=INFO``) for Scrapy's and our shutdown lines.
+    """
+    assert proc.stderr is not None
+    seen: list[str] = []
+    for line in proc.stderr:  # blocks until the crawl writes; no sleeping
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"the crawl ended without logging {text!r}: {''.join(seen)[-2000:]}")
+
+
 def _env() -> dict[str, str]:
     env = {**os.environ, **FAULTS_ENV}
     env.pop("MFA_ARCHIVE_DB", None)
@@ -108,10 +121,16 @@ _POLLERS: dict[str, Engine] = {}
 
 
 def poller(db_url: str) -> Engine:
-    """One engine per database for polling (fast polls); disposed by :func:`database`."""
+    """One engine per database for polling (fast polls); disposed with the database
+    (tests.conftest.fresh_database calls :func:`forget_poller`)."""
     if db_url not in _POLLERS:
         _POLLERS[db_url] = make_engine(db_url)
     return _POLLERS[db_url]
+
+
+def forget_poller(db_url: str) -> None:
+    if db_url in _POLLERS:
+        _POLLERS.pop(db_url).dispose()
 
 
 def count_rows(db_url: str, model: Any) -> int:
@@ -185,40 +204,6 @@ def assert_consistent(snap: Snapshot) -> None:
     assert stored == set(snap.documents), (stored ^ set(snap.documents))
 
 
-@contextmanager
-def database(kind: str, tmp_dir: Any) -> Iterator[str]:
-    """A fresh database URL: SQLite in ``tmp_dir`` or a new PostgreSQL database."""
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp_dir / f'archive-{uuid.uuid4().hex[:8]}.sqlite'}"
-        try:
-            yield url
-        finally:
-            if url in _POLLERS:
-                _POLLERS.pop(url).dispose()
-        return
-    import psycopg
-    import pytest
-    from sqlalchemy.engine import make_url
-
-    server_url = os.getenv("MFA_TEST_POSTGRES")
-    if not server_url:
-        pytest.skip("PostgreSQL tests need MFA_TEST_POSTGRES=postgresql://user@host/db")
-    server = make_url(server_url)
-    name = f"mfa_test_{uuid.uuid4().hex[:12]}"
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(drivername="postgresql+psycopg", database=name).render_as_string(
-        hide_password=False)
-    try:
-        yield url
-    finally:
-        if url in _POLLERS:
-            _POLLERS.pop(url).dispose()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def pg_admin_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -228,23 +213,3 @@ def pg_admin_url() -> str:
 
 def names(prefix: str, count: int) -> Sequence[str]:
     return [f"{prefix}-{i}" for i in range(1, count + 1)]
-
-
-@contextmanager
-def databases(tmp_dir: Any) -> Iterator[dict[str, str]]:
-    """Fresh databases by kind: SQLite always, PostgreSQL when ``MFA_TEST_POSTGRES`` is set."""
-    with database("sqlite", tmp_dir) as sqlite_url:
-        if not os.getenv("MFA_TEST_POSTGRES"):
-            yield {"sqlite": sqlite_url}
-            return
-        with database("postgres", tmp_dir) as postgres_url:
-            yield {"sqlite": sqlite_url, "postgres": postgres_url}
-
-
-def on_each(dbs: dict[str, str], scenario: Callable[[str], Any]) -> dict[str, Any]:
-    """Run ``scenario(db_url)`` for every database at once (threads); re-raise a failure."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(len(dbs)) as pool:
-        futures = {kind: pool.submit(scenario, url) for kind, url in dbs.items()}
-        return {kind: future.result() for kind, future in futures.items()}

@@ -1,6 +1,7 @@
 """The project's settings plus the fault-test spider (``SCRAPY_SETTINGS_MODULE=tests.faults.settings``)."""
 
 from crawler.settings import *
+from tests.faults.interrupt import interrupt_if_loading_settings
 
 SPIDER_MODULES = ["crawler.spiders", "tests.faults.spiders"]
 
@@ -8,3 +9,8 @@ SPIDER_MODULES = ["crawler.spiders", "tests.faults.spiders"]
 ITEM_PIPELINES = {**ITEM_PIPELINES, "crawler.pipelines.Store": None,
                   "tests.faults.pipelines.HeldStore": 300}
 FAULT_WRITE_DELAY = 0
+
+# Off unless FAULTS_INTERRUPT_AT names a moment (tests/faults/interrupt.py).
+EXTENSIONS = {**globals().get("EXTENSIONS", {}), "tests.faults.interrupt.InterruptAt": 0}
+
+interrupt_if_loading_settings()
