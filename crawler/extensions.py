@@ -29,7 +29,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -117,14 +117,8 @@ class ArchiveRun:
         stats.set_value("archive/frontier_queued", len(plan.queue))
 
     def _open_engine(self) -> Engine:
-        engine = make_engine(self.url)
-        if self.busy_timeout is not None and engine.dialect.name == "sqlite":
-            timeout = int(self.busy_timeout)
-
-            @event.listens_for(engine, "connect")
-            def _busy(dbapi_connection: Any, _record: Any) -> None:
-                dbapi_connection.execute(f"PRAGMA busy_timeout={timeout}")
-
+        timeout = None if self.busy_timeout is None else int(self.busy_timeout)
+        engine = make_engine(self.url, busy_timeout_ms=timeout)
         ensure_schema(engine)
         return engine
 

@@ -24,8 +24,12 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> Engine:
-    """Create an engine for ``url``; ``read_only`` refuses every write at the database level."""
+def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int | None = None,
+                **kwargs: Any) -> Engine:
+    """Create an engine for ``url``; ``read_only`` refuses every write at the database level.
+
+    ``busy_timeout_ms`` replaces SQLite's default wait for a locked database.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -33,7 +37,9 @@ def make_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> En
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, read_only=read_only, **kwargs)
+        return _sqlite_engine(parsed, read_only=read_only,
+                              busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms is None
+                              else busy_timeout_ms, **kwargs)
     if parsed.get_backend_name() != "postgresql":
         raise ArchiveDatabaseError(
             f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
@@ -44,7 +50,8 @@ def make_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> En
     return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_engine(parsed: Any, *, read_only: bool, **kwargs: Any) -> Engine:
+def _sqlite_engine(parsed: Any, *, read_only: bool, busy_timeout_ms: int,
+                   **kwargs: Any) -> Engine:
     database = parsed.database or ""
     if read_only and database and database != ":memory:":
         parsed = parsed.set(
@@ -60,7 +67,7 @@ def _sqlite_engine(parsed: Any, *, read_only: bool, **kwargs: Any) -> Engine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
