@@ -310,12 +310,12 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """
     from sqlalchemy.orm import Session
 
-    from db import queries, repository
+    from db import queries
 
     engine = _open(db_url, read_only=True)
     with Session(engine) as session:
         rows = session.execute(queries.runs(source, limit)).all()
-        errors = repository.run_errors(session, [r.id for r, _ in rows])
+        errors = queries.run_errors(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",

@@ -33,12 +33,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repository
+from db import frontier, runs
 from db.config import database_url, redact
 from db.errors import first_line
+from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
-from db.repository import FrontierPlan, RunCounts
+from db.runs import RunCounts
 from db.session import make_engine, make_sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -136,18 +137,18 @@ class ArchiveRun:
         sessions = make_sessionmaker(self.engine)
         mode = _crawl_mode(spider)
         with sessions.begin() as session:
-            source_id = repository.ensure_source(
+            source_id = runs.ensure_source(
                 session, key=spider.name, country=spider.country, ministry=spider.ministry,
                 listing_url=spider.listing_url,
             )
             if self.lock is not None:  # only the lock holder may judge a run abandoned
-                abandoned = repository.close_abandoned_runs(session, source_id)
+                abandoned = runs.close_abandoned_runs(session, source_id)
                 if abandoned:
                     logger.warning("%s earlier run(s) of %s ended without closing: "
                                    "marked interrupted", abandoned, spider.name)
-            run_id = repository.start_run(session, source_id=source_id, base_url=self.base_url,
+            run_id = runs.start_run(session, source_id=source_id, base_url=self.base_url,
                                           mode=mode, pid=os.getpid())
-            plan = repository.frontier_plan(session, source_id, full=mode == "full")
+            plan = frontier.frontier_plan(session, source_id, full=mode == "full")
         logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
                     redact(self.url), run_id, mode, len(plan.queue), len(plan.skip))
         return RunState(source_id=source_id, run_id=run_id, sessions=sessions), plan
@@ -181,7 +182,7 @@ class ArchiveRun:
                     and state.counts.listing_pages > 0)
         try:
             with state.sessions.begin() as session:
-                repository.finish_run(
+                runs.finish_run(
                     session, state.run_id, status=status, finish_reason=reason,
                     counts=state.counts, listing_complete=complete,
                 )

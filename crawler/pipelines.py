@@ -35,7 +35,7 @@ from crawler.extensions import ArchiveRun, RunState
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.release import NoContentError, build_release
 from crawler.spiders.base import Discovered, NotModified
-from db import repository
+from db import documents, frontier, runs
 from db.errors import first_line
 from db.release import ReleaseRecord
 
@@ -287,7 +287,7 @@ class Store:
                     errors.append(exc)
             counted = Counter(o for o in outcomes if o not in (None, _LISTING_FAILURE))
             for name, n in counted.items():
-                repository.count_in_run(session, run.run_id, str(name), n)
+                runs.count_in_run(session, run.run_id, str(name), n)
             self._before_commit(session)
         return outcomes, errors
 
@@ -297,15 +297,15 @@ class Store:
     def _write_item(self, session: Session, run: RunState, item: Any) -> str | None:
         """One item's rows and frontier state; the outcome to count, if any."""
         if isinstance(item, Discovered):
-            repository.record_discovered(session, source_id=run.source_id, entries=item.entries)
+            frontier.record_discovered(session, source_id=run.source_id, entries=item.entries)
         elif isinstance(item, NotModified):
-            if repository.mark_not_modified(session, source_id=run.source_id,
+            if frontier.mark_not_modified(session, source_id=run.source_id,
                                             run_id=run.run_id, url=item.url,
                                             fetched_at=item.fetched_at):
                 return "unchanged"
         elif isinstance(item, FetchFailure):
             status = _HTTP_STATUS.match(item.reason)
-            result = repository.record_failure(
+            result = frontier.record_failure(
                 session, source_id=run.source_id, run_id=run.run_id, url=item.url,
                 reason=item.reason, blocked=item.blocked, release=item.release,
                 gone_status=int(status.group(1)) if status else None,
@@ -315,7 +315,7 @@ class Store:
                 return result
             return _LISTING_FAILURE
         elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
-            return repository.store_release(
+            return documents.store_release(
                 session, source_id=run.source_id, run_id=run.run_id, release=item.extracted,
                 people=self.people,
             )

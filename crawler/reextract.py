@@ -33,7 +33,7 @@ from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.release import FetchedPage, NoContentError, build_release, records_for
 from crawler.run import spider_classes
-from db import repository
+from db import documents
 from db.models import Document, Source
 from db.release import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
@@ -203,13 +203,13 @@ def _write_results(
         with sessions.begin() as session:
             for document_id, result in batch:
                 if isinstance(result, ReleaseRecord):
-                    outcome = repository.store_release(
+                    outcome = documents.store_release(
                         session, source_id=None, run_id=None, release=result,
                         force_records=True,
                     )
                     stats["changed"] += outcome == "changed"
                 else:
-                    repository.store_records(session, document_id, result,
+                    documents.store_records(session, document_id, result,
                                              version=EXTRACTOR_VERSION)
         batch.clear()
 

@@ -1,9 +1,10 @@
-"""Reads: the select() builders behind summaries, run listings and exports."""
+"""Reads: the select() builders behind summaries, run listings, the frontier and exports,
+and the few functions that run them for a caller outside :mod:`db`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -18,9 +19,19 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
-from db.models import CrawlRun, Document, Meeting, Participant, Person, Source, Statement
+from db.models import (
+    CrawlError,
+    CrawlRun,
+    Document,
+    FrontierEntry,
+    Meeting,
+    Participant,
+    Person,
+    Source,
+    Statement,
+)
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
@@ -77,6 +88,57 @@ def runs(source: str | None = None, limit: int = 50) -> Select[CrawlRun, str]:
     if source:
         query = query.where(Source.key == source)
     return query
+
+
+def last_runs() -> Select[CrawlRun, str]:
+    """Each source's newest run (the highest id) with the source's key."""
+    newest = select(func.max(CrawlRun.id)).group_by(CrawlRun.source_id)
+    return select(CrawlRun, Source.key).join(Source).where(CrawlRun.id.in_(newest))
+
+
+def last_run_per_source(session: Session) -> dict[str, CrawlRun]:
+    """Source key -> its newest run, in one query (for ``mfa-archive sources``)."""
+    return {key: run for run, key in session.execute(last_runs())}
+
+
+def recent_runs(session: Session, source: str | None = None,
+                limit: int = 50) -> list[tuple[CrawlRun, str]]:
+    """The newest ``limit`` runs (of ``source``), newest first, each with its source's key."""
+    return [(run, key) for run, key in session.execute(runs(source, limit))]
+
+
+def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple[str, str, bool]]]:
+    """The errors of each run, ``(url, reason, blocked)`` in order (for ``mfa-archive runs``)."""
+    found: dict[int, list[tuple[str, str, bool]]] = {run_id: [] for run_id in run_ids}
+    if not run_ids:
+        return found
+    rows = session.execute(
+        select(CrawlError.run_id, CrawlError.url, CrawlError.reason, CrawlError.blocked)
+        .where(CrawlError.run_id.in_(list(run_ids)))
+        .order_by(CrawlError.id)
+    )
+    for run_id, url, reason, blocked in rows:
+        found[run_id].append((url, reason, bool(blocked)))
+    return found
+
+
+def listing_watermark(source_id: int) -> Select[dt.datetime | None]:
+    """When the source's last complete listing walk ended (``None``: never)."""
+    return (select(func.max(CrawlRun.finished_at))
+            .where(CrawlRun.source_id == source_id, CrawlRun.listing_complete.is_(True)))
+
+
+def frontier_entries(source_id: int) -> AnySelect:
+    """The source's frontier, in discovery order, with what the archive holds of each URL."""
+    return (
+        select(FrontierEntry.url, FrontierEntry.state, FrontierEntry.next_attempt_at,
+               FrontierEntry.discovered_at, FrontierEntry.listing_title,
+               FrontierEntry.listing_date, Document.etag, Document.last_modified,
+               Document.title, Document.published, Document.id.label("document_id"))
+        .outerjoin(Document, Document.url == FrontierEntry.url)
+        .where(FrontierEntry.source_id == source_id)
+        .order_by(FrontierEntry.id)
+    )
 
 
 def _date_filters(query: AnySelect, date: SQLColumnExpression[Any],

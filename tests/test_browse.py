@@ -20,7 +20,7 @@ import pytest
 
 from crawler import browse
 from tests.conftest import ROOT, run_cli
-from tests.test_repository import store_sample
+from tests.test_documents import store_sample
 
 datasette = pytest.importorskip("datasette")
 

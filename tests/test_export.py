@@ -27,12 +27,13 @@ from sqlalchemy import insert, select, text
 
 from crawler.cli import EXPORTS, cli
 from db import export, queries
+from db.documents import store_release
 from db.migrate import upgrade
 from db.models import Statement
-from db.repository import ensure_source, start_run, store_release
+from db.runs import ensure_source, start_run
 from db.session import make_engine, make_sessionmaker
 from tests.conftest import ROOT
-from tests.test_repository import M, P, R, S, release
+from tests.test_documents import M, P, R, S, release
 
 FORMULAS = ['=HYPERLINK("http://x")', "@SUM(1)", "+1+1", "-2+3", "\t=1", "=cmd|'/c calc'!A1",
             "\r=1", "'already quoted"]
@@ -281,7 +282,7 @@ def _add_statements(url: str, document_id: int, first: int, n: int) -> None:
 
 
 def test_an_export_reads_one_snapshot_while_a_crawl_writes(db_url: str) -> None:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     store_sample(db_url)
     engine = make_engine(db_url, read_only=True)

@@ -19,7 +19,7 @@ from sqlalchemy import inspect, text
 from crawler.cli import cli
 from db import sql as db_sql
 from db.session import make_engine
-from tests.test_repository import store_sample
+from tests.test_documents import store_sample
 
 INFINITE = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT "
 COUNT_FOREVER = INFINITE + "count(*) FROM c"  # never returns a row

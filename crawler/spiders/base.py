@@ -29,7 +29,7 @@ Arguments: ``since`` (ISO date): page back to this date (a backfill);
 
 Incremental by default: the ``ArchiveRun`` extension (crawler/extensions.py)
 hands the spider its source's frontier (:attr:`PressReleaseSpider.frontier`, a
-:class:`db.repository.FrontierPlan`) before the first request. The spider
+:class:`db.frontier.FrontierPlan`) before the first request. The spider
 fetches the releases the frontier queues (pending, retries that are due and,
 with ``full``, every archived release by conditional GET), skips what is
 archived, and stops paging at a listing page that holds only releases known
@@ -59,7 +59,7 @@ from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
 from crawler.release import FetchedPage
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
-from db.repository import Discovery, FrontierPlan, FrontierTask
+from db.frontier import Discovery, FrontierPlan, FrontierTask
 
 # Statuses a re-fetch of an archived release handles itself: not modified, gone.
 _REFETCH_STATUSES = [304, 404, 410]
