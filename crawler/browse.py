@@ -124,19 +124,20 @@ def metadata(database: str, codebook: dict[str, CodebookEntry]) -> dict[str, Any
 
 def sqlite_path(url: str) -> Path:
     """The file behind a ``sqlite:///`` URL; :class:`BrowseError` for anything else."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from db import urls
+    from db.errors import ArchiveDatabaseError
 
     try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise BrowseError(f"not a database URL: {url!r}") from exc
-    if parsed.get_backend_name() != "sqlite":
+        sqlite = urls.is_sqlite(url)
+    except ArchiveDatabaseError as exc:
+        raise BrowseError(str(exc)) from exc
+    if not sqlite:
         raise BrowseError("browse serves SQLite archives only (Datasette cannot read "
                           "PostgreSQL); use `mfa-archive query` or `export` instead")
-    if parsed.database in (None, "", ":memory:"):
+    database = urls.sqlite_database(url)
+    if database is None:
         raise BrowseError("browse needs an archive file, not an in-memory database")
-    return Path(parsed.database or "")
+    return Path(database)
 
 
 def _checkpoint(path: Path) -> bool:

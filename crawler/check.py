@@ -18,6 +18,7 @@ from crawler.mirror.sites import SITES
 from crawler.run import FAST_SETTINGS, run_crawls
 from db.models import Document, Source
 from db.session import make_engine
+from db.urls import sqlite_url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,7 +41,7 @@ class SourceCheck:
 def check_sources(keys: Sequence[str]) -> list[SourceCheck]:
     """Crawl the mirrors of ``keys`` into a throw-away archive and score each source."""
     with tempfile.TemporaryDirectory(prefix="mfa-check-") as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'check.sqlite'}"
+        db_url = sqlite_url(Path(tmp) / "check.sqlite")
         with serve(keys) as base_urls:
             outcomes = {o.source: o for o in run_crawls(
                 keys, db_url=db_url, base_urls=base_urls,

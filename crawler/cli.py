@@ -18,8 +18,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
 from crawler.interrupts import Interrupts
-from db.config import database_url, redact
 from db.errors import ArchiveDatabaseError, first_line
+from db.urls import archive_exists, database_url, redact
 
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
@@ -58,12 +58,11 @@ def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) 
 
 
 def _require_existing(url: str) -> None:
-    from sqlalchemy.engine import make_url
+    from db import urls
 
-    parsed = make_url(url)
-    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            and not Path(parsed.database).exists()):
-        raise click.ClickException(f"no archive at {parsed.database}: crawl first")
+    missing = urls.missing_sqlite_file(url)
+    if missing is not None:
+        raise click.ClickException(f"no archive at {missing}: crawl first")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -224,7 +223,7 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
 
     last: dict[str, Any] = {}
     url = database_url(db_url)
-    if _archive_exists(url):
+    if archive_exists(url):
         from sqlalchemy.orm import Session
 
         from db import queries
@@ -278,15 +277,6 @@ def sources_check(keys: tuple[str, ...]) -> None:
                       str(c.titled), str(c.bodies), "ok" if c.ok else "CHANGED")
     Console(width=140).print(table)
     sys.exit(0 if all(c.ok for c in checks) else 1)
-
-
-def _archive_exists(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return bool(parsed.database) and Path(parsed.database or "").exists()
-    return True
 
 
 @cli.command()

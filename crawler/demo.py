@@ -13,11 +13,12 @@ from crawler.run import FAST_SETTINGS, CrawlOutcome, exit_code, run_crawls
 from db import export, queries
 from db.migrate import ensure_schema
 from db.session import make_engine
+from db.urls import sqlite_url
 
 
 def run_demo(directory: Path) -> int:
     directory.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{directory / 'archive.sqlite'}"
+    url = sqlite_url(directory / "archive.sqlite")
     engine = make_engine(url)
     ensure_schema(engine)
     console = Console(stderr=False, width=120)

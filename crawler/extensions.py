@@ -34,13 +34,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import frontier, runs
-from db.config import database_url, redact
 from db.errors import first_line
 from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
 from db.runs import RunCounts
 from db.session import make_engine, make_sessionmaker
+from db.urls import database_url, redact
 
 logger = logging.getLogger(__name__)
 

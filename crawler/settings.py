@@ -82,7 +82,7 @@ ITEM_PIPELINES = {
 }
 
 # --- mfa-archive settings -------------------------------------------------
-ARCHIVE_DB_URL = None  # None: db.config.database_url() (env MFA_ARCHIVE_DB)
+ARCHIVE_DB_URL = None  # None: db.urls.database_url() (env MFA_ARCHIVE_DB)
 ARCHIVE_BASE_URL = None  # a mirror to send every request to (tests, demo)
 ARCHIVE_MAX_PAGES = 500  # listing pages per run, a guard against endless paging
 ARCHIVE_EXTRACT_WORKERS = None  # processes for extraction; None: one per core, 0: a thread

@@ -59,10 +59,9 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sqlalchemy import Column, Connection, Engine, Integer, Table, func, select
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
-from db.errors import ExportFailed, first_line
+from db import urls
+from db.errors import ArchiveDatabaseError, ExportFailed, first_line
 from db.export import snapshot, write_csv
 
 if TYPE_CHECKING:  # db.queries and db.session import the ORM: not before the worker starts
@@ -118,8 +117,7 @@ def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
     if engine.dialect.name != "sqlite" or path in (None, "-") or cpus() < 2:
         return None
     key = partition_key(query)
-    url = engine.url
-    if key is None or "immutable" in (url.database or "") or "immutable" in url.query:
+    if key is None or urls.is_immutable(engine.url):
         return None
     with engine.connect() as conn:  # a cheap estimate; the snapshot's own bounds decide
         database = next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list")
@@ -150,12 +148,10 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
     if fmt != "csv" or path in (None, "-") or cpus() < 2:
         return None
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    database = parsed.database or ""
-    if (parsed.get_backend_name() != "sqlite" or database in ("", ":memory:")
-            or database.startswith("file:") or parsed.query):
+        database = urls.sqlite_file(url)
+        if database is None or urls.has_options(url):
+            return None
+    except ArchiveDatabaseError:
         return None
     assert path is not None
     directory = Path(path).parent
@@ -480,7 +476,7 @@ def worker(fd: int) -> int:
             raise ExportFailed("simulated failure")
         if fault == "hang":
             threading.Event().wait()
-        engine = make_engine(URL.create("sqlite", database=job["database"]), read_only=True)
+        engine = make_engine(urls.sqlite_url(job["database"]), read_only=True)
         query = queries.export_select(job["name"], _decode(job["filters"]), "sqlite")
         key = partition_key(query)
         if key is None:

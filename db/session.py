@@ -11,17 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import urls
 from db.errors import ArchiveDatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
 
 
 def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int | None = None,
@@ -30,12 +26,7 @@ def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int
 
     ``busy_timeout_ms`` replaces SQLite's default wait for a locked database.
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ArchiveDatabaseError(f"not a database URL: {url!r}") from exc
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = urls.with_driver(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, read_only=read_only,
                               busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms is None
@@ -50,13 +41,11 @@ def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int
     return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_engine(parsed: Any, *, read_only: bool, busy_timeout_ms: int,
+def _sqlite_engine(parsed: URL, *, read_only: bool, busy_timeout_ms: int,
                    **kwargs: Any) -> Engine:
     database = parsed.database or ""
-    if read_only and database and database != ":memory:":
-        parsed = parsed.set(
-            database=f"file:{database}?mode=ro", query={**parsed.query, "uri": "true"}
-        )
+    if read_only:
+        parsed = urls.read_only_sqlite(parsed)
     engine = create_engine(
         parsed,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},

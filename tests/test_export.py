@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from sqlalchemy import insert, select, text
 
 from crawler.cli import EXPORTS, cli
-from db import export, queries
+from db import export, queries, urls
 from db.documents import store_release
 from db.migrate import upgrade
 from db.models import Statement
@@ -73,7 +73,7 @@ def build(url: str, *, nul: bool) -> None:
 
 @pytest.fixture
 def archive(db_url: str) -> str:
-    build(db_url, nul=db_url.startswith("sqlite"))
+    build(db_url, nul=urls.is_sqlite(db_url))
     return db_url
 
 
