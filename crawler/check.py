@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from crawler.mirror.server import serve
 from crawler.mirror.sites import SITES
 from crawler.run import FAST_SETTINGS, run_crawls
-from db.models import Document, Source
+from db.queries import stored_releases
 from db.session import make_engine
 from db.urls import sqlite_url
 
@@ -48,11 +46,7 @@ def check_sources(keys: Sequence[str]) -> list[SourceCheck]:
                 overrides={**FAST_SETTINGS, "LOG_LEVEL": "ERROR"},
             )}
         engine = make_engine(db_url)
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(Source.key, Document.url, Document.title, Document.published,
-                       Document.text).join(Source, Source.id == Document.source_id)
-            ).all()
+        rows = stored_releases(engine)
         engine.dispose()
     checks = []
     for key in keys:

@@ -10,16 +10,17 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
 from crawler.interrupts import Interrupts
-from db.errors import ArchiveDatabaseError, first_line
+from db.errors import ArchiveDatabaseError, ArchiveOutdated, DatabaseError, first_line
 from db.urls import archive_exists, database_url, redact
+
+if TYPE_CHECKING:
+    from db.session import Engine
 
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
@@ -31,30 +32,17 @@ EXPORTS = ("documents", "meetings", "participants", "statements",
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
     """An engine on the archive, migrated to the newest schema unless read-only."""
-    from db.migrate import current_revision, ensure_schema, head_revision
-    from db.session import make_engine
+    from db.session import open_archive
 
     url = database_url(db_url)
+    if read_only:
+        _require_existing(url)
     try:
-        if read_only:
-            _require_existing(url)
-            engine = make_engine(url, read_only=True)
-            if current_revision(engine) != head_revision():
-                raise click.ClickException(
-                    f"the archive at {redact(url)} is not at the newest schema: "
-                    "run `mfa-archive db upgrade`"
-                )
-            return engine
-        engine = make_engine(url)
-        if migrate:
-            ensure_schema(engine)
-        return engine
+        return open_archive(url, read_only=read_only, migrate=migrate)
+    except ArchiveOutdated as exc:
+        raise click.ClickException(f"{exc}: run `mfa-archive db upgrade`") from exc
     except ArchiveDatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    except OperationalError as exc:
-        raise click.ClickException(
-            f"cannot open the database {redact(url)}: {first_line(exc)}"
-        ) from exc
 
 
 def _require_existing(url: str) -> None:
@@ -224,14 +212,10 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
     last: dict[str, Any] = {}
     url = database_url(db_url)
     if archive_exists(url):
-        from sqlalchemy.orm import Session
-
         from db import queries
 
         engine = _open(url, read_only=True)
-        with Session(engine) as session:
-            for row, key in session.execute(queries.runs(limit=10_000)):
-                last.setdefault(key, row)
+        last.update(queries.last_run_per_source(engine))
         engine.dispose()
     table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
                   "new/changed/failed")
@@ -298,14 +282,10 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         mfa-archive runs --source az
         mfa-archive runs --json | jq 'select(.status != "completed")'
     """
-    from sqlalchemy.orm import Session
-
     from db import queries
 
     engine = _open(db_url, read_only=True)
-    with Session(engine) as session:
-        rows = session.execute(queries.runs(source, limit)).all()
-        errors = queries.run_errors(session, [r.id for r, _ in rows])
+    rows, errors = queries.runs_with_errors(engine, source, limit)
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
@@ -478,7 +458,7 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     try:
         count = export.export_named(engine, name, filters, fmt=fmt, path=output, bom=excel,
                                     worker=worker)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
         raise click.ClickException(f"export failed: {exc}") from exc
@@ -616,7 +596,7 @@ def main() -> None:
     except ArchiveDatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
         sys.exit(1)
     except BrokenPipeError:

@@ -30,17 +30,16 @@ def run_demo(directory: Path) -> int:
     status = {o.source: o for o in outcomes}
     table = Table("source", "run status", "documents", "meetings", "participants", "statements",
                   title="mfa-archive demo: the archive after this run")
-    with engine.connect() as conn:
-        for key, documents, meetings, participants, statements in conn.execute(queries.summary()):
-            outcome = status.get(key)
-            table.add_row(key, outcome.status if outcome else "-", str(documents), str(meetings),
-                          str(participants), str(statements))
+    for key, documents, meetings, participants, statements in queries.source_summary(engine):
+        outcome = status.get(key)
+        table.add_row(key, outcome.status if outcome else "-", str(documents), str(meetings),
+                      str(participants), str(statements))
     console.print(table)
     filters = queries.ExportFilters()
     for table_name in ("documents", "meetings", "participants", "statements"):
         name = f"{table_name}.csv"
-        query = queries.export_select(table_name, filters, engine.dialect.name)
-        rows = export.export(engine, query, fmt="csv", path=str(directory / name))
+        rows = export.export_named(engine, table_name, filters, fmt="csv",
+                                   path=str(directory / name))
         console.print(f"wrote {directory / name} ({rows} rows)")
     engine.dispose()
     return demo_exit_code(outcomes)

@@ -24,23 +24,23 @@ import os
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from db import frontier, runs
-from db.errors import first_line
+from db.errors import DatabaseError, first_line
 from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
 from db.runs import RunCounts
-from db.session import make_engine, make_sessionmaker
+from db.session import make_engine, make_sessionmaker, transaction
 from db.urls import database_url, redact
+
+if TYPE_CHECKING:
+    from db.session import Engine, Sessions
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class RunState:
 
     source_id: int
     run_id: int
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     counts: RunCounts = field(default_factory=RunCounts)
     listing_failures: int = 0
     db_error: str | None = None  # the first database error; the run then fails
@@ -107,7 +107,7 @@ class ArchiveRun:
                              spider.name)
                 raise CloseSpider("locked")
             self.state, plan = self._start_run(spider)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             stats.set_value("archive/status", "failed")
             stats.set_value("archive/error", first_line(exc)[:300])
             logger.error("cannot start the run in %s: %s", redact(self.url), first_line(exc))
@@ -136,7 +136,7 @@ class ArchiveRun:
         assert self.engine is not None
         sessions = make_sessionmaker(self.engine)
         mode = _crawl_mode(spider)
-        with sessions.begin() as session:
+        with transaction(sessions) as session:
             source_id = runs.ensure_source(
                 session, key=spider.name, country=spider.country, ministry=spider.ministry,
                 listing_url=spider.listing_url,
@@ -181,12 +181,12 @@ class ArchiveRun:
         complete = (reason == "finished" and not state.db_error and not state.listing_failures
                     and state.counts.listing_pages > 0)
         try:
-            with state.sessions.begin() as session:
+            with transaction(state.sessions) as session:
                 runs.finish_run(
                     session, state.run_id, status=status, finish_reason=reason,
                     counts=state.counts, listing_complete=complete,
                 )
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             logger.error("could not record the end of run %s: %s", state.run_id,
                          first_line(exc))
         finally:
@@ -195,7 +195,7 @@ class ArchiveRun:
 
     def _release(self) -> None:
         if self.lock is not None:
-            with contextlib.suppress(SQLAlchemyError):  # the server went away: so did the lock
+            with contextlib.suppress(DatabaseError):  # the server went away: so did the lock
                 self.lock.release()
             self.lock = None
         if self.engine is not None:

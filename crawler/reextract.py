@@ -24,22 +24,19 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.release import FetchedPage, NoContentError, build_release, records_for
 from crawler.run import spider_classes
-from db import documents
-from db.models import Document, Source
+from db import documents, queries
 from db.release import ReleaseRecord
-from db.session import make_engine, make_sessionmaker
+from db.session import make_sessionmaker, read_only_twin, reading, transaction
 
 if TYPE_CHECKING:
     from crawler.pages.base import ReleasePage
+    from db.session import Engine, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
 
@@ -100,37 +97,19 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
     return [_extract(job) for job in jobs]
 
 
-def _selected(query: Any, source: str | None, text: bool, *, stale_text: bool) -> Any:
-    query = query.join(Source, Source.id == Document.source_id)
-    if source:
-        query = query.where(Source.key == source)
-    if not text:
-        current = Document.text_extractor == TEXT_EXTRACTOR_VERSION
-        query = query.where(~current if stale_text else current)
-    return query
-
-
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
     pages = {key: spider.release_page for key, spider in spider_classes().items()}
-    page_query = _selected(
-        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
-               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
-               Document.published, Document.etag, Document.last_modified),
-        source, text, stale_text=True,
-    ).order_by(Document.id)
-    with engine.connect() as conn:
-        for document_id, key, *rest in conn.execution_options(yield_per=200).execute(page_query):
+    with reading(engine) as conn:  # one read transaction for both
+        stale = None if text else TEXT_EXTRACTOR_VERSION
+        for document_id, key, *rest in queries.stored_pages(conn, source=source,
+                                                            stale_text=stale):
             yield _PageJob(document_id, pages.get(key), *rest)
         if text:
             return
-        text_query = _selected(
-            select(Document.id, Source.country, Document.text, Document.title,
-                   Document.published, Document.language),
-            source, text, stale_text=False,
-        ).order_by(Document.id)
-        for row in conn.execution_options(yield_per=500).execute(text_query):
+        for row in queries.stored_texts(conn, source=source,
+                                        text_version=TEXT_EXTRACTOR_VERSION):
             yield _TextJob(*row)
 
 
@@ -172,14 +151,13 @@ def reextract_archive(
     ``changed``: whose text changed; ``failed``: whose page gave no text (kept as it was).
     """
     sessions = make_sessionmaker(engine)
-    with engine.connect() as conn:
-        total = conn.execute(_selected(select(func.count(Document.id)), source, True,
-                                       stale_text=False)).scalar_one()
+    with reading(engine) as conn:
+        total = queries.document_count(conn, source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.release"])
     with ProcessPoolExecutor(max(workers, 1), mp_context=context) as pool:
-        reader = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+        reader = read_only_twin(engine)
         try:
             results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))
             stats = _write_results(sessions, results, total, on_progress)
@@ -189,7 +167,7 @@ def reextract_archive(
 
 
 def _write_results(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     results: Iterator[_Result],
     total: int,
     on_progress: Callable[[int, int], None] | None,
@@ -200,7 +178,7 @@ def _write_results(
     batch: list[tuple[int, ReleaseRecord | Records]] = []
 
     def flush() -> None:
-        with sessions.begin() as session:
+        with transaction(sessions) as session:
             for document_id, result in batch:
                 if isinstance(result, ReleaseRecord):
                     outcome = documents.store_release(

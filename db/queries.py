@@ -4,11 +4,14 @@ and the few functions that run them for a caller outside :mod:`db`."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
     Select,
     SQLColumnExpression,
     TableClause,
@@ -96,15 +99,10 @@ def last_runs() -> Select[CrawlRun, str]:
     return select(CrawlRun, Source.key).join(Source).where(CrawlRun.id.in_(newest))
 
 
-def last_run_per_source(session: Session) -> dict[str, CrawlRun]:
+def last_run_per_source(engine: Engine) -> dict[str, CrawlRun]:
     """Source key -> its newest run, in one query (for ``mfa-archive sources``)."""
-    return {key: run for run, key in session.execute(last_runs())}
-
-
-def recent_runs(session: Session, source: str | None = None,
-                limit: int = 50) -> list[tuple[CrawlRun, str]]:
-    """The newest ``limit`` runs (of ``source``), newest first, each with its source's key."""
-    return [(run, key) for run, key in session.execute(runs(source, limit))]
+    with Session(engine) as session:
+        return {key: run for run, key in session.execute(last_runs())}
 
 
 def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple[str, str, bool]]]:
@@ -120,6 +118,79 @@ def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple
     for run_id, url, reason, blocked in rows:
         found[run_id].append((url, reason, bool(blocked)))
     return found
+
+
+def runs_with_errors(
+    engine: Engine, source: str | None = None, limit: int = 50
+) -> tuple[list[tuple[CrawlRun, str]], dict[int, list[tuple[str, str, bool]]]]:
+    """The newest ``limit`` runs (of ``source``) with their source's key, newest first,
+    and their :func:`run_errors`, read in one session (``mfa-archive runs``)."""
+    with Session(engine) as session:
+        rows = [(run, key) for run, key in session.execute(runs(source, limit))]
+        return rows, run_errors(session, [run.id for run, _ in rows])
+
+
+def source_summary(engine: Engine) -> list[tuple[str, int, int, int, int]]:
+    """:func:`summary`'s rows: per source key, documents, meetings, participants, statements."""
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(summary())]  # type: ignore[misc]
+
+
+def stored_releases(engine: Engine) -> list[Row[str, str, str | None, dt.date | None, str]]:
+    """Every archived release: source key, url, title, published, text (``sources check``)."""
+    with engine.connect() as conn:
+        return list(conn.execute(
+            select(Source.key, Document.url, Document.title, Document.published, Document.text)
+            .join(Source, Source.id == Document.source_id)
+        ).all())
+
+
+def _stored(query: AnySelect, source: str | None, text_version: str | None,
+            *, stale: bool) -> AnySelect:
+    """``query`` over documents joined to their source: of ``source``; with ``text_version``,
+    only those whose text that version did (or, ``stale``, did not) extract."""
+    query = query.join(Source, Source.id == Document.source_id)
+    if source:
+        query = query.where(Source.key == source)
+    if text_version is not None:
+        current = Document.text_extractor == text_version
+        query = query.where(~current if stale else current)
+    return query
+
+
+def document_count(conn: Connection, source: str | None = None) -> int:
+    """How many documents are archived (of ``source``)."""
+    count: int = conn.execute(
+        _stored(select(func.count(Document.id)), source, None, stale=False)).scalar_one()
+    return count
+
+
+def stored_pages(conn: Connection, *, source: str | None,
+                 stale_text: str | None) -> Iterator[Sequence[Any]]:
+    """Stored raw pages in id order, streamed: ``id, source key, country, url, raw_html,
+    encoding, http_status, fetched_at, title, published, etag, last_modified``.
+
+    ``stale_text``: only the documents whose text another version extracted.
+    """
+    query = _stored(
+        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
+               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
+               Document.published, Document.etag, Document.last_modified),
+        source, stale_text, stale=True,
+    ).order_by(Document.id)
+    yield from conn.execution_options(yield_per=200).execute(query)
+
+
+def stored_texts(conn: Connection, *, source: str | None,
+                 text_version: str) -> Iterator[Sequence[Any]]:
+    """Stored texts that ``text_version`` extracted, in id order, streamed: ``id, country,
+    text, title, published, language``."""
+    query = _stored(
+        select(Document.id, Source.country, Document.text, Document.title,
+               Document.published, Document.language),
+        source, text_version, stale=False,
+    ).order_by(Document.id)
+    yield from conn.execution_options(yield_per=500).execute(query)
 
 
 def listing_watermark(source_id: int) -> Select[dt.datetime | None]:
@@ -386,3 +457,43 @@ def view_export(name: str, filters: ExportFilters) -> AnySelect:
             query = query.where(c.speaker.icontains(filters.person, autoescape=True))
     return query
 
+
+# --- canned queries: SQL text for tools that read the SQLite file (mfa-archive browse) ---
+
+CANNED_QUERIES: dict[str, dict[str, str]] = {
+    "meetings_between": {
+        "title": "Meetings between two countries",
+        "description": "Meetings in which both countries took part (ISO codes, e.g. AZ and BY).",
+        "sql": (
+            "select meeting_id, date, meeting_kind, country_a, country_b, source, url\n"
+            "from meeting_dyads\n"
+            "where (country_a = upper(:a) and country_b = upper(:b))\n"
+            "   or (country_a = upper(:b) and country_b = upper(:a))\n"
+            "order by date, meeting_id"
+        ),
+    },
+    "statements_by_person": {
+        "title": "Statements by a person",
+        "description": "Statements whose speaker's name contains the text given.",
+        "sql": (
+            "select statement_id, date, speaker, speaker_country, verb, text, meeting_kind,\n"
+            "       source, url\n"
+            "from statement_facts\n"
+            "where speaker like '%' || :person || '%'\n"
+            "order by date, statement_id"
+        ),
+    },
+    "meetings_per_month": {
+        "title": "A ministry's meetings per month",
+        "description": "Meetings reported by one source (its key, e.g. az), counted per month.",
+        "sql": (
+            "select substr(m.date, 1, 7) as month, count(*) as meetings\n"
+            "from meetings m\n"
+            "join documents d on d.id = m.document_id\n"
+            "join sources s on s.id = d.source_id\n"
+            "where s.key = lower(:source) and m.date is not null\n"
+            "group by month\n"
+            "order by month"
+        ),
+    },
+}
