@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crawler.exceptions import ArchiveError
+from crawler.exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from crawler.interrupts import Interrupts
 from db.errors import ArchiveDatabaseError, ArchiveOutdated, DatabaseError, first_line
 from db.urls import archive_exists, database_url, redact
@@ -260,7 +261,7 @@ def sources_check(keys: tuple[str, ...]) -> None:
         table.add_row(c.source, c.status, str(c.expected), str(c.listed), str(c.dated),
                       str(c.titled), str(c.bodies), "ok" if c.ok else "CHANGED")
     Console(width=140).print(table)
-    sys.exit(0 if all(c.ok for c in checks) else 1)
+    sys.exit(EXIT_OK if all(c.ok for c in checks) else EXIT_ERRORS)
 
 
 @cli.command()
@@ -350,7 +351,7 @@ def _write_table(columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
 def _refused(exc: Exception) -> None:
     """A refused write: one line on stderr and exit code 2, the archive untouched."""
     click.echo(f"Error: refused: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
 
 
 @cli.command()
@@ -539,7 +540,7 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             for statement in result["statements"]:
                 click.echo(f"  {statement['speaker'] or '(the sides)'} {statement['verb']}: "
                            f"{statement['text'][:100]}")
-    sys.exit(1 if failed else 0)
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
 @cli.command()
@@ -572,7 +573,7 @@ def reextract(source: str | None, text: bool, db_url: str | None) -> None:
         engine.dispose()
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
-    sys.exit(1 if stats["failed"] else 0)
+    sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
 
 
 # --- demo -----------------------------------------------------------------------------
@@ -592,15 +593,15 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except ArchiveDatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except DatabaseError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except BrokenPipeError:
-        sys.exit(0)
+        sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from crawler.exitcodes import EXIT_ERRORS, EXIT_OK
 from crawler.mirror.server import serve
 from crawler.mirror.sites import SITES
 from crawler.run import FAST_SETTINGS, CrawlOutcome, exit_code, run_crawls
@@ -50,7 +51,7 @@ def demo_exit_code(outcomes: list[CrawlOutcome]) -> int:
     for outcome in outcomes:
         walls = len(SITES[outcome.source].walled)
         if outcome.failed or outcome.blocked != walls:
-            return exit_code(outcomes) or 1
+            return exit_code(outcomes) or EXIT_ERRORS
         if outcome.status not in ("completed", "completed_with_errors"):
-            return exit_code(outcomes) or 1
-    return 0
+            return exit_code(outcomes) or EXIT_ERRORS
+    return EXIT_OK
