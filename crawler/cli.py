@@ -382,7 +382,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     Exit codes: 0 done, 1 failed (error or timeout), 2 refused (not a single
     read-only statement; nothing was changed).
     """
-    from db.export import stdout_text, write_rows
+    from db.export import stdout_text
+    from db.rows import write_rows
     from db.sql import QueryFailed, QueryRefused, check_read_only, run_query
 
     try:

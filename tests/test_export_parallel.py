@@ -301,7 +301,7 @@ def test_a_failed_worker_fails_the_export_and_keeps_the_old_file(
 ) -> None:
     if fault == "hang":
         monkeypatch.setattr(export_parallel, "READY_TIMEOUT", 1.0)
-    monkeypatch.setenv(export_parallel.FAULT_ENV, fault)
+    monkeypatch.setattr(export_parallel, "WORKER_ARGS", ("-m", "tests.faults.export_worker", fault))
     out = tmp_path / "exports" / "statements.csv"
     out.parent.mkdir()
     out.write_bytes(b"old\r\n")
