@@ -12,8 +12,7 @@ It is configured in ``EXTENSIONS`` and so runs the same under ``mfa-archive
 crawl``, ``scrapy crawl`` and a Scrapyd job. The ``Store`` pipeline writes
 through :attr:`ArchiveRun.state` (see :meth:`ArchiveRun.of`).
 
-Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_LOCK``,
-``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
+Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -70,7 +69,6 @@ class ArchiveRun:
         self.crawler = crawler
         self.url = database_url(settings.get("ARCHIVE_DB_URL"))
         self.base_url: str | None = settings.get("ARCHIVE_BASE_URL")
-        self.use_lock = settings.getbool("ARCHIVE_LOCK", True)
         self.busy_timeout = settings.get("ARCHIVE_SQLITE_BUSY_TIMEOUT")
         self.state: RunState | None = None
         self.engine: Engine | None = None
@@ -101,7 +99,7 @@ class ArchiveRun:
         assert stats is not None
         try:
             self.engine = self._open_engine()
-            if self.use_lock and not self._take_lock(spider.name):
+            if not self._take_lock(spider.name):
                 stats.set_value("archive/status", "locked")
                 logger.error("another crawl of %s is running (lock held): not starting",
                              spider.name)

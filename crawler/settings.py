@@ -91,6 +91,5 @@ ARCHIVE_FULL = False  # re-fetch every archived release (conditional GET), walk 
 ARCHIVE_RETRY_BACKOFF = 3600  # seconds before a failed URL is retried; x4 per attempt, max 7 days
 ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried next run)
 ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
-ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)

@@ -65,7 +65,7 @@ def test_two_crawls_of_one_source_started_together(db_url: str) -> None:
 def test_two_unlocked_crawls_still_store_each_release_once(db_url: str) -> None:
     _migrated(db_url)
     with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.1") as server:
-        unlocked = ["-s", "ARCHIVE_LOCK=False", *SLOW]
+        unlocked = ["-s", "FAULT_NO_LOCK=True", *SLOW]
         procs = [start_crawl("az", server.url, db_url, *unlocked) for _ in range(2)]
         results = [finish(proc) for proc in procs]
     assert [code for code, _ in results] == [0, 0], [err[-1500:] for _, err in results]
