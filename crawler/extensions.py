@@ -145,7 +145,7 @@ class ArchiveRun:
                     logger.warning("%s earlier run(s) of %s ended without closing: "
                                    "marked interrupted", abandoned, spider.name)
             run_id = runs.start_run(session, source_id=source_id, base_url=self.base_url,
-                                          mode=mode, pid=os.getpid())
+                                    mode=mode, pid=os.getpid())
             plan = frontier.frontier_plan(session, source_id, full=mode == "full")
         logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
                     redact(self.url), run_id, mode, len(plan.queue), len(plan.skip))

@@ -296,8 +296,8 @@ class Store:
             frontier.record_discovered(session, source_id=run.source_id, entries=item.entries)
         elif isinstance(item, NotModified):
             if frontier.mark_not_modified(session, source_id=run.source_id,
-                                            run_id=run.run_id, url=item.url,
-                                            fetched_at=item.fetched_at):
+                                          run_id=run.run_id, url=item.url,
+                                          fetched_at=item.fetched_at):
                 return "unchanged"
         elif isinstance(item, FetchFailure):
             status = _HTTP_STATUS.match(item.reason)

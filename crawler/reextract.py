@@ -188,7 +188,7 @@ def _write_results(
                     stats["changed"] += outcome == "changed"
                 else:
                     documents.store_records(session, document_id, result,
-                                             version=EXTRACTOR_VERSION)
+                                            version=EXTRACTOR_VERSION)
         batch.clear()
 
     for document_id, result in results:

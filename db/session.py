@@ -112,9 +112,6 @@ def read_only_twin(engine: Engine) -> Engine:
     return make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
 
 
-def dialect(engine: Engine) -> str:
-    """``sqlite`` or ``postgresql``."""
-    return engine.dialect.name
 
 
 @contextlib.contextmanager
@@ -138,6 +135,6 @@ def reading(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Connection", "Engine", "Session", "Sessions", "dialect", "make_engine",
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Connection", "Engine", "Session", "Sessions", "make_engine",
            "make_sessionmaker", "open_archive", "read_only_twin", "reading", "savepoint",
            "transaction"]

@@ -80,7 +80,7 @@ def store_sample(db_url: str) -> None:
     sessions = make_sessionmaker(engine)
     with sessions.begin() as s:
         source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                          listing_url="https://mfa.gov.az/en/news")
+                                    listing_url="https://mfa.gov.az/en/news")
         run = runs.start_run(s, source_id=source, base_url=None)
         documents.store_release(s, source_id=source, run_id=run, release=release())
         documents.store_release(s, source_id=source, run_id=run, release=release(
@@ -107,19 +107,19 @@ def _ids(s: Session) -> list[tuple[int, ...]]:
 def test_store_new_unchanged_changed(session) -> None:  # type: ignore[no-untyped-def]
     with session.begin() as s:
         source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                          listing_url="https://x")
+                                    listing_url="https://x")
         run = runs.start_run(s, source_id=source, base_url=None)
     with session.begin() as s:
         assert documents.store_release(s, source_id=source, run_id=run, release=release()) == "new"
     with session.begin() as s:
         ids = _ids(s)
         assert documents.store_release(s, source_id=source, run_id=run,
-                                        release=release()) == "unchanged"
+                                       release=release()) == "unchanged"
     with session.begin() as s:
         assert _ids(s) == ids
         edited = release(text=TEXT + " Edited.")
         assert documents.store_release(s, source_id=source, run_id=run,
-                                        release=edited) == "changed"
+                                       release=edited) == "changed"
     with session.begin() as s:
         assert _ids(s) == ids  # same facts, same ids
         assert s.scalar(select(func.count()).select_from(Document)) == 1
@@ -128,7 +128,7 @@ def test_store_new_unchanged_changed(session) -> None:  # type: ignore[no-untype
         # A record that goes away is deleted; the others keep their ids.
         fewer = R(RECORDS.meetings, RECORDS.statements[:1])
         documents.store_release(s, source_id=source, run_id=run,
-                                 release=replace(release(), records=fewer), force_records=True)
+                                release=replace(release(), records=fewer), force_records=True)
     with session.begin() as s:
         assert s.scalar(select(func.count()).select_from(Statement)) == 1
         assert s.scalar(select(Statement.id)) == ids[0][2]
@@ -146,7 +146,7 @@ def test_persons_fold_variants(session) -> None:  # type: ignore[no-untyped-def]
 def test_a_failed_transaction_leaves_nothing(session) -> None:  # type: ignore[no-untyped-def]
     with session.begin() as s:
         source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                          listing_url="https://x")
+                                    listing_url="https://x")
         run = runs.start_run(s, source_id=source, base_url=None)
     broken = R(RECORDS.meetings, (S("X", "noted", "t", 0, 1, 0),) * 1 + (None,))  # type: ignore[arg-type]
     with pytest.raises(AttributeError), session.begin() as s:

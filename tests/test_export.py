@@ -160,7 +160,7 @@ def test_formula_payloads_are_neutralised(runner: CliRunner, archive: str) -> No
 def test_numbers_stay_numbers() -> None:
     out = io.StringIO()
     rowio.write_rows(["n", "f", "t", "z"], iter([(-2, -1.5, "-2", None), (3, 0.25, "3", "")]),
-                      out, "csv")
+                     out, "csv")
     assert out.getvalue() == "n,f,t,z\r\n-2,-1.5,'-2,\r\n3,0.25,3,\r\n"
     lines = rowio.CsvLines()
     assert lines.chunk([(-2, -1.5, "-2", None), (3, 0.25, "3", "")]) == (
@@ -376,6 +376,6 @@ def test_sigkill_mid_export_leaves_the_old_file_or_none(
 def test_bytes_and_dates_in_query_csv() -> None:
     out = io.StringIO()
     rowio.write_rows(["b", "d", "j"], iter([(b"\x00\x01", dt.date(2020, 1, 2), ["=x"])]),
-                      out, "csv")
+                     out, "csv")
     assert read_csv(out.getvalue().encode())[1] == [
         "base64:" + base64.b64encode(b"\x00\x01").decode(), "2020-01-02", '["=x"]']

@@ -35,13 +35,13 @@ def test_failed_urls_wait_for_their_backoff(tmp_path: Path) -> None:
     url = "https://mfa.example/en/news/1"
     with sessions.begin() as session:
         source = runs.ensure_source(session, key="xx", country="XX", ministry="M",
-                                          listing_url="https://mfa.example/en/news")
+                                    listing_url="https://mfa.example/en/news")
         run = runs.start_run(session, source_id=source, base_url=None)
         frontier.record_discovered(session, source_id=source, entries=[
             frontier.Discovery(url=url, title="One", date=dt.date(2026, 1, 2))])
         assert [t.url for t in frontier.frontier_plan(session, source).queue] == [url]
         frontier.record_failure(session, source_id=source, run_id=run, url=url,
-                                  reason="HTTP 500")
+                                reason="HTTP 500")
         now = dt.datetime.now(dt.UTC)
         assert frontier.frontier_plan(session, source, now=now).queue == ()
         assert url in frontier.frontier_plan(session, source, now=now).skip

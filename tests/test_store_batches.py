@@ -83,9 +83,9 @@ def test_a_failing_release_is_rolled_back_alone_and_the_person_cache_stays_true(
     store.people = {}
     with sessions.begin() as s:
         source_id = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                             listing_url="https://mfa.gov.az/en/news")
+                                       listing_url="https://mfa.gov.az/en/news")
         run_id = runs.start_run(s, source_id=source_id, base_url=None,
-                                      mode="full", pid=1)
+                                mode="full", pid=1)
     store.archive_run = SimpleNamespace(state=RunState(  # type: ignore[assignment]
         source_id=source_id, run_id=run_id, sessions=sessions))
 
