@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
+from crawler.registry import all_sources
 from crawler.release import FetchedPage, NoContentError, build_release, records_for
-from crawler.run import spider_classes
 from db import documents, queries
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, read_only_twin, reading, transaction
@@ -100,7 +100,7 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    pages = {key: spider.release_page for key, spider in spider_classes().items()}
+    pages = {known.key: known.release_page for known in all_sources()}
     with reading(engine) as conn:  # one read transaction for both
         stale = None if text else TEXT_EXTRACTOR_VERSION
         for document_id, key, *rest in queries.stored_pages(conn, source=source,
