@@ -18,7 +18,7 @@ from crawler.exceptions import ArchiveError
 from crawler.exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from crawler.interrupts import Interrupts
 from db.errors import ArchiveDatabaseError, ArchiveOutdated, DatabaseError, first_line
-from db.urls import archive_exists, database_url, redact
+from db.urls import archive_exists, database_url, missing_sqlite_file, redact
 
 if TYPE_CHECKING:
     from db.session import Engine
@@ -47,9 +47,7 @@ def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) 
 
 
 def _require_existing(url: str) -> None:
-    from db import urls
-
-    missing = urls.missing_sqlite_file(url)
+    missing = missing_sqlite_file(url)
     if missing is not None:
         raise click.ClickException(f"no archive at {missing}: crawl first")
 
