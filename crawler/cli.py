@@ -25,8 +25,10 @@ DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
-EXPORTS = ("documents", "meetings", "participants", "statements",
+EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
+# Exports that are not one query's rows: dyadic events (db/events.py).
+DERIVED_EXPORTS = ("events",)
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
@@ -441,9 +443,9 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 
 
 @cli.command("export")
-@click.argument("name", type=click.Choice(EXPORTS))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
-              show_default=True)
+@click.argument("name", type=click.Choice(EXPORTS + DERIVED_EXPORTS))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "parquet"]),
+              default="csv", show_default=True)
 @click.option("-o", "--output", metavar="PATH", help="File to write (default stdout).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
@@ -455,26 +457,31 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | None,
                until: dt.datetime | None, source: str | None, country: str | None,
                person: str | None, excel: bool, db_url: str | None) -> None:
-    """Export a table or an analysis view as CSV or JSON Lines.
+    """Export a table or an analysis view as CSV, JSON Lines, JSON or Parquet.
 
-    NAME is documents, meetings, participants, statements, or one of the views
-    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    NAME is documents, meetings, participants, statements, persons, crawl_runs,
+    one of the views meeting_participants, meeting_dyads, statement_facts, or
+    events (meetings as dyadic PLOVER/CAMEO events); see docs/schema.md.
     Rows come from one snapshot in a stable order; a file is replaced
     atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
-    or CR get a leading ' so spreadsheets never run them.
+    or CR get a leading ' so spreadsheets never run them. Parquet (-o needed)
+    has typed columns and the codebook's descriptions as field metadata.
 
     \b
     Example:
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
+        mfa-archive export events --format parquet -o events.parquet
     """
+    from crawler.exports import ExportRefused, run_export
     from db import export_parallel
     from db.errors import ExportFailed
 
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
-    worker = export_parallel.prestart(database_url(db_url), name, fmt, output)
+    worker = None if name in DERIVED_EXPORTS else \
+        export_parallel.prestart(database_url(db_url), name, fmt, output)
     try:
-        from db import export, queries
+        from db import queries
 
         engine = _open(db_url, read_only=True)
     except BaseException:
@@ -486,8 +493,10 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         source=source, country=country, person=person,
     )
     try:
-        count = export.export_named(engine, name, filters, fmt=fmt, path=output, bom=excel,
-                                    worker=worker)
+        count = run_export(engine, name, filters, fmt=fmt, path=output, bom=excel,
+                           worker=worker)
+    except ExportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     except SQLAlchemyError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
