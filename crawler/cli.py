@@ -28,7 +28,7 @@ DB_OPTION = click.option(
 EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
 # Exports that are not one query's rows: dyadic events (db/events.py).
-DERIVED_EXPORTS = ("events",)
+DERIVED_EXPORTS = ("events", "warc")
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
@@ -312,12 +312,13 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """
     from sqlalchemy.orm import Session
 
-    from db import queries, repository
+    from db import queries, repository, warc
 
     engine = _open(db_url, read_only=True)
     with Session(engine) as session:
         rows = session.execute(queries.runs(source, limit)).all()
         errors = repository.run_errors(session, [r.id for r, _ in rows])
+        warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
@@ -327,6 +328,7 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         run_errors = errors.get(run_row.id, [])
         if as_json:
             data["errors"] = [{"url": u, "reason": r, "blocked": b} for u, r, b in run_errors]
+            data["warc_files"] = warc_files.get(run_row.id, [])
             click.echo(json.dumps(data, default=str, ensure_ascii=False))
             continue
         finished = f"{data['finished_at']:%H:%M:%S}" if data["finished_at"] else "-"
@@ -337,6 +339,9 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
             f"changed {data['releases_changed']}, unchanged {data['releases_unchanged']}, "
             f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
         )
+        for file in warc_files.get(run_row.id, []):
+            click.echo(f"        WARC {file['path']}: {file['records']} records"
+                       + (f", error: {file['error']}" if file["error"] else ""))
         for url, reason, _blocked in run_errors[:max_errors]:
             click.echo(f"        {reason}: {url}")
         if len(run_errors) > max_errors:
@@ -461,7 +466,7 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
 
     NAME is documents, meetings, participants, statements, persons, crawl_runs,
     one of the views meeting_participants, meeting_dyads, statement_facts, or
-    events (meetings as dyadic PLOVER/CAMEO events); see docs/schema.md.
+    events (meetings as dyadic PLOVER/CAMEO events), or warc; see docs/schema.md.
     Rows come from one snapshot in a stable order; a file is replaced
     atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
     or CR get a leading ' so spreadsheets never run them. Parquet (-o needed)
@@ -472,6 +477,10 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
         mfa-archive export events --format parquet -o events.parquet
+        mfa-archive export warc --source az --since 2024-01-01 -o az.warc.gz
+
+    warc writes the stored pages as WARC 1.1 response records with their fetch
+    dates (--source, --since and --until on the fetch day; -o needed).
     """
     from crawler.exports import ExportRefused, run_export
     from db import export_parallel
@@ -506,7 +515,8 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     finally:
         engine.dispose()
     if output:
-        click.echo(f"{count} {name} rows written to {output}", err=True)
+        unit = "pages" if name == "warc" else "rows"
+        click.echo(f"{count} {name} {unit} written to {output}", err=True)
 
 
 @cli.command()

@@ -65,6 +65,17 @@ def run_export(engine: Engine, name: str, filters: ExportFilters, *, fmt: str,
         if worker is not None:
             worker.close()
         raise ExportRefused("a Parquet export needs a file: -o FILE.parquet")
+    if name == "warc":
+        from db import warc
+
+        if worker is not None:
+            worker.close()
+        if path in (None, "-"):
+            raise ExportRefused("a WARC export needs a file: -o FILE.warc.gz")
+        if fmt != "csv":
+            raise ExportRefused("export warc writes WARC: --format does not apply")
+        assert path is not None
+        return warc.export_warc(engine, filters, path)
     if name == "events":
         from db import events
 

@@ -132,11 +132,11 @@ class RotatingWarc:
         self._file = open(path, "xb")  # noqa: SIM115 - closed in _close
         self.serial += 1
         self.paths.append(path)
-        self._records = 0
         self._writer = _writer(self._file)
         for report in self.on_open:
             report(path)
         _warcinfo(self._writer, path.name, self.info)
+        self._records = 1
         return self._writer
 
     def write(self, records: Sequence[Any]) -> None:
