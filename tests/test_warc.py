@@ -155,8 +155,8 @@ def test_a_full_disk_stops_the_recording_with_one_line(
             request, response = _exchange(i)
             assert recorder.process_response(request, response) is response
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == [f"WARC recording stopped: cannot write {written[0]}: "
-                      "No space left on device (the archive is unaffected)"]
+    assert errors == [(f"WARC recording stopped: cannot write {written[0]}: "
+                      "No space left on device (the archive is unaffected)")]
     assert recorder.stopped
 
 
