@@ -115,14 +115,17 @@ class WarcRecorder:
     def _closed(self, path: Path, records: int, size: int) -> None:
         self._write_db(lambda s: warc.file_closed(s, self.run_id or 0, str(path), records, size))
 
-    def _stop(self, exc: OSError) -> None:
+    def _stop(self, exc: Exception) -> None:
         self.stopped = True
         files = self.files
         path = (files.current or files.next_path()) if files is not None else self.directory
         if files is not None:
             files.abandon()
-        reason = exc.strerror or str(exc)
-        error = f"[Errno {exc.errno}] {reason}" if exc.errno else reason
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            error = f"[Errno {exc.errno}] {reason}" if exc.errno else reason
+        else:  # a record warcio would not build: still one line, and the crawl goes on
+            reason = error = f"{type(exc).__name__}: {first_line(exc)}"
         logger.error("WARC recording stopped: cannot write %s: %s (the archive is unaffected)",
                      path, reason)
         stats = self.crawler.stats
@@ -135,7 +138,7 @@ class WarcRecorder:
             return
         try:
             self.files.close()
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - likewise at the end of the run
             self._stop(exc)
 
     # --- recording -----------------------------------------------------------------
@@ -153,7 +156,7 @@ class WarcRecorder:
             if self.files is None:
                 self.files = self._start()
             self._record(request, response)
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - a WARC failure must not cost a page
             self._stop(exc)
         return response
 

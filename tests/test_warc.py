@@ -232,3 +232,19 @@ def test_a_warc_directory_that_cannot_be_written_costs_the_archive_nothing(
     engine.dispose()
     result = run_cli("runs", "--db", db_url)
     assert "error: [Errno 20] Not a directory" in result.stdout
+
+
+def test_a_record_that_cannot_be_built_costs_no_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    recorder = _recorder(tmp_path)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("bad header\nsecond line")
+
+    monkeypatch.setattr(warc, "response_record", broken)
+    request, response = _exchange(1)
+    with caplog.at_level(logging.ERROR, logger="crawler.warc"):
+        assert recorder.process_response(request, response) is response
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].endswith(
+        ": ValueError: bad header (the archive is unaffected)")
