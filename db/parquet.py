@@ -27,7 +27,8 @@ from db.atomic import replace_when_done
 from db.export import snapshot
 from db.queries import AnySelect
 
-BATCH = 50_000
+BATCH = 50_000  # rows per row group
+TEXT_BATCH = 2_000  # ... when a row holds a release's text: a few MB per row group
 COMPRESSION = "zstd"
 
 INT = pa.int64()
@@ -155,6 +156,12 @@ def query_columns(query: AnySelect, hints: Mapping[str, str] | None = None
             for col in query.selected_columns]
 
 
+def _long(kind: Any) -> bool:
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance
+    return isinstance(kind, sqltypes.Text | sqltypes._Binary)
+
+
 def _record_batch(arrow: pa.Schema, convert: Sequence[Callable[[Any], Any]],
                   rows: Sequence[Sequence[Any]]) -> pa.RecordBatch:
     arrays = []
@@ -195,8 +202,11 @@ def export_parquet(engine: Engine, query: AnySelect, path: str | Path, *,
                    descriptions: Mapping[str, str] | None = None,
                    hints: Mapping[str, str] | None = None,
                    metadata: Mapping[str, str] | None = None,
-                   batch: int = BATCH) -> int:
-    """Write ``query``'s rows to the Parquet file ``path``, ``batch`` rows per row group."""
+                   batch: int | None = None) -> int:
+    """Write ``query``'s rows to the Parquet file ``path``, ``batch`` rows per row group
+    (default :data:`BATCH`, or :data:`TEXT_BATCH` when a column holds long text or bytes)."""
+    if batch is None:
+        batch = TEXT_BATCH if any(_long(col.type) for col in query.selected_columns) else BATCH
     arrow = schema(query_columns(query, hints), descriptions or {}, metadata)
     with snapshot(engine) as conn:
         result = conn.execution_options(yield_per=batch).execute(query)
