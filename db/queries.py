@@ -99,10 +99,15 @@ def last_runs() -> Select[CrawlRun, str]:
     return select(CrawlRun, Source.key).join(Source).where(CrawlRun.id.in_(newest))
 
 
-def last_run_per_source(engine: Engine) -> dict[str, CrawlRun]:
+def last_run_per_source(session: Session) -> dict[str, CrawlRun]:
     """Source key -> its newest run, in one query (for ``mfa-archive sources``)."""
-    with Session(engine) as session:
-        return {key: run for run, key in session.execute(last_runs())}
+    return {key: run for run, key in session.execute(last_runs())}
+
+
+def recent_runs(session: Session, source: str | None = None,
+                limit: int = 50) -> list[tuple[CrawlRun, str]]:
+    """The newest ``limit`` runs (of ``source``), newest first, each with its source's key."""
+    return [(run, key) for run, key in session.execute(runs(source, limit))]
 
 
 def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple[str, str, bool]]]:
@@ -118,16 +123,6 @@ def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple
     for run_id, url, reason, blocked in rows:
         found[run_id].append((url, reason, bool(blocked)))
     return found
-
-
-def runs_with_errors(
-    engine: Engine, source: str | None = None, limit: int = 50
-) -> tuple[list[tuple[CrawlRun, str]], dict[int, list[tuple[str, str, bool]]]]:
-    """The newest ``limit`` runs (of ``source``) with their source's key, newest first,
-    and their :func:`run_errors`, read in one session (``mfa-archive runs``)."""
-    with Session(engine) as session:
-        rows = [(run, key) for run, key in session.execute(runs(source, limit))]
-        return rows, run_errors(session, [run.id for run, _ in rows])
 
 
 def source_summary(engine: Engine) -> list[tuple[str, int, int, int, int]]:
@@ -389,6 +384,11 @@ def export_select(name: str, filters: ExportFilters, dialect: str) -> AnySelect:
         return participants_export(filters)
     if name == "statements":
         return statements_export(filters)
+    if name in ("persons", "crawl_runs"):
+        from db import table_exports
+
+        return table_exports.persons_export(filters) if name == "persons" \
+            else table_exports.crawl_runs_export(filters)
     return view_export(name, filters)
 
 

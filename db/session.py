@@ -114,6 +114,11 @@ def read_only_twin(engine: Engine) -> Engine:
 
 
 
+def dialect(engine: Engine) -> str:
+    """``sqlite`` or ``postgresql``."""
+    return engine.dialect.name
+
+
 @contextlib.contextmanager
 def transaction(sessions: Sessions) -> Iterator[Session]:
     """A session in one transaction: committed at the end, rolled back on an error."""
@@ -129,12 +134,19 @@ def savepoint(session: Session) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads; it never commits (its objects stay usable after it closes)."""
+    with Session(engine) as session:
+        yield session
+
+
+@contextlib.contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A connection whose reads share one transaction (one snapshot on SQLite)."""
     with engine.connect() as conn:
         yield conn
 
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Connection", "Engine", "Session", "Sessions", "make_engine",
-           "make_sessionmaker", "open_archive", "read_only_twin", "reading", "savepoint",
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Connection", "Engine", "Session", "Sessions", "dialect", "make_engine",
+           "make_sessionmaker", "open_archive", "read_only_twin", "read_session", "reading", "savepoint",
            "transaction"]

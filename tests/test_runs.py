@@ -7,7 +7,7 @@ from sqlalchemy import event
 from db import frontier, queries, runs
 from db.migrate import upgrade
 from db.runs import RunCounts
-from db.session import make_engine, make_sessionmaker, transaction
+from db.session import make_engine, make_sessionmaker, read_session, transaction
 
 
 def test_last_run_per_source_and_runs_with_errors(db_url: str) -> None:
@@ -31,7 +31,8 @@ def test_last_run_per_source_and_runs_with_errors(db_url: str) -> None:
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute",
                  lambda *args: statements.append(args[2]))
-    last = queries.last_run_per_source(engine)
+    with read_session(engine) as session:
+        last = queries.last_run_per_source(session)
     selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1  # one query, whatever the number of runs
     assert {key: run.id for key, run in last.items()} == {"az": ids["az"][-1],
@@ -39,7 +40,9 @@ def test_last_run_per_source_and_runs_with_errors(db_url: str) -> None:
     assert last["by"].status == "completed" and last["by"].releases_new == 3
     assert last["az"].status == "running"
 
-    rows, errors = queries.runs_with_errors(engine, "az", limit=2)
+    with read_session(engine) as session:
+        rows = queries.recent_runs(session, "az", limit=2)
+        errors = queries.run_errors(session, [run.id for run, _ in rows])
     assert [(run.id, key) for run, key in rows] == [(ids["az"][2], "az"), (ids["az"][1], "az")]
     assert errors == {ids["az"][2]: [("https://az.example/1", "HTTP 500", False),
                                      ("https://az.example/2", "blocked", True)],
