@@ -57,7 +57,7 @@ from crawler.exceptions import SpiderArgumentError
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
 from crawler.registry import Source
-from crawler.release import FetchedPage
+from crawler.release import FetchedPage, ListingHints
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
 from db.repository import Discovery, FrontierPlan, FrontierTask
@@ -254,20 +254,17 @@ class PressReleaseSpider(scrapy.Spider):
         if response.status >= 400:
             yield FetchFailure(source=self.name, url=self.canonical(entry.url), reason=f"HTTP {response.status}")
             return
-        yield ReleaseItem(source=self.name, page=FetchedPage(
+        yield ReleaseItem(source=self.name, page=FetchedPage.of_source(
+            self.describe(),
             url=self.canonical(entry.url),
             body=response.body,
             encoding=response.encoding,
+            hints=ListingHints(title=entry.title, date=entry.date),
             status=response.status,
             fetched_at=dt.datetime.now(dt.UTC),
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
-            listing_title=entry.title,
-            listing_date=entry.date,
-            release_page=self.release_page,  # parsed in an extraction worker, not here
-            language_hint=self.language,
-            country=self.country,
-        ))
+        ))  # the page object parses it in an extraction worker, not here
 
     @classmethod
     def canonical(cls, url: str) -> str:
