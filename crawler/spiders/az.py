@@ -21,7 +21,6 @@ class AzSpider(PressReleaseSpider):
     ministry = "Ministry of Foreign Affairs of the Republic of Azerbaijan"
     allowed_domains = ["mfa.gov.az"]
     listing_url = "https://www.mfa.gov.az/en/news?page=1"
-    page_url_template = "https://www.mfa.gov.az/en/news?page={page}"
     canonical_host = "mfa.gov.az"
     listing_page = AzListingPage
     release_page = AzReleasePage
