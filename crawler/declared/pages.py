@@ -268,6 +268,7 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
     """A release page read with its declaration's ``[release]`` selectors."""
 
     spec: ClassVar[ReleaseSpec]
+    body_preferred = True  # the declared body (less its drops) is the text when it matches
 
     def __init__(self, response: TextResponse) -> None:
         super().__init__(response)
