@@ -22,6 +22,7 @@ for monthly walks and dates without a year; default today, UTC).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
@@ -40,6 +41,7 @@ from crawler.declared.pages import (
 from crawler.declared.schema import Declaration
 from crawler.items import FetchFailure
 from crawler.pages.base import ListingEntry, ListingPage
+from crawler.registry import Source
 from crawler.spiders.base import PressReleaseSpider
 
 META_BASE = "declared_base"  # the listing (or section) URL a page belongs to
@@ -110,8 +112,13 @@ class DeclaredSpider(PressReleaseSpider):
             **kwargs,
         )
 
-    def canonical(self, url: str) -> str:
-        return declared_canonical(url, self.declaration.canonical)
+    @classmethod
+    def canonical(cls, url: str) -> str:
+        return declared_canonical(url, cls.declaration.canonical)
+
+    @classmethod
+    def describe(cls) -> Source:
+        return dataclasses.replace(super().describe(), kind="declared")
 
     # -- walls --------------------------------------------------------------------
 
