@@ -10,30 +10,13 @@ was given into that variable, so the crawls the scheduler starts see it too.
 from __future__ import annotations
 
 import functools
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
+from crawler.declared.config import user_dirs
 from crawler.declared.loader import load_declarations
 from crawler.declared.spider import DeclaredSpider, spider_class
 from crawler.registry import Source
-
-SOURCES_DIR_ENV = "MFA_ARCHIVE_SOURCES_DIR"
-
-
-def user_dirs() -> tuple[Path, ...]:
-    """The user's sources directories (absolute), from ``MFA_ARCHIVE_SOURCES_DIR``."""
-    value = os.environ.get(SOURCES_DIR_ENV, "")
-    return tuple(Path(part).resolve() for part in value.split(os.pathsep) if part.strip())
-
-
-def use_sources_dirs(directories: Iterable[Path | str]) -> None:
-    """Read the user's declarations from ``directories`` (this process and its children)."""
-    paths = [str(Path(d).resolve()) for d in directories]
-    if paths:
-        os.environ[SOURCES_DIR_ENV] = os.pathsep.join(paths)
-    else:
-        os.environ.pop(SOURCES_DIR_ENV, None)
 
 
 @functools.cache
