@@ -590,3 +590,24 @@ def test_every_package_declaration_makes_a_spider(declaration: Any) -> None:
     spider = cls.from_crawler(get_crawler(cls))
     requests = start_requests(spider)
     assert requests[0].url == declaration.listing.url or declaration.listing.paging.cursor
+
+
+def test_without_release_selectors_the_listing_title_and_a_year_less_date_are_corrected() -> None:
+    """A stand-in marks its release page up otherwise: the listing title wins over
+    trafilatura's, and trafilatura's date wins over a listing date that has the same
+    day in another year (a year the listing did not print)."""
+    spider = spider_for('''
+[listing]
+url = "https://mfa.example/news"
+''' + HTML_ITEMS)
+    page = ('<html><head><title>Press | Ministry</title>'
+            '<meta property="article:published_time" content="2025-11-20"></head><body>'
+            '<main><h2>Other heading</h2><p>' + "The Foreign Minister met the Ambassador. " * 8
+            + '</p></main></body></html>')
+    release = build_release(FetchedPage(
+        url="https://mfa.example/n/1", body=page.encode(), encoding="utf-8", status=200,
+        fetched_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC), release_page=spider.release_page,
+        listing_title="Talks with the Ambassador", listing_date=dt.date(2026, 11, 20),
+        language_hint="en", country="FR"))
+    assert release.title == "Talks with the Ambassador"
+    assert release.published == dt.date(2025, 11, 20)

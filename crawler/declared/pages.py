@@ -269,6 +269,7 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
 
     spec: ClassVar[ReleaseSpec]
     body_preferred = True  # the declared body (less its drops) is the text when it matches
+    listing_title_preferred = True  # then the listing's title, then trafilatura's
 
     def __init__(self, response: TextResponse) -> None:
         super().__init__(response)
