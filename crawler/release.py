@@ -84,7 +84,9 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
     page_date: dt.date | None = None
     page_body: str | None = None
     prefer_page_body = prefer_listing_title = False
+    stated_language: str | None = None
     if page.release_page is not None:
+        stated_language = page.release_page.language
         prefer_page_body = page.release_page.body_preferred
         prefer_listing_title = page.release_page.listing_title_preferred
         fields = page.release_page.parse(page.url, page.body, page.encoding)
@@ -112,7 +114,8 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
             # another year is a listing date whose year was not printed.
             published = page.listing_date
         published = published or page.listing_date
-    language = (extracted.language if extracted else None) or page.language_hint
+    language = stated_language or (extracted.language if extracted else None) \
+        or page.language_hint
     records = records_for(text, title=title, published=published, language=language,
                           country=page.country)
     return ReleaseRecord(

@@ -546,7 +546,8 @@ def test_release_page_class_crosses_to_workers_by_value() -> None:
 url = "https://mfa.example/news"
 ''' + HTML_ITEMS)
     cls = pickle.loads(pickle.dumps(spider.release_page))
-    assert cls is release_page_class(spider.declaration.release)
+    assert cls is release_page_class(spider.declaration.release, "en")
+    assert cls.language == "en"
     assert cls.spec.drop == ("div.share", 'xpath:./p[starts-with(normalize-space(.), "Photo:")]')
 
 
@@ -561,6 +562,13 @@ url = "https://mfa.example/news"
         language_hint=spider.language, country=spider.country))
     assert release.language == "es"
     assert release.records.meetings == () and release.records.statements == ()
+    # The declared language outranks the page's <html lang> (Arabic texts under /en).
+    english_chrome = RELEASE.encode().replace(b'lang="es"', b'lang="en"')
+    release = build_release(FetchedPage(
+        url="https://mfa.example/n/1", body=english_chrome, encoding="utf-8", status=200,
+        fetched_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC), release_page=spider.release_page,
+        language_hint=spider.language, country=spider.country))
+    assert release.language == "es" and release.records.meetings == ()
     assert "Compartir" not in release.text
 
 
