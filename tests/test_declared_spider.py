@@ -619,3 +619,23 @@ url = "https://mfa.example/news"
         language_hint="en", country="FR"))
     assert release.title == "Talks with the Ambassador"
     assert release.published == dt.date(2025, 11, 20)
+
+
+def test_a_coded_subclass_registered_for_a_key_keeps_the_declaration(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site needing behaviour (here: a date window on the listing URL) subclasses the
+    generic spider; the declaration still gives everything else."""
+    from crawler.declared import spider as declared_spider
+
+    class WindowSpider(DeclaredSpider):
+        def listing_request(self, url: str, *, page: int, **kwargs: Any) -> Request:
+            return super().listing_request(f"{url}?from=2026-01-01", page=page, **kwargs)
+
+    monkeypatch.setitem(declared_spider.CODED, "fr", WindowSpider)
+    spider = spider_for('''
+[listing]
+url = "https://mfa.example/news"
+''' + HTML_ITEMS)
+    assert isinstance(spider, WindowSpider) and spider.ministry == "Ministry of Testing"
+    (first,) = start_requests(spider)
+    assert first.url == "https://mfa.example/news?from=2026-01-01"
