@@ -99,8 +99,8 @@ def test_sources_dir_in_mfa_archive_toml(user_sources: Path, tmp_path: Path,
 def test_extract_a_saved_page_with_a_declared_source(user_sources: Path, tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(RELEASE, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--sources-dir", str(user_sources), "extract", str(page),
-                                      "--source", "fi", "--json"])
+    result = CliRunner().invoke(cli, ["extract", str(page), "--source", "fi", "--json",
+                                      "--sources-dir", str(user_sources)])
     assert result.exit_code == 0, result.output
     (out,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert out["title"] == "Talks in Helsinki" and out["published"] == "2026-11-30"
