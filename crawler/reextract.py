@@ -3,7 +3,10 @@
 A document's extraction has two stages, each versioned in its own column:
 
 * text (trafilatura and the source's page object over the stored raw HTML:
-  text, title, date, language), ``documents.text_extractor``;
+  text, title, date, language), ``documents.text_extractor``; the page is
+  rebuilt as the crawl built it (:meth:`crawler.release.FetchedPage.of_source`:
+  the registered source, and the listing's title and date as the frontier kept
+  them), so the same bytes give the same result;
 * records (Meetings and Statements from that text), ``records_extractor``.
 
 The text stage is deterministic for a given version, so it is re-run only for
@@ -28,14 +31,14 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
+from crawler.registry import Source as RegisteredSource
 from crawler.registry import all_sources
-from crawler.release import FetchedPage, NoContentError, build_release, records_for
+from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
 from db import documents, queries
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, read_only_twin, reading, transaction
 
 if TYPE_CHECKING:
-    from crawler.pages.base import ReleasePage
     from db.session import Engine, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
@@ -43,18 +46,22 @@ _CHUNK = 16  # documents per task sent to a worker (the round trip costs more th
 
 @dataclass(frozen=True, slots=True)
 class _PageJob:
-    """A stored page to extract again from its raw HTML (the text stage and records)."""
+    """A stored page to extract again from its raw HTML (the text stage and records).
+
+    It is rebuilt as the crawl built it (:meth:`FetchedPage.of_source`): from its
+    source (``None`` if no longer registered: no page object, ``country`` only) and
+    the hints its listing gave, as the frontier kept them.
+    """
 
     document_id: int
-    release_page: type[ReleasePage] | None
+    source: RegisteredSource | None
     country: str
     url: str
     raw_html: bytes
     encoding: str | None
     status: int
     fetched_at: dt.datetime
-    title: str | None
-    published: dt.date | None
+    hints: ListingHints
     etag: str | None
     last_modified: str | None
 
@@ -81,11 +88,10 @@ def _extract(job: _PageJob | _TextJob) -> _Result:
             return job.document_id, records_for(
                 job.text, title=job.title, published=job.published, language=job.language,
                 country=job.country)
-        return job.document_id, build_release(FetchedPage(
-            url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
-            status=job.status, fetched_at=job.fetched_at, etag=job.etag,
-            last_modified=job.last_modified, listing_title=job.title,
-            listing_date=job.published, release_page=job.release_page, country=job.country,
+        return job.document_id, build_release(FetchedPage.of_source(
+            job.source, url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
+            hints=job.hints, country=job.country, status=job.status, fetched_at=job.fetched_at,
+            etag=job.etag, last_modified=job.last_modified,
         ))
     except NoContentError as exc:
         return job.document_id, str(exc)
@@ -100,12 +106,15 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    pages = {known.key: known.release_page for known in all_sources()}
+    sources = {registered.key: registered for registered in all_sources()}
     with reading(engine) as conn:  # one read transaction for both
         stale = None if text else TEXT_EXTRACTOR_VERSION
-        for document_id, key, *rest in queries.stored_pages(conn, source=source,
-                                                            stale_text=stale):
-            yield _PageJob(document_id, pages.get(key), *rest)
+        for row in queries.stored_pages(conn, source=source, stale_text=stale):
+            yield _PageJob(
+                row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
+                row.http_status, row.fetched_at,
+                ListingHints(title=row.listing_title, date=row.listing_date),
+                row.etag, row.last_modified)
         if text:
             return
         for row in queries.stored_texts(conn, source=source,

@@ -161,16 +161,19 @@ def document_count(conn: Connection, source: str | None = None) -> int:
 
 
 def stored_pages(conn: Connection, *, source: str | None,
-                 stale_text: str | None) -> Iterator[Sequence[Any]]:
-    """Stored raw pages in id order, streamed: ``id, source key, country, url, raw_html,
-    encoding, http_status, fetched_at, title, published, etag, last_modified``.
+                 stale_text: str | None) -> Iterator[Any]:
+    """Stored raw pages in id order, streamed, as rows with ``id, key`` (the source's),
+    ``country, url, raw_html, encoding, http_status, fetched_at, listing_title,
+    listing_date`` (what the listing showed, as the frontier kept it), ``etag, last_modified``.
 
     ``stale_text``: only the documents whose text another version extracted.
     """
     query = _stored(
         select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
-               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
-               Document.published, Document.etag, Document.last_modified),
+               Document.encoding, Document.http_status, Document.fetched_at,
+               FrontierEntry.listing_title, FrontierEntry.listing_date, Document.etag,
+               Document.last_modified)
+        .outerjoin(FrontierEntry, FrontierEntry.url == Document.url),
         source, stale_text, stale=True,
     ).order_by(Document.id)
     yield from conn.execution_options(yield_per=200).execute(query)
