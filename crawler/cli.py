@@ -529,6 +529,93 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+# --- reading: search, show, persons ----------------------------------------------
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=160)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--in", "where", type=click.Choice(["documents", "statements"]),
+              default="documents", show_default=True,
+              help="Search releases (title and text) or statements.")
+@click.option("--source", metavar="KEY", help="Only this source's releases.")
+@click.option("--country", metavar="XX",
+              help="Releases with a participant of this country; statements by a speaker "
+                   "of this country.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@DB_OPTION
+def search(query: str, where: str, source: str | None, country: str | None,
+           since: dt.datetime | None, until: dt.datetime | None, limit: int, fmt: str,
+           db_url: str | None) -> None:
+    """Full-text search of releases or statements, best matches first.
+
+    QUERY: words (all of them), "a phrase", prefix* , a OR b, -word or NOT
+    word (without it), ( ) to group. English releases match other forms of a
+    word (negotiation finds negotiations); other languages match the words as
+    written. Each release comes with its meetings' participants; each
+    statement with its speaker, meeting and URL. CSV and JSON mark matches
+    <mark>...</mark>. Dates are the release's (a statement: its meeting's).
+
+    \b
+    Example:
+        mfa-archive search 'Lavrov "peace process"'
+        mfa-archive search 'negotiat*' --in statements --country AZ --format json
+
+    Exit codes: 0 done (also with no hits), 1 failed, 2 a query that cannot be read.
+    """
+    from sqlalchemy.orm import Session
+
+    from crawler import present
+    from db.export import stdout_text, write_rows
+    from db.search import SearchFilters, search_documents, search_statements
+    from db.search_query import QuerySyntaxError, parse
+
+    try:
+        parse(query)
+    except QuerySyntaxError as exc:
+        click.echo(f"Error: bad search query: {exc}", err=True)
+        sys.exit(2)
+    filters = SearchFilters(source=source, country=country,
+                            since=since.date() if since else None,
+                            until=until.date() if until else None, limit=limit)
+    engine = _open(db_url, read_only=True)
+    try:
+        with Session(engine) as session:
+            conn = session.connection()
+            hits: Sequence[Any] = (search_documents(conn, query, filters) if where == "documents"
+                                   else search_statements(conn, query, filters))
+    except QuerySyntaxError as exc:
+        click.echo(f"Error: bad search query: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        with stdout_text() as out:
+            present.write_json(hits, out)
+    elif fmt == "csv":
+        columns, rows = ((present.DOCUMENT_COLUMNS, present.document_rows(hits))
+                         if where == "documents"
+                         else (present.STATEMENT_COLUMNS, present.statement_rows(hits)))
+        with stdout_text() as out:
+            write_rows(columns, iter(rows), out, "csv")
+    elif where == "documents":
+        present.print_document_hits(hits, _console())
+    else:
+        present.print_statement_hits(hits, _console())
+    if fmt == "table":
+        click.echo(f"{len(hits)} {where} found" + (f" (--limit {limit})"
+                                                     if len(hits) == limit else ""), err=True)
+
+
 # --- extraction -------------------------------------------------------------------
 
 

@@ -1,0 +1,126 @@
+"""How search hits, one release and persons are printed: rich tables, CSV and JSON.
+
+Pure formatting over the dataclasses of :mod:`db.search`, :mod:`db.release_view`
+and :mod:`db.persons_query`; no database access. In CSV and JSON a search match
+is marked ``<mark>…</mark>``; in a terminal it is shown bold on yellow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from db.search import MARK_START, MARK_STOP, DocumentHit, MeetingOfHit, StatementHit
+
+HTML_START, HTML_STOP = "<mark>", "</mark>"
+HIGHLIGHT = "bold black on yellow"
+
+
+def marked(snippet: str | None, start: str = HTML_START, stop: str = HTML_STOP) -> str:
+    """``snippet`` with the search's match marks as ``start``/``stop``."""
+    return (snippet or "").replace(MARK_START, start).replace(MARK_STOP, stop)
+
+
+def highlighted(snippet: str | None) -> Text:
+    """A rich Text of ``snippet`` with every match styled."""
+    result = Text()
+    rest = snippet or ""
+    while (i := rest.find(MARK_START)) >= 0:
+        j = rest.find(MARK_STOP, i)
+        j = len(rest) if j < 0 else j
+        result.append(rest[:i])
+        result.append(rest[i + 1:j], style=HIGHLIGHT)
+        rest = rest[j + 1:]
+    result.append(rest)
+    return result
+
+
+def participant_label(meetings: Sequence[MeetingOfHit]) -> str:
+    """``Name (Title, XX) #person_id; ...`` per meeting, meetings separated by `` | ``."""
+    return " | ".join(
+        "; ".join(f"{p.name} ({p.title or '-'}, {p.country or p.organisation or '-'}) "
+                  f"#{p.person_id}" for p in m.participants)
+        for m in meetings)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str):
+        return marked(value)
+    return _iso(value)
+
+
+def write_json(items: Iterable[Any], out: IO[str]) -> None:
+    """A JSON array of the dataclasses ``items``, one item per line."""
+    out.write("[")
+    for n, item in enumerate(items):
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(_jsonable(item), ensure_ascii=False))
+    out.write("\n]\n")
+
+
+DOCUMENT_COLUMNS = ("rank", "score", "document_id", "published", "source", "title", "snippet",
+                    "participants", "url")
+STATEMENT_COLUMNS = ("rank", "score", "statement_id", "date", "source", "speaker", "speaker_id",
+                     "speaker_country", "verb", "snippet", "meeting_id", "meeting_kind",
+                     "meeting_date", "document_id", "url")
+
+
+def document_rows(hits: Iterable[DocumentHit]) -> Iterable[tuple[Any, ...]]:
+    for h in hits:
+        yield (h.rank, round(h.score, 4), h.document_id, _iso(h.published), h.source,
+               marked(h.title_marked or h.title), marked(h.snippet),
+               participant_label(h.meetings), h.url)
+
+
+def statement_rows(hits: Iterable[StatementHit]) -> Iterable[tuple[Any, ...]]:
+    for h in hits:
+        yield (h.rank, round(h.score, 4), h.statement_id, _iso(h.date), h.source, h.speaker,
+               h.speaker_id, h.speaker_country, h.verb, marked(h.snippet), h.meeting_id,
+               h.meeting_kind, _iso(h.meeting_date), h.document_id, h.url)
+
+
+def print_document_hits(hits: Sequence[DocumentHit], console: Console) -> None:
+    table = Table("#", "date", "src", "release", "participants", show_lines=True)
+    for h in hits:
+        release = Text()
+        release.append_text(highlighted(h.title_marked or h.title or "(no title)"))
+        release.append(f"  [document {h.document_id}]\n", style="dim")
+        release.append_text(highlighted(h.snippet))
+        release.append(f"\n{h.url}", style="cyan")
+        people = "\n".join(
+            f"{m.kind} {_iso(m.date) or '?'}: " + "; ".join(
+                f"{p.name} ({p.country or p.organisation or '-'}) #{p.person_id}"
+                for p in m.participants)
+            for m in h.meetings) or "-"
+        table.add_row(str(h.rank), str(_iso(h.published) or "-"), h.source, release, people)
+    console.print(table)
+
+
+def print_statement_hits(hits: Sequence[StatementHit], console: Console) -> None:
+    table = Table("#", "date", "src", "speaker", "statement", "meeting", show_lines=True)
+    for h in hits:
+        statement = highlighted(h.snippet)
+        statement.append(f"\n{h.url}", style="cyan")
+        speaker = (f"{h.speaker or '(the sides)'}"
+                   + (f" ({h.speaker_country})" if h.speaker_country else "")
+                   + (f" #{h.speaker_id}" if h.speaker_id is not None else "") + f"\n{h.verb}")
+        meeting = (f"{h.meeting_kind} {_iso(h.meeting_date) or '?'} #{h.meeting_id}"
+                   if h.meeting_id is not None else "-")
+        table.add_row(str(h.rank), str(_iso(h.date) or "-"), h.source, speaker, statement,
+                      meeting)
+    console.print(table)
