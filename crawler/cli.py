@@ -616,6 +616,44 @@ def search(query: str, where: str, source: str | None, country: str | None,
                                                      if len(hits) == limit else ""), err=True)
 
 
+@cli.command()
+@click.argument("release", metavar="URL_OR_DOCUMENT_ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@DB_OPTION
+def show(release: str, fmt: str, db_url: str | None) -> None:
+    """Show one release as the archive holds it.
+
+    Title, date, source and URL; the text with each statement marked
+    ⟦S1 ...⟧; then its meetings with their participants (and person ids), its
+    statements, and its earlier versions with what changed, if it was edited.
+
+    \b
+    Example:
+        mfa-archive show 412
+        mfa-archive show https://mfa.gov.az/en/news/4567 --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from crawler import present
+    from db.export import stdout_text
+    from db.release_view import load_release
+
+    engine = _open(db_url, read_only=True)
+    try:
+        with Session(engine) as session:
+            view = load_release(session.connection(), release)
+    finally:
+        engine.dispose()
+    if view is None:
+        raise click.ClickException(f"no release with the id or URL {release!r} in the archive")
+    if fmt == "json":
+        with stdout_text() as out:
+            out.write(json.dumps(present.jsonable(view), ensure_ascii=False, indent=1) + "\n")
+    else:
+        present.print_release(view, _console())
+
+
 # --- extraction -------------------------------------------------------------------
 
 

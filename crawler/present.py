@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from db.release_view import ReleaseView, statement_segments
 from db.search import MARK_START, MARK_STOP, DocumentHit, MeetingOfHit, StatementHit
 
 HTML_START, HTML_STOP = "<mark>", "</mark>"
@@ -54,11 +55,11 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, str):
         return marked(value)
     return _iso(value)
@@ -69,7 +70,7 @@ def write_json(items: Iterable[Any], out: IO[str]) -> None:
     out.write("[")
     for n, item in enumerate(items):
         out.write(",\n" if n else "\n")
-        out.write(json.dumps(_jsonable(item), ensure_ascii=False))
+        out.write(json.dumps(jsonable(item), ensure_ascii=False))
     out.write("\n]\n")
 
 
@@ -124,3 +125,79 @@ def print_statement_hits(hits: Sequence[StatementHit], console: Console) -> None
         table.add_row(str(h.rank), str(_iso(h.date) or "-"), h.source, speaker, statement,
                       meeting)
     console.print(table)
+
+
+# --- one release (mfa-archive show) ---------------------------------------------------------
+
+STATEMENT_STYLE = "bold magenta"
+
+
+def statement_marker(ordinal: int) -> tuple[str, str]:
+    """The marks around statement ``ordinal`` (from 0) in a release's text: ``⟦S1 …⟧``."""
+    return f"⟦S{ordinal + 1} ", "⟧"
+
+
+def release_text(view: ReleaseView) -> Text:
+    """The release's text with each statement marked ``⟦S1 …⟧`` and styled."""
+    result = Text()
+    for stretch, statement in statement_segments(view.text, view.statements):
+        if statement is None:
+            result.append(stretch)
+            continue
+        start, stop = statement_marker(statement.ordinal)
+        result.append(start, style="bold")
+        result.append(stretch, style=STATEMENT_STYLE)
+        result.append(stop, style="bold")
+    return result
+
+
+def version_diff(older: str, newer: str, limit: int = 40) -> list[str]:
+    """A unified diff of two texts, line by line (at most ``limit`` lines)."""
+    import difflib
+
+    lines = list(difflib.unified_diff(older.splitlines(), newer.splitlines(), "before",
+                                      "after", lineterm="", n=0))
+    return lines[2:2 + limit] + (["..."] if len(lines) > 2 + limit else [])
+
+
+def print_release(view: ReleaseView, console: Console) -> None:
+    console.print(Text(view.title or "(no title)", style="bold"))
+    facts = [f"document {view.document_id}", f"published {_iso(view.published) or 'unknown'}",
+             f"source {view.source} ({view.ministry})", f"language {view.language or '-'}",
+             f"fetched {view.fetched_at:%Y-%m-%d %H:%M} UTC"]
+    if view.gone_at:
+        facts.append(f"gone from the site since {view.gone_at:%Y-%m-%d}")
+    console.print(" · ".join(facts))
+    console.print(Text(view.url, style="cyan"))
+    console.print()
+    console.print(release_text(view))
+    console.print()
+    meetings = Table("meeting", "date", "kind", "location", "participants (person id)",
+                     title=f"Meetings ({len(view.meetings)})", show_lines=True)
+    for m in view.meetings:
+        people = "\n".join(
+            f"{p.name} #{p.person_id}: {p.title or '-'}, {p.country or p.organisation or '-'}"
+            + (f", {p.role}" if p.role else "") for p in m.participants) or "-"
+        meetings.add_row(str(m.meeting_id), str(_iso(m.date) or "?"), m.kind, m.location or "-",
+                         people)
+    console.print(meetings)
+    statements = Table("#", "statement", "speaker (person id)", "verb", "meeting", "text",
+                       title=f"Statements ({len(view.statements)})", show_lines=True)
+    for s in view.statements:
+        statements.add_row(f"S{s.ordinal + 1}", str(s.statement_id),
+                           (s.speaker or "(the sides)")
+                           + (f" #{s.speaker_id}" if s.speaker_id is not None else ""),
+                           s.verb, str(s.meeting_id) if s.meeting_id is not None else "-",
+                           s.text)
+    console.print(statements)
+    if not view.versions:
+        console.print("Versions: none (the text has not changed since it was archived)")
+        return
+    console.print(Text(f"Versions ({len(view.versions)} earlier)", style="bold"))
+    texts = [v.text for v in view.versions] + [view.text]
+    for n, v in enumerate(view.versions):
+        console.print(f"version {v.version_id}: fetched {v.fetched_at:%Y-%m-%d %H:%M}, replaced "
+                      f"{v.replaced_at:%Y-%m-%d %H:%M}, title {v.title!r}")
+        for line in version_diff(v.text, texts[n + 1]):
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+            console.print(Text("    " + line, style=style))
