@@ -654,6 +654,52 @@ def show(release: str, fmt: str, db_url: str | None) -> None:
         present.print_release(view, _console())
 
 
+@cli.command()
+@click.option("--country", metavar="XX", help="Persons who represented this country (ISO code).")
+@click.option("--name", metavar="TEXT",
+              help="A part of the name (also spelling-folded: Cavusoglu finds Çavuşoğlu).")
+@click.option("--limit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="At most N persons; 0 for all.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@DB_OPTION
+def persons(country: str | None, name: str | None, limit: int, fmt: str,
+            db_url: str | None) -> None:
+    """List persons: countries, titles held, first/last seen, meetings, statements.
+
+    The most met first. Countries are those the person represented, the most
+    frequent first; titles in the order first held. Who met whom, by year:
+    the view person_meetings (mfa-archive query, docs/schema.md).
+
+    \b
+    Example:
+        mfa-archive persons --country BY
+        mfa-archive persons --name lavrov --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from crawler import present
+    from db.export import stdout_text, write_rows
+    from db.persons_query import person_summaries
+
+    engine = _open(db_url, read_only=True)
+    try:
+        with Session(engine) as session:
+            found = person_summaries(session.connection(), country=country, name=name,
+                                     limit=limit or None)
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        with stdout_text() as out:
+            present.write_json(found, out)
+    elif fmt == "csv":
+        with stdout_text() as out:
+            write_rows(present.PERSON_COLUMNS, iter(present.person_rows(found)), out, "csv")
+    else:
+        present.print_persons(found, _console())
+        click.echo(f"{len(found)} persons", err=True)
+
+
 # --- extraction -------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from db.persons_query import PersonSummary
 from db.release_view import ReleaseView, statement_segments
 from db.search import MARK_START, MARK_STOP, DocumentHit, MeetingOfHit, StatementHit
 
@@ -201,3 +202,25 @@ def print_release(view: ReleaseView, console: Console) -> None:
         for line in version_diff(v.text, texts[n + 1]):
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
             console.print(Text("    " + line, style=style))
+
+
+# --- persons (mfa-archive persons) -----------------------------------------------------------
+
+PERSON_COLUMNS = ("person_id", "name", "countries", "titles", "first_seen", "last_seen",
+                  "meetings", "statements")
+
+
+def person_rows(persons: Iterable[PersonSummary]) -> Iterable[tuple[Any, ...]]:
+    for p in persons:
+        yield (p.person_id, p.name, "; ".join(p.countries), "; ".join(p.titles),
+               _iso(p.first_seen), _iso(p.last_seen), p.meetings, p.statements)
+
+
+def print_persons(persons: Sequence[PersonSummary], console: Console) -> None:
+    table = Table("id", "person", "countries", "titles held", "first seen", "last seen",
+                  "meetings", "statements")
+    for p in persons:
+        table.add_row(str(p.person_id), p.name, ", ".join(p.countries) or "-",
+                      "\n".join(p.titles) or "-", str(_iso(p.first_seen) or "-"),
+                      str(_iso(p.last_seen) or "-"), str(p.meetings), str(p.statements))
+    console.print(table)
