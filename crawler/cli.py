@@ -612,8 +612,9 @@ def search(query: str, where: str, source: str | None, country: str | None,
     else:
         present.print_statement_hits(hits, _console())
     if fmt == "table":
-        click.echo(f"{len(hits)} {where} found" + (f" (--limit {limit})"
-                                                     if len(hits) == limit else ""), err=True)
+        noun = "statement" if where == "statements" else "release"
+        click.echo(f"{len(hits)} {noun}{'' if len(hits) == 1 else 's'} found"
+                   + (f" (--limit {limit})" if len(hits) == limit else ""), err=True)
 
 
 @cli.command()

@@ -268,7 +268,7 @@ def test_cli_formats(archive: tuple[str, Engine]) -> None:
     assert result.exit_code == 0
     assert "Ivan Sample (BY)" in result.stdout and RELEASES[0].url in result.stdout
     assert OTHER.url not in result.stdout
-    assert result.stderr.strip() == "1 documents found"
+    assert result.stderr.strip() == "1 release found"
 
 
 def test_cli_malformed_query_is_one_line(archive: tuple[str, Engine]) -> None:
