@@ -129,9 +129,9 @@ def _document_filters(conn: Connection, filters: SearchFilters,
         where.append("d.published <= :until")
         params["until"] = _date(conn, filters.until)
     if filters.country:
-        where.append("EXISTS (SELECT 1 FROM meetings AS fm JOIN participants AS fp "
-                     "ON fp.meeting_id = fm.id WHERE fm.document_id = d.id "
-                     "AND fp.country = :country)")
+        # A set built once (a correlated EXISTS would probe per hit, by country first).
+        where.append("d.id IN (SELECT fm.document_id FROM meetings AS fm JOIN participants "
+                     "AS fp ON fp.meeting_id = fm.id WHERE fp.country = :country)")
         params["country"] = filters.country.upper()
     return joins, where
 
@@ -155,8 +155,8 @@ def _statement_filters(conn: Connection, filters: SearchFilters,
             where.append("COALESCE(m.date, d.published) <= :until")
             params["until"] = _date(conn, filters.until)
     if filters.country:
-        where.append("EXISTS (SELECT 1 FROM participants AS fp WHERE fp.meeting_id = "
-                     "st.meeting_id AND fp.person_id = st.speaker_id AND fp.country = :country)")
+        where.append("(st.meeting_id, st.speaker_id) IN (SELECT fp.meeting_id, fp.person_id "
+                     "FROM participants AS fp WHERE fp.country = :country)")
         params["country"] = filters.country.upper()
     return joins, where
 
