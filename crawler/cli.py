@@ -401,7 +401,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     The database itself refuses writes (SQLite: a read-only connection with
     query_only and an authorizer; PostgreSQL: a read-only transaction), and the
     query is cancelled after --timeout seconds. Views for analysis:
-    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    meeting_participants, meeting_dyads, statement_facts, person_meetings
+    (docs/schema.md).
 
     \b
     Example:
