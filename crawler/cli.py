@@ -550,7 +550,8 @@ def _console() -> Any:
                    "of this country.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help="At most N hits (up to 10,000).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 @DB_OPTION

@@ -119,8 +119,7 @@ def _document_filters(conn: Connection, filters: SearchFilters,
     """(joins, conditions) over ``d`` (documents) for the filters."""
     joins, where = "", []
     if filters.source:
-        joins += " JOIN sources AS s ON s.id = d.source_id"
-        where.append("s.key = :source")
+        where.append("d.source_id = (SELECT s.id FROM sources AS s WHERE s.key = :source)")
         params["source"] = filters.source.lower()
     if filters.since:
         where.append("d.published >= :since")
@@ -143,8 +142,7 @@ def _statement_filters(conn: Connection, filters: SearchFilters,
     if filters.source or filters.since or filters.until:
         joins += " JOIN documents AS d ON d.id = st.document_id"
     if filters.source:
-        joins += " JOIN sources AS s ON s.id = d.source_id"
-        where.append("s.key = :source")
+        where.append("d.source_id = (SELECT s.id FROM sources AS s WHERE s.key = :source)")
         params["source"] = filters.source.lower()
     if filters.since or filters.until:
         joins += " LEFT JOIN meetings AS m ON m.id = st.meeting_id"
