@@ -227,7 +227,10 @@ def _sqlite_search(conn: Connection, target: _Target, node: Node, joins: str,
             ranked = _sqlite_rank(conn, target, table, match, joins, where, params,
                                   limit - len(hits), [h[0] for h in hits])
             snippets = _sqlite_snippets(conn, target, table, match, [i for i, _ in ranked])
-        except DBAPIError as exc:  # the renderer quotes every word: should not happen
+        except DBAPIError as exc:
+            if "fts5" not in str(exc.orig):  # not about the query: locked, corrupt ...
+                raise
+            # The renderer quotes every word, so FTS5 should always read it.
             raise QuerySyntaxError(f"the database cannot run this query: {exc.orig}") from exc
         hits += [(i, score, *snippets.get(i, (None, ""))) for i, score in ranked]
         if len(hits) >= limit:
