@@ -2,7 +2,8 @@
 
 Pure formatting over the dataclasses of :mod:`db.search`, :mod:`db.release_view`
 and :mod:`db.persons_query`; no database access. In CSV and JSON a search match
-is marked ``<mark>…</mark>``; in a terminal it is shown bold on yellow.
+is marked ``<mark>…</mark>``; in a terminal it is shown bold on yellow, in a table
+written to a pipe or file ``**…**``.
 """
 
 from __future__ import annotations
@@ -30,15 +31,17 @@ def marked(snippet: str | None, start: str = HTML_START, stop: str = HTML_STOP) 
     return (snippet or "").replace(MARK_START, start).replace(MARK_STOP, stop)
 
 
-def highlighted(snippet: str | None) -> Text:
-    """A rich Text of ``snippet`` with every match styled."""
+def highlighted(snippet: str | None, *, plain: bool = False) -> Text:
+    """A rich Text of ``snippet`` with every match styled, or (``plain``: no terminal,
+    so no styles) marked ``**match**``."""
     result = Text()
     rest = snippet or ""
     while (i := rest.find(MARK_START)) >= 0:
         j = rest.find(MARK_STOP, i)
         j = len(rest) if j < 0 else j
         result.append(rest[:i])
-        result.append(rest[i + 1:j], style=HIGHLIGHT)
+        match = rest[i + 1:j]
+        result.append(f"**{match}**" if plain else match, style="" if plain else HIGHLIGHT)
         rest = rest[j + 1:]
     result.append(rest)
     return result
@@ -100,9 +103,10 @@ def print_document_hits(hits: Sequence[DocumentHit], console: Console) -> None:
     table = Table("#", "date", "src", "release", "participants", show_lines=True)
     for h in hits:
         release = Text()
-        release.append_text(highlighted(h.title_marked or h.title or "(no title)"))
+        plain = not console.is_terminal
+        release.append_text(highlighted(h.title_marked or h.title or "(no title)", plain=plain))
         release.append(f"  [document {h.document_id}]\n", style="dim")
-        release.append_text(highlighted(h.snippet))
+        release.append_text(highlighted(h.snippet, plain=plain))
         release.append(f"\n{h.url}", style="cyan")
         people = "\n".join(
             f"{m.kind} {_iso(m.date) or '?'}: " + "; ".join(
@@ -116,7 +120,7 @@ def print_document_hits(hits: Sequence[DocumentHit], console: Console) -> None:
 def print_statement_hits(hits: Sequence[StatementHit], console: Console) -> None:
     table = Table("#", "date", "src", "speaker", "statement", "meeting", show_lines=True)
     for h in hits:
-        statement = highlighted(h.snippet)
+        statement = highlighted(h.snippet, plain=not console.is_terminal)
         statement.append(f"\n{h.url}", style="cyan")
         speaker = (f"{h.speaker or '(the sides)'}"
                    + (f" ({h.speaker_country})" if h.speaker_country else "")

@@ -267,6 +267,7 @@ def test_cli_formats(archive: tuple[str, Engine]) -> None:
     result = runner.invoke(cli, ["search", "transit", "--db", url, "--country", "BY"])
     assert result.exit_code == 0
     assert "Ivan Sample (BY)" in result.stdout and RELEASES[0].url in result.stdout
+    assert "**transit**" in result.stdout  # no terminal: the match is marked in text
     assert OTHER.url not in result.stdout
     assert result.stderr.strip() == "1 release found"
 
