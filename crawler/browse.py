@@ -136,8 +136,8 @@ def metadata(database: str, codebook: dict[str, CodebookEntry]) -> dict[str, Any
     return {
         "title": "mfa-archive",
         "description": "Foreign ministries' press releases as meetings and statements "
-                       "(read-only). Codebook: docs/schema.md; each release's page: "
-                       "/-/release/ID.",
+                       "(read-only). The codebook of every table, view and column: "
+                       "/-/codebook; each release's page: /-/release/ID.",
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
     }
 

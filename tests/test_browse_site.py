@@ -117,3 +117,10 @@ def test_the_codebook_is_package_data() -> None:
     assert codebook.read_text(encoding="utf-8") == (root / "docs" / "schema.md").read_text(
         encoding="utf-8")
     assert "documents" in browse.read_codebook()
+
+
+def test_the_codebook_is_served(site: Any) -> None:
+    response = get(site, "/-/codebook")
+    assert response.status_code == 200
+    assert "### `person_meetings` (view)" in response.text
+    assert "/-/codebook" in get(site, "/").text

@@ -104,10 +104,18 @@ async def search_page(datasette: Any, request: Any) -> Any:
     return Response.html(html)
 
 
+async def codebook_page(datasette: Any, request: Any) -> Any:
+    """The codebook (docs/schema.md, package data), as Markdown text."""
+    from crawler.browse import CODEBOOK
+
+    return Response.text(CODEBOOK.read_text(encoding="utf-8"))
+
+
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
     return [(r"^/-/release/(?P<document_id>[0-9]+)$", release_page),
-            (r"^/-/search$", search_page)]
+            (r"^/-/search$", search_page),
+            (r"^/-/codebook$", codebook_page)]
 
 
 @hookimpl
