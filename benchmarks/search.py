@@ -227,7 +227,10 @@ def main() -> int:
     args = parser.parse_args()
     tmp = None
     if args.postgres:
-        url, fresh = args.postgres, True
+        url = args.postgres
+        with make_engine(url).connect() as conn:  # an archive built before is reused
+            fresh = not conn.exec_driver_sql(
+                "SELECT to_regclass('documents') IS NOT NULL").scalar()
     else:
         if args.db is None:
             tmp = tempfile.TemporaryDirectory(prefix="mfa-search-bench-")

@@ -153,8 +153,8 @@ def _statement_filters(conn: Connection, filters: SearchFilters,
             where.append("COALESCE(m.date, d.published) <= :until")
             params["until"] = _date(conn, filters.until)
     if filters.country:
-        where.append("(st.meeting_id, st.speaker_id) IN (SELECT fp.meeting_id, fp.person_id "
-                     "FROM participants AS fp WHERE fp.country = :country)")
+        where.append("EXISTS (SELECT 1 FROM participants AS fp WHERE fp.meeting_id = "
+                     "st.meeting_id AND fp.person_id = st.speaker_id AND fp.country = :country)")
         params["country"] = filters.country.upper()
     return joins, where
 
@@ -250,9 +250,10 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     matches = (f"((x.config = 'english'::regconfig AND x.vector @@ {english}) OR "
                f"(x.config <> 'english'::regconfig AND x.vector @@ {simple}))")
     conditions = [matches, *where]
+    row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
+                if joins or where else "")
     sql = (f"SELECT x.{target.key}, ts_rank(x.vector, {query}) AS score "  # noqa: S608
-           f"FROM {target.fts} AS x JOIN {target.rows} AS {target.alias} "
-           f"ON {target.alias}.id = x.{target.key}{joins} WHERE {' AND '.join(conditions)} "
+           f"FROM {target.fts} AS x{row_join}{joins} WHERE {' AND '.join(conditions)} "
            f"ORDER BY score DESC, x.{target.key} LIMIT :limit")
     ranked = [(int(i), float(s)) for i, s in
               conn.execute(text(sql), {**params, **words, "limit": limit})]

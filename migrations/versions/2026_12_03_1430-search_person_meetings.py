@@ -1,10 +1,13 @@
-"""person_meetings view: who met whom how often, by year
+"""person_meetings view: who met whom how often, by year; a speaker's participation index
 
 One row per year and unordered pair of persons who took part in the same
 meetings (``person_a_id`` < ``person_b_id``), with the number of meetings and
 the first and last of their dates; meetings of unknown date count under a
 NULL year. The same SQL runs on SQLite and PostgreSQL; it is written out
-here, not imported, so the revision stays frozen.
+here, not imported, so the revision stays frozen. The index on
+``participants (meeting_id, person_id)`` finds a statement's speaker among its
+meeting's participants (the speaker's country: ``search --in statements
+--country``, ``statement_facts``).
 
 Revision ID: search_person_meetings
 Revises: search_fulltext
@@ -54,9 +57,12 @@ GROUP BY pairs.year, pairs.person_a_id, pairs.person_a, pairs.person_b_id, pairs
 
 def upgrade() -> None:
     """Upgrade schema."""
+    op.create_index("ix_participants_meeting_person", "participants",
+                    ["meeting_id", "person_id"])
     op.execute(PERSON_MEETINGS)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     op.execute("DROP VIEW person_meetings")
+    op.drop_index("ix_participants_meeting_person", table_name="participants")
