@@ -225,7 +225,7 @@ def test_writes_are_searchable_in_the_same_transaction(archive: tuple[str, Engin
 
 
 def test_the_migration_indexes_stored_rows_and_goes_down(db_url: str) -> None:
-    store_archive(db_url, revision="c3d8e5f1a7b2")  # the revision before search
+    store_archive(db_url, revision="exports_warc_files")  # the revision before search
     engine = make_engine(db_url)
     assert not set(SEARCH_TABLES) & set(inspect(engine).get_table_names())
     upgrade(engine)
@@ -234,7 +234,7 @@ def test_the_migration_indexes_stored_rows_and_goes_down(db_url: str) -> None:
     with engine.connect() as conn:
         assert [h.speaker for h in search_statements(conn, "progress", SearchFilters())] == [
             "Ivan Sample"]
-    downgrade(engine, "c3d8e5f1a7b2")
+    downgrade(engine, "exports_warc_files")
     tables = set(inspect(engine).get_table_names())
     assert not {t for t in tables if t.startswith(("documents_search", "statements_search"))}
     with make_sessionmaker(engine).begin() as s:  # writes work without the triggers
