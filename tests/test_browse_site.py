@@ -53,7 +53,7 @@ def test_home_page_puts_the_records_and_search_first(site: Any) -> None:
     links = re.findall(r'<a href="/archive/([a-z_]+)"', page)
     assert links[:5] == ["meetings", "participants", "statements", "persons", "documents"]
     assert page.index('action="/-/search"') < page.index('href="/archive/meetings"')
-    for machinery in ("frontier", "crawl_errors", "crawl_runs", "alembic_version"):
+    for machinery in ("frontier", "crawl_errors", "crawl_runs", "warc_files", "alembic_version"):
         assert f"/archive/{machinery}" not in page
     assert "documents_search" not in page
     database = get(site, "/archive").text
