@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 
-from db import repository
+from db import documents, runs
 from db.migrate import upgrade
 from db.release import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
-from tests.test_repository import M, P, R, S
+from tests.test_documents import M, P, R, S
 
 EN_TEXT = ("On 4 March the Minister Anna Example received the Ambassador of Belarus, "
            "Ivan Sample. The sides discussed negotiations on a transit agreement. "
@@ -30,7 +30,7 @@ def _release(url: str, title: str, text: str, language: str, published: dt.date,
     body = f"<html><body><p>{text}</p></body></html>".encode()
     return ReleaseRecord(
         url=url, title=title, published=published, language=language, text=text,
-        raw_html=gzip.compress(body), raw_hash=repository.content_hash(body.decode()),
+        raw_html=gzip.compress(body), raw_hash=documents.content_hash(body.decode()),
         encoding="utf-8", http_status=200, fetched_at=dt.datetime(2024, 3, 5, tzinfo=dt.UTC),
         text_extractor="t-1", records=records, records_extractor="r-1")
 
@@ -82,12 +82,12 @@ def store_archive(db_url: str, revision: str = "head") -> None:
     upgrade(engine, revision)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as s:
-        az = repository.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
+        az = runs.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
                                       listing_url="https://mfa.example/az")
-        by = repository.ensure_source(s, key="by", country="BY", ministry="MFA of BY",
+        by = runs.ensure_source(s, key="by", country="BY", ministry="MFA of BY",
                                       listing_url="https://mfa.example/by")
-        run = repository.start_run(s, source_id=az, base_url=None)
+        run = runs.start_run(s, source_id=az, base_url=None)
         for release in RELEASES:
-            repository.store_release(s, source_id=az, run_id=run, release=release)
-        repository.store_release(s, source_id=by, run_id=run, release=OTHER)
+            documents.store_release(s, source_id=az, run_id=run, release=release)
+        documents.store_release(s, source_id=by, run_id=run, release=OTHER)
     engine.dispose()

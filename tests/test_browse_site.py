@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from crawler import browse
+from db import sqlite_files
 from tests.search_archive import EN_STATEMENT, RELEASES, store_archive
 
 datasette_app = pytest.importorskip("datasette.app")
@@ -26,7 +27,7 @@ datasette_app = pytest.importorskip("datasette.app")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     path = tmp_path_factory.mktemp("browse") / "archive.sqlite"
     store_archive(f"sqlite:///{path}")
-    assert browse._checkpoint(path)
+    assert sqlite_files.checkpoint(path)
     with importlib.resources.as_file(browse.SITE) as files:
         ds = datasette_app.Datasette(
             immutables=[str(path)], metadata=browse.metadata("archive", browse.read_codebook()),

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, delete, inspect, update
 
 from crawler.cli import cli
-from db import repository
+from db import documents, runs
 from db.migrate import downgrade, upgrade
 from db.models import Document
 from db.search import (
@@ -28,7 +28,7 @@ from db.search_query import QuerySyntaxError, fts5, parse
 from db.search_schema import SEARCH_TABLES
 from db.session import make_engine, make_sessionmaker
 from tests.search_archive import OTHER, RELEASES, store_archive
-from tests.test_repository import R, S
+from tests.test_documents import R, S
 
 
 @pytest.fixture
@@ -194,10 +194,10 @@ def test_writes_are_searchable_in_the_same_transaction(archive: tuple[str, Engin
                      records=R(RELEASES[0].records.meetings, (
                          S("Anna Example", "stressed", "The railway must open.", 0, 10, 0),)))
     with sessions.begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
                                           listing_url="https://mfa.example/az")
-        run = repository.start_run(s, source_id=source, base_url=None)
-        assert repository.store_release(s, source_id=source, run_id=run,
+        run = runs.start_run(s, source_id=source, base_url=None)
+        assert documents.store_release(s, source_id=source, run_id=run,
                                         release=edited) == "changed"
         conn = s.connection()  # the writing transaction sees its own index entries
         assert [h.url for h in search_documents(conn, "railway", SearchFilters())] == [

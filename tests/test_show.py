@@ -8,7 +8,7 @@ from dataclasses import replace
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from db import repository
+from db import documents, runs
 from db.release_view import StatementView, statement_segments
 from db.session import make_engine, make_sessionmaker
 from tests.search_archive import EN_STATEMENT, EN_TEXT, RELEASES, store_archive
@@ -54,10 +54,10 @@ def test_show_json_and_versions(db_url: str) -> None:
     edited = replace(RELEASES[0], title="Minister received the Ambassador",
                      text=EN_TEXT + "\nThe visit ends tomorrow.")
     with make_sessionmaker(engine).begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
                                           listing_url="https://mfa.example/az")
-        run = repository.start_run(s, source_id=source, base_url=None)
-        assert repository.store_release(s, source_id=source, run_id=run,
+        run = runs.start_run(s, source_id=source, base_url=None)
+        assert documents.store_release(s, source_id=source, run_id=run,
                                         release=edited) == "changed"
     engine.dispose()
     code, out, err = _show(db_url, RELEASES[0].url, "--format", "json")
