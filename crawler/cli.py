@@ -176,9 +176,14 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
               help="Exit after N runs have ended.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl.")
+@click.option("--node", "nodes", multiple=True, metavar="URL",
+              help="A Scrapyd node to run the crawls on (repeatable; PostgreSQL only).")
+@click.option("--source", "source_keys", multiple=True, metavar="KEY",
+              help="Only this source (repeatable; the same as naming SOURCES).")
 @DB_OPTION
 def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
-             max_runs: int | None, settings: tuple[str, ...], db_url: str | None) -> None:
+             max_runs: int | None, settings: tuple[str, ...], nodes: tuple[str, ...],
+             source_keys: tuple[str, ...], db_url: str | None) -> None:
     """Crawl every source (or SOURCES) on its cron schedule until SIGTERM.
 
     Each source runs daily by default, at a minute of its own (staggered from
@@ -188,10 +193,16 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     does not stop the others. SIGTERM or Ctrl-C: no new runs, running crawls
     finish what is in flight, then the scheduler exits.
 
+    With --node (or `nodes` in the config), each run goes to the least busy
+    live Scrapyd node (`mfa-archive node`) instead, and is sent again if its
+    node vanishes; the archive must then be PostgreSQL. --once exits as
+    `crawl --all` does.
+
     \b
     Example:
         mfa-archive schedule --config mfa-archive.toml
         mfa-archive schedule az --once
+        mfa-archive schedule --once --node http://n1:6800 --node http://n2:6800
     """
     import logging
 
@@ -204,8 +215,11 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
         path = Path(DEFAULT_CONFIG)
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
-    sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
-                           max_runs=max_runs, extra=extra))
+    for url in nodes:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--node")
+    sys.exit(run_scheduler(config_path=path, db=db_url, only=(*sources, *source_keys),
+                           once=once, max_runs=max_runs, extra=extra, nodes=nodes))
 
 
 # --- sources and runs ---------------------------------------------------------
@@ -605,6 +619,37 @@ def reextract(source: str | None, text: bool, db_url: str | None) -> None:
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
     sys.exit(1 if stats["failed"] else 0)
+
+
+# --- nodes -------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=6800, show_default=True,
+              help="HTTP port of Scrapyd's API.")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--dir", "directory", default="scrapyd-node", show_default=True,
+              type=click.Path(file_okay=False), help="The node's config, logs and queue.")
+@click.option("--max-proc", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Crawls at once (0: Scrapyd's default, 4 per CPU).")
+@click.option("--name", metavar="NAME", help="The node's name in the runs (default host:port).")
+def node(port: int, bind: str, directory: str, max_proc: int, name: str | None) -> None:
+    """Run a Scrapyd node in the foreground that crawls with this installed project.
+
+    Writes DIR/scrapyd.conf and the project's settings for Scrapyd, then runs
+    Scrapyd there: no egg to deploy. `mfa-archive schedule --node URL` sends
+    it crawls; each run records the node's name and the Scrapyd job id.
+    Nodes need a PostgreSQL archive, shared by every node.
+
+    \b
+    Example:
+        mfa-archive node --port 6800 --dir /var/lib/mfa-archive/node
+    """
+    from crawler.node import NodeConfig, run_node
+
+    run_node(NodeConfig(directory=Path(directory), port=port, bind=bind, max_proc=max_proc,
+                        name=name))
 
 
 # --- demo -----------------------------------------------------------------------------

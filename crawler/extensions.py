@@ -12,8 +12,14 @@ It is configured in ``EXTENSIONS`` and so runs the same under ``mfa-archive
 crawl``, ``scrapy crawl`` and a Scrapyd job. The ``Store`` pipeline writes
 through :attr:`ArchiveRun.state` (see :meth:`ArchiveRun.of`).
 
+Under Scrapyd the run also records its node (``ARCHIVE_NODE``, which
+``mfa-archive node`` sets to the node's ``node_name``) and its job id (the
+``_job`` spider argument Scrapyd passes, else ``$SCRAPY_JOB``); a job that finds
+the lock held records a finished ``locked`` run, so whoever dispatched it can
+read its outcome in the archive (:mod:`db.dispatch`).
+
 Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_LOCK``,
-``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
+``ARCHIVE_SQLITE_BUSY_TIMEOUT``, ``ARCHIVE_NODE``.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repository
+from db import dispatch, repository
 from db.config import database_url, redact
 from db.errors import first_line
 from db.locks import SourceLock
@@ -71,6 +77,7 @@ class ArchiveRun:
         self.base_url: str | None = settings.get("ARCHIVE_BASE_URL")
         self.use_lock = settings.getbool("ARCHIVE_LOCK", True)
         self.busy_timeout = settings.get("ARCHIVE_SQLITE_BUSY_TIMEOUT")
+        self.node: str | None = settings.get("ARCHIVE_NODE") or None
         self.state: RunState | None = None
         self.engine: Engine | None = None
         self.lock: SourceLock | None = None
@@ -104,6 +111,8 @@ class ArchiveRun:
                 stats.set_value("archive/status", "locked")
                 logger.error("another crawl of %s is running (lock held): not starting",
                              spider.name)
+                if scrapyd_job(spider):
+                    self._record_locked(spider)
                 raise CloseSpider("locked")
             self.state, plan = self._start_run(spider)
         except SQLAlchemyError as exc:
@@ -130,6 +139,17 @@ class ArchiveRun:
         self.lock = lock
         return True
 
+    def _record_locked(self, spider: Any) -> None:
+        assert self.engine is not None
+        with make_sessionmaker(self.engine).begin() as session:
+            source_id = repository.ensure_source(
+                session, key=spider.name, country=spider.country, ministry=spider.ministry,
+                listing_url=spider.listing_url,
+            )
+            dispatch.record_locked_run(session, source_id=source_id, base_url=self.base_url,
+                                       node=self.node, job=scrapyd_job(spider),
+                                       pid=os.getpid())
+
     def _start_run(self, spider: Any) -> tuple[RunState, FrontierPlan]:
         """The run's row, after closing the runs a killed crawl left open; and the frontier."""
         assert self.engine is not None
@@ -147,6 +167,9 @@ class ArchiveRun:
                                    "marked interrupted", abandoned, spider.name)
             run_id = repository.start_run(session, source_id=source_id, base_url=self.base_url,
                                           mode=mode, pid=os.getpid())
+            job = scrapyd_job(spider)
+            if self.node or job:
+                dispatch.tag_run(session, run_id, node=self.node, job=job)
             plan = repository.frontier_plan(session, source_id, full=mode == "full")
         logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
                     redact(self.url), run_id, mode, len(plan.queue), len(plan.skip))
@@ -211,6 +234,12 @@ def close_open_runs() -> None:
     """Close the runs of this process that the reactor left open (a forced shutdown)."""
     for run in list(_OPEN):
         run.finish_after_forced_shutdown()
+
+
+def scrapyd_job(spider: Any) -> str | None:
+    """The Scrapyd job id of this crawl: the ``_job`` spider argument, else ``$SCRAPY_JOB``."""
+    job = getattr(spider, "_job", None) or os.environ.get("SCRAPY_JOB")
+    return str(job) if job else None
 
 
 def _crawl_mode(spider: Any) -> str:

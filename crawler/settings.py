@@ -96,3 +96,4 @@ ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Ret
 ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
+ARCHIVE_NODE = None  # the Scrapyd node a job runs on; set by `mfa-archive node` (its node_name)
