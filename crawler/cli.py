@@ -317,7 +317,8 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """Show recent crawl runs: status, start and end, counts, and the URLs that failed.
 
     Statuses: running, completed, completed_with_errors, degraded, blocked,
-    interrupted, failed.
+    interrupted, failed, locked (a Scrapyd job that found another crawl of its
+    source running). Runs on Scrapyd nodes name the node and the job.
 
     \b
     Example:
@@ -335,7 +336,8 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
-              "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url")
+              "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url",
+              "node", "scrapyd_job")
     for run_row, key in rows:
         data = {"source": key} | {f: getattr(run_row, f) for f in fields}
         run_errors = errors.get(run_row.id, [])
@@ -350,6 +352,7 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
             f"pages {data['listing_pages']}, new {data['releases_new']}, "
             f"changed {data['releases_changed']}, unchanged {data['releases_unchanged']}, "
             f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
+            + (f", node {data['node']} job {data['scrapyd_job']}" if data["node"] else "")
         )
         for url, reason, _blocked in run_errors[:max_errors]:
             click.echo(f"        {reason}: {url}")
