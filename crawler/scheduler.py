@@ -362,11 +362,7 @@ def _run_on_nodes(jobs: Sequence[Job], *, config: Config, database: str | None,
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from crawler.dispatch import NodePool, Outcome, RemoteRun
-    from db import dispatch
     from db.config import database_url
-    from db.migrate import ensure_schema
-    from db.session import make_engine, make_sessionmaker
 
     url = database_url(database)
     try:
@@ -376,6 +372,11 @@ def _run_on_nodes(jobs: Sequence[Job], *, config: Config, database: str | None,
     if backend != "postgresql":
         raise ScheduleError(f"Scrapyd nodes need a PostgreSQL archive they all reach, not "
                             f"{backend} ({url}): give --db postgresql://...")
+    from crawler.dispatch import NodePool, Outcome, RemoteRun
+    from db import dispatch
+    from db.migrate import ensure_schema
+    from db.session import make_engine, make_sessionmaker
+
     engine = make_engine(url)
     ensure_schema(engine)  # here, once, not by the first crawls at the same moment
     sessions = make_sessionmaker(engine)

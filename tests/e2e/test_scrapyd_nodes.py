@@ -272,10 +272,3 @@ def test_the_same_source_on_both_nodes_at_once_runs_once(
     assert {r.scrapyd_job for r in runs} == set(jobs)
     assert sum(r.releases_new for r in runs) == documents > 40
 
-
-def test_nodes_need_postgresql(tmp_path: Path) -> None:
-    result = run_cli("schedule", "--once", "--node", "http://127.0.0.1:9", "az",
-                     "--db", f"sqlite:///{tmp_path / 'a.sqlite'}")
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "PostgreSQL" in lines[0], result.stderr
