@@ -595,15 +595,36 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
 @click.option("--source", metavar="KEY", help="Only this source's documents.")
 @click.option("--text", is_flag=True,
               help="Extract the text from the raw HTML again for every document.")
+@click.option("--worker", is_flag=True,
+              help="Be one of many workers on a PostgreSQL archive: rebuild stale documents "
+                   "in claimed batches.")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Documents per claimed batch (--worker).")
+@click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=600.0,
+              show_default=True, metavar="SECONDS",
+              help="How long a claimed batch is this worker's (--worker); after that, "
+                   "another worker takes it over.")
 @DB_OPTION
-def reextract(source: str | None, text: bool, db_url: str | None) -> None:
+def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: float,
+              db_url: str | None) -> None:
     """Re-run extraction over the archive, on every core.
 
     Meetings and Statements are rebuilt from every stored text. The text itself
     (trafilatura and the source's page object over the stored raw HTML) is
     extracted again where it was extracted by another version of the text
     rules, or everywhere with --text.
+
+    With --worker, start any number of workers on any machines against one
+    PostgreSQL archive: together they rebuild every stale document (extracted
+    by another version of the text or records rules) once. Each claims batches
+    under a lease; a killed worker's batch is taken over when its lease expires.
     """
+    if worker:
+        if text:
+            raise click.UsageError("--text rebuilds everything; --worker rebuilds stale "
+                                   "documents: choose one")
+        _reextract_worker(source=source, batch=batch, lease=lease, db_url=db_url)
+        return
     from rich.progress import Progress
 
     from crawler.reextract import reextract_archive
@@ -653,6 +674,31 @@ def node(port: int, bind: str, directory: str, max_proc: int, name: str | None) 
 
     run_node(NodeConfig(directory=Path(directory), port=port, bind=bind, max_proc=max_proc,
                         name=name))
+
+
+def _reextract_worker(*, source: str | None, batch: int, lease: float,
+                      db_url: str | None) -> None:
+    from crawler.reextract_worker import WorkerStats, run_worker
+
+    engine = _open(db_url)
+    shown: list[tuple[int, int]] = []
+
+    def progress(stats: WorkerStats) -> None:
+        if shown and shown[-1] == (stats.documents, stats.remaining):
+            return  # waiting for other workers' leases: said already
+        shown.append((stats.documents, stats.remaining))
+        click.echo(f"worker {stats.owner}: {stats.documents} rebuilt, {stats.skipped} skipped; "
+                   f"{stats.remaining} left in the archive", err=True)
+
+    try:
+        stats = run_worker(engine, batch=batch, lease=dt.timedelta(seconds=lease),
+                           source=source, on_progress=progress)
+    finally:
+        engine.dispose()
+    click.echo(f"{stats.documents} documents re-extracted by this worker "
+               f"({stats.text} from raw HTML): {stats.changed} changed, {stats.failed} failed, "
+               f"{stats.skipped} already rebuilt by another worker", err=True)
+    sys.exit(1 if stats.failed else 0)
 
 
 # --- demo -----------------------------------------------------------------------------
