@@ -20,7 +20,6 @@ from db.session import make_engine
 from tests.conftest import FAST, ROOT, fresh_database, run_cli
 from tests.faults.harness import wait_until
 
-
 COUNT_WRITES = """
 CREATE TABLE document_writes (document_id integer, tx bigint);
 CREATE FUNCTION log_document_write() RETURNS trigger AS $$
@@ -83,7 +82,7 @@ def _make_stale(db_url: str, column: str) -> int:
 
 
 def _rebuilt_by(stderr: str) -> int:
-    found = re.search(r"^(\d+) documents re-extracted by this worker", stderr, re.M)
+    found = re.search(r"^(\d+) documents re-extracted by this worker", stderr, re.MULTILINE)
     assert found, stderr[-2000:]
     return int(found.group(1))
 
