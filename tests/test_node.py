@@ -1,0 +1,48 @@
+"""`mfa-archive node`: the files it writes for Scrapyd, and its user errors."""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import socket
+from pathlib import Path
+
+from crawler.node import PROJECT, SETTINGS_MODULE, NodeConfig, write_node_files
+from tests.conftest import run_cli
+
+
+def test_the_node_writes_scrapyd_conf_and_its_project_settings(tmp_path: Path) -> None:
+    config = NodeConfig(directory=tmp_path / "node", port=6899, bind="0.0.0.0", max_proc=3)
+    write_node_files(config)
+    conf = configparser.ConfigParser()
+    conf.read(tmp_path / "node" / "scrapyd.conf")
+    assert conf["scrapyd"]["http_port"] == "6899" and conf["scrapyd"]["max_proc"] == "3"
+    assert conf["scrapyd"]["bind_address"] == "0.0.0.0"
+    assert conf["scrapyd"]["node_name"] == f"{socket.gethostname()}:6899"  # host:port
+    assert conf["scrapyd"]["eggs_dir"] == str((tmp_path / "node" / "eggs").resolve())
+    assert conf["settings"][PROJECT] == SETTINGS_MODULE
+    cfg = configparser.ConfigParser()
+    cfg.read(tmp_path / "node" / "scrapy.cfg")
+    assert cfg["settings"][PROJECT] == SETTINGS_MODULE
+    spec = importlib.util.spec_from_file_location(
+        "node_settings", tmp_path / "node" / f"{SETTINGS_MODULE}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    name = module.ARCHIVE_NODE
+    assert name == f"{socket.gethostname()}:6899"
+    assert module.EXTENSIONS == {"crawler.extensions.ArchiveRun": 100}  # the project's own
+
+
+def test_a_given_name_is_the_node_name(tmp_path: Path) -> None:
+    assert NodeConfig(directory=tmp_path, port=6800, name="crawl-7").node_name == "crawl-7"
+
+
+def test_a_taken_port_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("node", "--port", str(port), "--dir", str(tmp_path / "n"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and f"127.0.0.1:{port}" in result.stderr
