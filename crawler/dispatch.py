@@ -168,8 +168,11 @@ class RemoteRun:
     """A crawl dispatched to a Scrapyd node, with the interface of a ``subprocess.Popen``.
 
     ``poll()`` is ``None`` while the run goes on, else the exit code of
-    ``mfa-archive crawl`` for the run's status.
+    ``mfa-archive crawl`` for the run's status. It is ``detached``: a scheduler
+    that stops leaves it running on its node (``send_signal`` cancels it there).
     """
+
+    detached = True
 
     def __init__(self, key: str, settings: Mapping[str, str], *, pool: NodePool,
                  outcomes: Outcomes, grace: float = 10.0, attempts: int = 3,

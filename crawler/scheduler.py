@@ -31,7 +31,8 @@ With nodes (``--node URL``, repeatable, or ``nodes`` in the config), each due
 run goes to the least busy live Scrapyd node instead, and is followed there
 until its run ends (:mod:`crawler.dispatch`); nodes need a PostgreSQL archive,
 which they all share. ``parallel`` then limits nothing unless the config sets
-it: the nodes' process slots do.
+it: the nodes' process slots do. Stopping the scheduler leaves the crawls on
+the nodes running.
 
 ``--once`` exits as ``mfa-archive crawl --all`` does over its sources
 (:func:`once_exit_code`).
@@ -281,6 +282,12 @@ class Scheduler:
             log("%s: ended with exit code %s (%s)", key, code, EXIT_NAMES.get(code, "crashed"))
 
     def _shutdown(self) -> None:
+        self._reap(self.clock())
+        detached = [key for key, run in self.running.items()
+                    if getattr(run.process, "detached", False)]
+        for key in detached:  # a node's crawl is the node's process: it goes on there
+            run = self.running.pop(key)
+            logger.info("%s: left running as %s", key, run.process.pid)
         if not self.running:
             return
         logger.info("stopping: asking %s running crawl(s) to finish", len(self.running))
