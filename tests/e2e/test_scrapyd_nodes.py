@@ -160,6 +160,13 @@ def archive(db_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+def shared_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node]]:
+    """Two nodes for the tests that kill none (each test has its own database)."""
+    with two_nodes(tmp_path_factory.mktemp("nodes")) as nodes:
+        yield nodes
+
+
+@pytest.fixture(scope="module")
 def local_archive(mirror: dict[str, str], tmp_path_factory: pytest.TempPathFactory
                   ) -> dict[str, Any]:
     """The same sources crawled locally by `mfa-archive crawl`, one by one."""
@@ -179,8 +186,10 @@ def _subset(full: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def test_two_nodes_archive_every_release_once_like_a_local_crawl(
-        mirror: dict[str, str], local_archive: dict[str, Any], tmp_path: Path) -> None:
-    with fresh_database("postgres", tmp_path) as db_url, two_nodes(tmp_path) as nodes:
+        mirror: dict[str, str], local_archive: dict[str, Any], shared_nodes: tuple[Node, Node],
+        tmp_path: Path) -> None:
+    nodes = shared_nodes
+    with fresh_database("postgres", tmp_path) as db_url:
         config = _config(tmp_path / "mfa-archive.toml", mirror, QUICK)
         done = _schedule(config, db_url, nodes, *SOURCES)
         assert done.returncode == 0, done.stderr[-4000:]
@@ -243,12 +252,13 @@ def test_a_node_killed_mid_crawl_loses_and_duplicates_nothing(
 
 
 def test_the_same_source_on_both_nodes_at_once_runs_once(
-        mirror: dict[str, str], tmp_path: Path) -> None:
+        mirror: dict[str, str], shared_nodes: tuple[Node, Node], tmp_path: Path) -> None:
     from crawler.dispatch import Outcome
     from db.dispatch import job_outcomes
     from db.migrate import ensure_schema
 
-    with fresh_database("postgres", tmp_path) as db_url, two_nodes(tmp_path) as nodes:
+    nodes = shared_nodes
+    with fresh_database("postgres", tmp_path) as db_url:
         engine = make_engine(db_url)
         ensure_schema(engine)
         settings = SLOW | {"ARCHIVE_DB_URL": db_url, "ARCHIVE_BASE_URL": mirror["az"]}
