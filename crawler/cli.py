@@ -25,8 +25,10 @@ DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
-EXPORTS = ("documents", "meetings", "participants", "statements",
+EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
+# Exports that are not one query's rows: dyadic events (db/events.py).
+DERIVED_EXPORTS = ("events", "warc")
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
@@ -327,12 +329,13 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """
     from sqlalchemy.orm import Session
 
-    from db import queries, repository
+    from db import queries, repository, warc
 
     engine = _open(db_url, read_only=True)
     with Session(engine) as session:
         rows = session.execute(queries.runs(source, limit)).all()
         errors = repository.run_errors(session, [r.id for r, _ in rows])
+        warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
@@ -343,6 +346,7 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         run_errors = errors.get(run_row.id, [])
         if as_json:
             data["errors"] = [{"url": u, "reason": r, "blocked": b} for u, r, b in run_errors]
+            data["warc_files"] = warc_files.get(run_row.id, [])
             click.echo(json.dumps(data, default=str, ensure_ascii=False))
             continue
         finished = f"{data['finished_at']:%H:%M:%S}" if data["finished_at"] else "-"
@@ -354,6 +358,9 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
             f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
             + (f", node {data['node']} job {data['scrapyd_job']}" if data["node"] else "")
         )
+        for file in warc_files.get(run_row.id, []):
+            click.echo(f"        WARC {file['path']}: {file['records']} records"
+                       + (f", error: {file['error']}" if file["error"] else ""))
         for url, reason, _blocked in run_errors[:max_errors]:
             click.echo(f"        {reason}: {url}")
         if len(run_errors) > max_errors:
@@ -460,9 +467,9 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 
 
 @cli.command("export")
-@click.argument("name", type=click.Choice(EXPORTS))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
-              show_default=True)
+@click.argument("name", type=click.Choice(EXPORTS + DERIVED_EXPORTS))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "parquet"]),
+              default="csv", show_default=True)
 @click.option("-o", "--output", metavar="PATH", help="File to write (default stdout).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
@@ -474,26 +481,35 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | None,
                until: dt.datetime | None, source: str | None, country: str | None,
                person: str | None, excel: bool, db_url: str | None) -> None:
-    """Export a table or an analysis view as CSV or JSON Lines.
+    """Export a table or an analysis view as CSV, JSON Lines, JSON or Parquet.
 
-    NAME is documents, meetings, participants, statements, or one of the views
-    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    NAME is documents, meetings, participants, statements, persons, crawl_runs,
+    one of the views meeting_participants, meeting_dyads, statement_facts, or
+    events (meetings as dyadic PLOVER/CAMEO events), or warc; see docs/schema.md.
     Rows come from one snapshot in a stable order; a file is replaced
     atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
-    or CR get a leading ' so spreadsheets never run them.
+    or CR get a leading ' so spreadsheets never run them. Parquet (-o needed)
+    has typed columns and the codebook's descriptions as field metadata.
 
     \b
     Example:
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
+        mfa-archive export events --format parquet -o events.parquet
+        mfa-archive export warc --source az --since 2024-01-01 -o az.warc.gz
+
+    warc writes the stored pages as WARC 1.1 response records with their fetch
+    dates (--source, --since and --until on the fetch day; -o needed).
     """
+    from crawler.exports import ExportRefused, run_export
     from db import export_parallel
     from db.errors import ExportFailed
 
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
-    worker = export_parallel.prestart(database_url(db_url), name, fmt, output)
+    worker = None if name in DERIVED_EXPORTS else \
+        export_parallel.prestart(database_url(db_url), name, fmt, output)
     try:
-        from db import export, queries
+        from db import queries
 
         engine = _open(db_url, read_only=True)
     except BaseException:
@@ -505,8 +521,10 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         source=source, country=country, person=person,
     )
     try:
-        count = export.export_named(engine, name, filters, fmt=fmt, path=output, bom=excel,
-                                    worker=worker)
+        count = run_export(engine, name, filters, fmt=fmt, path=output, bom=excel,
+                           worker=worker)
+    except ExportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     except SQLAlchemyError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
@@ -516,7 +534,8 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     finally:
         engine.dispose()
     if output:
-        click.echo(f"{count} {name} rows written to {output}", err=True)
+        unit = "pages" if name == "warc" else "rows"
+        click.echo(f"{count} {name} {unit} written to {output}", err=True)
 
 
 @cli.command()
