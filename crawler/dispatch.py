@@ -84,7 +84,8 @@ class ScrapydClient:
             raise NodeUnavailable(f"{self.url}: {reason}") from exc
         if not isinstance(answer, dict) or answer.get("status") != "ok":
             message = answer.get("message") if isinstance(answer, dict) else answer
-            raise NodeUnavailable(f"{self.url}: {str(message).strip().splitlines()[-1:]}")
+            last = (str(message).strip().splitlines() or ["an error"])[-1]
+            raise NodeUnavailable(f"{self.url}: {last}")
         return answer
 
     def daemonstatus(self) -> dict[str, Any]:
@@ -224,10 +225,12 @@ class RemoteRun:
     def poll(self) -> int | None:
         if self.returncode is not None:
             return self.returncode
-        if self.job_id is None:
-            if not self.cancelled:
+        if self.job_id is None:  # no node answered yet
+            if self.cancelled:
+                self.returncode = 4
+            else:
                 self._send()
-            return self.returncode if self.cancelled else None
+            return self.returncode
         outcome = self.outcomes([self.job_id]).get(self.job_id)
         if outcome is not None and outcome.finished:
             self.returncode = STATUS_CODES.get(outcome.status, 1)
