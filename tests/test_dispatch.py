@@ -107,3 +107,87 @@ def test_nodes_need_postgresql(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "PostgreSQL" in lines[0], result.stderr
+
+
+class _FakeScrapyd:
+    """A loopback Scrapyd API with jobs the test moves between states (or forgets)."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, str] = {}
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, data: dict[str, object]) -> None:
+                body = json.dumps({"status": "ok", "node_name": "fake", **data}).encode()
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path.startswith("/daemonstatus.json"):
+                    running = sum(s == "running" for s in fake.jobs.values())
+                    self._answer({"running": running, "pending": 0})
+                else:
+                    self._answer({state: [{"id": j} for j, s in fake.jobs.items() if s == state]
+                                  for state in ("pending", "running", "finished")})
+
+            def do_POST(self) -> None:
+                from urllib.parse import parse_qs
+
+                length = int(self.headers["Content-Length"])
+                form = parse_qs(self.rfile.read(length).decode())
+                fake.jobs[form["jobid"][0]] = "pending"
+                self._answer({"jobid": form["jobid"][0]})
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_job_the_node_forgot_or_that_ended_without_its_run_is_sent_again() -> None:
+    from crawler.dispatch import Outcome, RemoteRun
+
+    node = _FakeScrapyd()
+    outcomes: dict[str, Outcome] = {}
+    try:
+        run = RemoteRun("az", {"ARCHIVE_DB_URL": "postgresql://x/y"}, pool=NodePool([node.url]),
+                        outcomes=lambda jobs: {j: outcomes[j] for j in jobs if j in outcomes},
+                        attempts=3)
+        first = run.job_id
+        assert first in node.jobs and run.poll() is None  # pending
+        node.jobs.clear()  # a restarted node: the job is gone
+        assert run.poll() is None
+        second = run.job_id
+        assert second not in (None, first) and second in node.jobs
+        node.jobs[second] = "finished"  # ended, its run never finished: killed
+        outcomes[second] = Outcome("running", finished=False)
+        assert run.poll() is None and run.job_id not in (first, second)
+        third = run.job_id
+        assert third is not None
+        outcomes[third] = Outcome("locked", finished=True)
+        assert run.poll() == 5  # the outcome is the run's: locked
+        assert run.dispatches == 3
+    finally:
+        node.close()
+
+
+def test_a_job_sent_too_often_gives_up_as_an_error() -> None:
+    from crawler.dispatch import RemoteRun
+
+    node = _FakeScrapyd()
+    try:
+        run = RemoteRun("az", {}, pool=NodePool([node.url]), outcomes=lambda jobs: {},
+                        attempts=2)
+        for _ in range(2):
+            node.jobs.clear()
+            code = run.poll()
+        assert code == 1 and run.dispatches == 2
+    finally:
+        node.close()
