@@ -10,16 +10,18 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
+from crawler.exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from crawler.interrupts import Interrupts
-from db.config import database_url, redact
-from db.errors import ArchiveDatabaseError, first_line
+from db.errors import ArchiveDatabaseError, ArchiveOutdated, DatabaseError, first_line
+from db.urls import archive_exists, database_url, missing_sqlite_file, redact
+
+if TYPE_CHECKING:
+    from db.session import Engine
 
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
@@ -33,43 +35,61 @@ DERIVED_EXPORTS = ("events", "warc")
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
     """An engine on the archive, migrated to the newest schema unless read-only."""
-    from db.migrate import current_revision, ensure_schema, head_revision
-    from db.session import make_engine
+    from db.session import open_archive
 
     url = database_url(db_url)
+    if read_only:
+        _require_existing(url)
     try:
-        if read_only:
-            _require_existing(url)
-            engine = make_engine(url, read_only=True)
-            if current_revision(engine) != head_revision():
-                raise click.ClickException(
-                    f"the archive at {redact(url)} is not at the newest schema: "
-                    "run `mfa-archive db upgrade`"
-                )
-            return engine
-        engine = make_engine(url)
-        if migrate:
-            ensure_schema(engine)
-        return engine
+        return open_archive(url, read_only=read_only, migrate=migrate)
+    except ArchiveOutdated as exc:
+        raise click.ClickException(f"{exc}: run `mfa-archive db upgrade`") from exc
     except ArchiveDatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    except OperationalError as exc:
-        raise click.ClickException(
-            f"cannot open the database {redact(url)}: {first_line(exc)}"
-        ) from exc
 
 
 def _require_existing(url: str) -> None:
-    from sqlalchemy.engine import make_url
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        raise click.ClickException(f"no archive at {missing}: crawl first")
 
-    parsed = make_url(url)
-    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            and not Path(parsed.database).exists()):
-        raise click.ClickException(f"no archive at {parsed.database}: crawl first")
+
+def _use_sources_dirs(ctx: click.Context, given: Sequence[str] = (),
+                      config: Path | None = None) -> None:
+    """The user's own declared sources: --sources-dir (before or after the command), else
+    $MFA_ARCHIVE_SOURCES_DIR as the caller set it, else sources_dir in the config file."""
+    import os
+
+    from crawler.declared.config import SOURCES_DIR_ENV, config_sources_dirs, use_sources_dirs
+    from crawler.scheduler import DEFAULT_CONFIG
+
+    state = ctx.find_root().meta.setdefault("mfa_sources", {
+        "dirs": [], "env": [p for p in os.environ.get(SOURCES_DIR_ENV, "").split(os.pathsep) if p]})
+    state["dirs"].extend(given)
+    if state["dirs"]:
+        use_sources_dirs(state["dirs"])
+    elif state["env"]:
+        use_sources_dirs(state["env"])
+    else:
+        path = config or Path(DEFAULT_CONFIG)
+        use_sources_dirs(config_sources_dirs(path) if path.is_file() else [])
+
+
+def _sources_dir_option(ctx: click.Context, param: click.Parameter,
+                        value: tuple[str, ...]) -> None:
+    _use_sources_dirs(ctx, value)
+
+
+SOURCES_DIR_OPTION = click.option(
+    "--sources-dir", multiple=True, metavar="DIR", type=click.Path(exists=True, file_okay=False),
+    expose_value=False, callback=_sources_dir_option,
+    help="A directory of your own source declarations (KEY.toml); default: sources_dir in "
+         "./mfa-archive.toml.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mfa-archive")
+@SOURCES_DIR_OPTION
 def cli() -> None:
     """Archive foreign ministries' press releases as Meeting and Statement records."""
 
@@ -105,6 +125,7 @@ def _check_base_url(url: str) -> str:
               help="Re-fetch every archived release (conditional GET) and walk every page.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
           full: bool, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl SOURCES (keys such as az) into the archive.
@@ -183,6 +204,7 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
 @click.option("--source", "source_keys", multiple=True, metavar="KEY",
               help="Only this source (repeatable; the same as naming SOURCES).")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
              max_runs: int | None, settings: tuple[str, ...], nodes: tuple[str, ...],
              source_keys: tuple[str, ...], db_url: str | None) -> None:
@@ -215,6 +237,8 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     path = Path(config_path) if config_path else None
     if path is None and Path(DEFAULT_CONFIG).exists():
         path = Path(DEFAULT_CONFIG)
+    if path is not None:
+        _use_sources_dirs(click.get_current_context(), config=path)  # unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
     for url in nodes:
@@ -230,8 +254,14 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
 @cli.group(invoke_without_command=True)
 @DB_OPTION
 @click.pass_context
+@SOURCES_DIR_OPTION
 def sources(ctx: click.Context, db_url: str | None) -> None:
-    """List the sources: key, country, ministry, listing URL and the last run."""
+    """List the sources: key, country, ministry, how declared, evidence date, listing, last run.
+
+    "declared": a declaration file (crawler/sources/KEY.toml or --sources-dir);
+    "coded": a spider in crawler/spiders. "evidence": when the facts the source
+    is built on were gathered.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from rich.console import Console
@@ -241,33 +271,32 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
 
     last: dict[str, Any] = {}
     url = database_url(db_url)
-    if _archive_exists(url):
-        from sqlalchemy.orm import Session
-
+    if archive_exists(url):
         from db import queries
+        from db.session import read_session
 
         engine = _open(url, read_only=True)
-        with Session(engine) as session:
-            for row, key in session.execute(queries.runs(limit=10_000)):
-                last.setdefault(key, row)
+        with read_session(engine) as session:
+            last.update(queries.last_run_per_source(session))
         engine.dispose()
-    table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
-                  "new/changed/failed")
+    table = Table("key", "country", "ministry", "kind", "evidence", "listing", "schedule",
+                  "last run", "status", "new/changed/failed")
     for source in all_sources():
         run_row: Any = last.get(source.key)
         table.add_row(
-            source.key, source.country, source.ministry, source.listing_url,
-            source.schedule or "daily",
+            source.key, source.country, source.ministry, source.kind,
+            source.evidence_date or "-", source.listing_url, source.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",
             run_row.status if run_row else "-",
             f"{run_row.releases_new}/{run_row.releases_changed}/{run_row.releases_failed}"
             if run_row else "-",
         )
-    Console(width=220).print(table)
+    Console(width=260).print(table)
 
 
 @sources.command("check")
 @click.argument("keys", nargs=-1, metavar="[KEY]...")
+@SOURCES_DIR_OPTION
 def sources_check(keys: tuple[str, ...]) -> None:
     """Crawl each source's offline mirror and check listing, dates, titles and bodies.
 
@@ -295,16 +324,7 @@ def sources_check(keys: tuple[str, ...]) -> None:
         table.add_row(c.source, c.status, str(c.expected), str(c.listed), str(c.dated),
                       str(c.titled), str(c.bodies), "ok" if c.ok else "CHANGED")
     Console(width=140).print(table)
-    sys.exit(0 if all(c.ok for c in checks) else 1)
-
-
-def _archive_exists(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return bool(parsed.database) and Path(parsed.database or "").exists()
-    return True
+    sys.exit(EXIT_OK if all(c.ok for c in checks) else EXIT_ERRORS)
 
 
 @cli.command()
@@ -327,14 +347,13 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         mfa-archive runs --source az
         mfa-archive runs --json | jq 'select(.status != "completed")'
     """
-    from sqlalchemy.orm import Session
-
-    from db import queries, repository, warc
+    from db import queries, warc
+    from db.session import read_session
 
     engine = _open(db_url, read_only=True)
-    with Session(engine) as session:
-        rows = session.execute(queries.runs(source, limit)).all()
-        errors = repository.run_errors(session, [r.id for r, _ in rows])
+    with read_session(engine) as session:
+        rows = queries.recent_runs(session, source, limit)
+        errors = queries.run_errors(session, [r.id for r, _ in rows])
         warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
@@ -406,7 +425,7 @@ def _write_table(columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
 def _refused(exc: Exception) -> None:
     """A refused write: one line on stderr and exit code 2, the archive untouched."""
     click.echo(f"Error: refused: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
 
 
 @cli.command()
@@ -437,7 +456,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     Exit codes: 0 done, 1 failed (error or timeout), 2 refused (not a single
     read-only statement; nothing was changed).
     """
-    from db.export import stdout_text, write_rows
+    from db.export import stdout_text
+    from db.rows import write_rows
     from db.sql import QueryFailed, QueryRefused, check_read_only, run_query
 
     try:
@@ -525,7 +545,7 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
                            worker=worker)
     except ExportRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
         raise click.ClickException(f"export failed: {exc}") from exc
@@ -575,6 +595,7 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @click.option("--country", metavar="XX", help="ISO code of the ministry that wrote the pages.")
 @click.option("--source", metavar="KEY", help="Read the pages with this source's page objects.")
+@SOURCES_DIR_OPTION
 def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             source: str | None) -> None:
     """Extract text, meetings and statements from pages, without a database.
@@ -607,7 +628,7 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             for statement in result["statements"]:
                 click.echo(f"  {statement['speaker'] or '(the sides)'} {statement['verb']}: "
                            f"{statement['text'][:100]}")
-    sys.exit(1 if failed else 0)
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
 @cli.command()
@@ -661,7 +682,7 @@ def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: f
         engine.dispose()
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
-    sys.exit(1 if stats["failed"] else 0)
+    sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
 
 
 # --- nodes -------------------------------------------------------------------------
@@ -737,15 +758,15 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except ArchiveDatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except SQLAlchemyError as exc:
+        sys.exit(EXIT_ERRORS)
+    except DatabaseError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except BrokenPipeError:
-        sys.exit(0)
+        sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

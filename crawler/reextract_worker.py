@@ -18,16 +18,19 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.reextract import _extract, _PageJob, _TextJob
 from crawler.registry import all_sources
-from db import leases, repository
+from crawler.release import ListingHints
+from db import documents, leases
 from db.release import ReleaseRecord
-from db.session import make_sessionmaker
+from db.session import make_sessionmaker, transaction
+
+if TYPE_CHECKING:
+    from db.session import Engine
 
 
 @dataclass
@@ -61,15 +64,15 @@ def run_worker(
     sessions = make_sessionmaker(engine)
     versions = {"text_version": TEXT_EXTRACTOR_VERSION, "records_version": EXTRACTOR_VERSION}
     stats = WorkerStats(owner=worker_name())
-    pages = {s.key: s.release_page for s in all_sources()}
-    with sessions.begin() as session:
+    sources = {s.key: s for s in all_sources()}
+    with transaction(sessions) as session:
         leases.enqueue_stale(session, source=source, **versions)
     while True:
-        with sessions.begin() as session:
+        with transaction(sessions) as session:
             ids = leases.claim(session, owner=stats.owner, batch=batch, lease=lease)
             rows = leases.claimed_documents(session, ids) if ids else []
         if not ids:
-            with sessions() as session:
+            with transaction(sessions) as session:
                 stats.remaining = leases.remaining(session)
             if on_progress:
                 on_progress(stats)
@@ -78,16 +81,18 @@ def run_worker(
             sleep(poll)  # others hold the rest: wait until they finish or their leases expire
             continue
         jobs: list[_PageJob | _TextJob] = []
-        for (document_id, key, country, url, raw_html, encoding, status, fetched_at, title,
-             published, etag, last_modified, text, language, text_extractor) in rows:
-            if text_extractor != TEXT_EXTRACTOR_VERSION:
-                jobs.append(_PageJob(document_id, pages.get(key), country, url, raw_html,
-                                     encoding, status, fetched_at, title, published, etag,
-                                     last_modified))
+        for row in rows:
+            if row.text_extractor != TEXT_EXTRACTOR_VERSION:
+                jobs.append(_PageJob(
+                    row.id, sources.get(row.key), row.country, row.url, row.raw_html,
+                    row.encoding, row.http_status, row.fetched_at,
+                    ListingHints(title=row.listing_title, date=row.listing_date),
+                    row.etag, row.last_modified))
             else:
-                jobs.append(_TextJob(document_id, country, text, title, published, language))
+                jobs.append(_TextJob(row.id, row.country, row.text, row.title, row.published,
+                                     row.language))
         results = [_extract(job) for job in jobs]
-        with sessions.begin() as session:
+        with transaction(sessions) as session:
             todo = leases.lock_stale(session, ids, **versions)
             for document_id, result in results:
                 if document_id not in todo:
@@ -99,12 +104,12 @@ def run_worker(
                     stats.text += 1
                 elif isinstance(result, ReleaseRecord):
                     stats.text += 1
-                    outcome = repository.store_release(session, source_id=None, run_id=None,
+                    outcome = documents.store_release(session, source_id=None, run_id=None,
                                                        release=result, force_records=True)
                     stats.changed += outcome == "changed"
                 else:
                     assert isinstance(result, Records)
-                    repository.store_records(session, document_id, result,
+                    documents.store_records(session, document_id, result,
                                              version=EXTRACTOR_VERSION)
             leases.release(session, ids)
             stats.remaining = leases.remaining(session)

@@ -59,13 +59,12 @@ from typing import Any, Protocol
 from croniter import croniter
 
 from crawler.exceptions import ArchiveError
+from crawler.exitcodes import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_NAMES, EXIT_OK
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = "mfa-archive.toml"
 DAY_START_MINUTE = 2 * 60  # staggered daily runs start at 02:00 UTC
-EXIT_NAMES = {0: "completed", 1: "errors", 2: "usage error", 3: "degraded", 4: "interrupted",
-              5: "locked (another run of the source is going)"}
 
 
 class ScheduleError(ArchiveError):
@@ -259,7 +258,8 @@ class Scheduler:
         self._shutdown()
         if once:
             return once_exit_code([code for *_, code in self.history])
-        return 0 if all(code in (0, 4) for *_, code in self.history) else 1
+        return EXIT_OK if all(code in (EXIT_OK, EXIT_INTERRUPTED)
+                              for *_, code in self.history) else EXIT_ERRORS
 
     def _enough_started(self) -> bool:
         return self.max_runs is not None and self.started >= self.max_runs
@@ -366,16 +366,10 @@ def job_settings(job: Job, *, database: str, extra: Sequence[str] = ()) -> dict[
 def _run_on_nodes(jobs: Sequence[Job], *, config: Config, database: str | None,
                   nodes: Sequence[str], once: bool, max_runs: int | None,
                   extra: Sequence[str]) -> int:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from db.config import database_url
+    from db.urls import database_url, dialect
 
     url = database_url(database)
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError as exc:
-        raise ScheduleError(f"not a database URL: {url!r}") from exc
+    backend = dialect(url)
     if backend != "postgresql":
         raise ScheduleError(f"Scrapyd nodes need a PostgreSQL archive they all reach, not "
                             f"{backend} ({url}): give --db postgresql://...")

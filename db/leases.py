@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from db.errors import ArchiveDatabaseError
-from db.models import Document, ReextractClaim, Source
+from db.models import Document, FrontierEntry, ReextractClaim, Source
 
 
 def require_postgresql(engine: Engine) -> None:
@@ -78,13 +78,16 @@ def remaining(session: Session) -> int:
 
 
 def claimed_documents(session: Session, ids: Sequence[int]) -> list[Any]:
-    """The claimed documents with what extraction needs, in id order."""
+    """The claimed documents with what extraction needs, in id order (with what their
+    listing showed, as the frontier kept it: a page is extracted as its crawl extracted it)."""
     return list(session.execute(
         select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
                Document.encoding, Document.http_status, Document.fetched_at, Document.title,
                Document.published, Document.etag, Document.last_modified, Document.text,
-               Document.language, Document.text_extractor)
+               Document.language, Document.text_extractor, FrontierEntry.listing_title,
+               FrontierEntry.listing_date)
         .join(Source, Source.id == Document.source_id)
+        .outerjoin(FrontierEntry, FrontierEntry.url == Document.url)
         .where(Document.id.in_(list(ids))).order_by(Document.id)
     ).all())
 
