@@ -13,7 +13,9 @@ module writes, under the node's directory:
   lists a project's spiders with ``scrapy list`` in its working directory,
   without setting ``SCRAPY_SETTINGS_MODULE``);
 * ``mfa_archive_node.py``: the project's settings (:mod:`crawler.settings`)
-  plus ``ARCHIVE_NODE``, the node's name, which every run records;
+  plus ``ARCHIVE_NODE``, the node's name, which every run records, and a
+  spider loader over the source registry (:mod:`crawler.spiderloader`), so the
+  node runs declared sources too;
 
 and then runs Scrapyd in the foreground there (it reads ``scrapyd.conf`` from
 its working directory). Jobs inherit the node's environment, with the
@@ -88,6 +90,8 @@ def settings_module(config: NodeConfig) -> str:
         "from crawler.settings import *  # noqa: F403",
         "",
         f"ARCHIVE_NODE = {config.node_name!r}",
+        "# `scrapy list` and `scrapy crawl KEY` know every registered source, declared ones too.",
+        'SPIDER_LOADER_CLASS = "crawler.spiderloader.RegistrySpiderLoader"',
         "",
     ])
 

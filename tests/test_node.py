@@ -46,3 +46,30 @@ def test_a_taken_port_is_one_clear_line(tmp_path: Path) -> None:
         result = run_cli("node", "--port", str(port), "--dir", str(tmp_path / "n"))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and f"127.0.0.1:{port}" in result.stderr
+
+
+def test_the_node_settings_list_and_load_every_registered_source(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from crawler.registry import all_sources
+    from tests.conftest import ROOT
+
+    write_node_files(NodeConfig(directory=tmp_path, port=6898))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+           "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE}
+    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120, check=True)
+    keys = sorted(source.key for source in all_sources())
+    assert listed.stdout.split() == keys
+    declared = [s for s in all_sources() if s.kind == "declared"]
+    assert declared  # the point: Scrapy's own loader does not know these
+
+    from scrapy.settings import Settings
+
+    from crawler.spiderloader import RegistrySpiderLoader
+
+    loader = RegistrySpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["crawler.spiders"]}))
+    assert loader.load(declared[0].key) is declared[0].spider
+    assert loader.load("az").name == "az"
