@@ -199,10 +199,15 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
               help="Exit after N runs have ended.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl.")
+@click.option("--node", "nodes", multiple=True, metavar="URL",
+              help="A Scrapyd node to run the crawls on (repeatable; PostgreSQL only).")
+@click.option("--source", "source_keys", multiple=True, metavar="KEY",
+              help="Only this source (repeatable; the same as naming SOURCES).")
 @DB_OPTION
 @SOURCES_DIR_OPTION
 def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
-             max_runs: int | None, settings: tuple[str, ...], db_url: str | None) -> None:
+             max_runs: int | None, settings: tuple[str, ...], nodes: tuple[str, ...],
+             source_keys: tuple[str, ...], db_url: str | None) -> None:
     """Crawl every source (or SOURCES) on its cron schedule until SIGTERM.
 
     Each source runs daily by default, at a minute of its own (staggered from
@@ -212,10 +217,16 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     does not stop the others. SIGTERM or Ctrl-C: no new runs, running crawls
     finish what is in flight, then the scheduler exits.
 
+    With --node (or `nodes` in the config), each run goes to the least busy
+    live Scrapyd node (`mfa-archive node`) instead, and is sent again if its
+    node vanishes; the archive must then be PostgreSQL. --once exits as
+    `crawl --all` does.
+
     \b
     Example:
         mfa-archive schedule --config mfa-archive.toml
         mfa-archive schedule az --once
+        mfa-archive schedule --once --node http://n1:6800 --node http://n2:6800
     """
     import logging
 
@@ -230,8 +241,11 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
         _use_sources_dirs(click.get_current_context(), config=path)  # unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
-    sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
-                           max_runs=max_runs, extra=extra))
+    for url in nodes:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--node")
+    sys.exit(run_scheduler(config_path=path, db=db_url, only=(*sources, *source_keys),
+                           once=once, max_runs=max_runs, extra=extra, nodes=nodes))
 
 
 # --- sources and runs ---------------------------------------------------------
@@ -325,7 +339,8 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """Show recent crawl runs: status, start and end, counts, and the URLs that failed.
 
     Statuses: running, completed, completed_with_errors, degraded, blocked,
-    interrupted, failed.
+    interrupted, failed, locked (a Scrapyd job that found another crawl of its
+    source running). Runs on Scrapyd nodes name the node and the job.
 
     \b
     Example:
@@ -343,7 +358,8 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
-              "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url")
+              "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url",
+              "node", "scrapyd_job")
     for run_row, key in rows:
         data = {"source": key} | {f: getattr(run_row, f) for f in fields}
         run_errors = errors.get(run_row.id, [])
@@ -359,6 +375,7 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
             f"pages {data['listing_pages']}, new {data['releases_new']}, "
             f"changed {data['releases_changed']}, unchanged {data['releases_unchanged']}, "
             f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
+            + (f", node {data['node']} job {data['scrapyd_job']}" if data["node"] else "")
         )
         for file in warc_files.get(run_row.id, []):
             click.echo(f"        WARC {file['path']}: {file['records']} records"
@@ -794,15 +811,36 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
 @click.option("--source", metavar="KEY", help="Only this source's documents.")
 @click.option("--text", is_flag=True,
               help="Extract the text from the raw HTML again for every document.")
+@click.option("--worker", is_flag=True,
+              help="Be one of many workers on a PostgreSQL archive: rebuild stale documents "
+                   "in claimed batches.")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Documents per claimed batch (--worker).")
+@click.option("--lease", type=click.FloatRange(min=0, min_open=True), default=600.0,
+              show_default=True, metavar="SECONDS",
+              help="How long a claimed batch is this worker's (--worker); after that, "
+                   "another worker takes it over.")
 @DB_OPTION
-def reextract(source: str | None, text: bool, db_url: str | None) -> None:
+def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: float,
+              db_url: str | None) -> None:
     """Re-run extraction over the archive, on every core.
 
     Meetings and Statements are rebuilt from every stored text. The text itself
     (trafilatura and the source's page object over the stored raw HTML) is
     extracted again where it was extracted by another version of the text
     rules, or everywhere with --text.
+
+    With --worker, start any number of workers on any machines against one
+    PostgreSQL archive: together they rebuild every stale document (extracted
+    by another version of the text or records rules) once. Each claims batches
+    under a lease; a killed worker's batch is taken over when its lease expires.
     """
+    if worker:
+        if text:
+            raise click.UsageError("--text rebuilds everything; --worker rebuilds stale "
+                                   "documents: choose one")
+        _reextract_worker(source=source, batch=batch, lease=lease, db_url=db_url)
+        return
     from rich.progress import Progress
 
     from crawler.reextract import reextract_archive
@@ -821,6 +859,62 @@ def reextract(source: str | None, text: bool, db_url: str | None) -> None:
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
     sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
+
+
+# --- nodes -------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=6800, show_default=True,
+              help="HTTP port of Scrapyd's API.")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--dir", "directory", default="scrapyd-node", show_default=True,
+              type=click.Path(file_okay=False), help="The node's config, logs and queue.")
+@click.option("--max-proc", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Crawls at once (0: Scrapyd's default, 4 per CPU).")
+@click.option("--name", metavar="NAME", help="The node's name in the runs (default host:port).")
+def node(port: int, bind: str, directory: str, max_proc: int, name: str | None) -> None:
+    """Run a Scrapyd node in the foreground that crawls with this installed project.
+
+    Writes DIR/scrapyd.conf and the project's settings for Scrapyd, then runs
+    Scrapyd there: no egg to deploy. `mfa-archive schedule --node URL` sends
+    it crawls; each run records the node's name and the Scrapyd job id.
+    Nodes need a PostgreSQL archive, shared by every node.
+
+    \b
+    Example:
+        mfa-archive node --port 6800 --dir /var/lib/mfa-archive/node
+    """
+    from crawler.node import NodeConfig, run_node
+
+    run_node(NodeConfig(directory=Path(directory), port=port, bind=bind, max_proc=max_proc,
+                        name=name))
+
+
+def _reextract_worker(*, source: str | None, batch: int, lease: float,
+                      db_url: str | None) -> None:
+    from crawler.reextract_worker import WorkerStats, run_worker
+
+    engine = _open(db_url)
+    shown: list[tuple[int, int]] = []
+
+    def progress(stats: WorkerStats) -> None:
+        if shown and shown[-1] == (stats.documents, stats.remaining):
+            return  # waiting for other workers' leases: said already
+        shown.append((stats.documents, stats.remaining))
+        click.echo(f"worker {stats.owner}: {stats.documents} rebuilt, {stats.skipped} skipped; "
+                   f"{stats.remaining} left in the archive", err=True)
+
+    try:
+        stats = run_worker(engine, batch=batch, lease=dt.timedelta(seconds=lease),
+                           source=source, on_progress=progress)
+    finally:
+        engine.dispose()
+    click.echo(f"{stats.documents} documents re-extracted by this worker "
+               f"({stats.text} from raw HTML): {stats.changed} changed, {stats.failed} failed, "
+               f"{stats.skipped} already rebuilt by another worker", err=True)
+    sys.exit(1 if stats.failed else 0)
 
 
 # --- demo -----------------------------------------------------------------------------

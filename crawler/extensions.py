@@ -12,7 +12,14 @@ It is configured in ``EXTENSIONS`` and so runs the same under ``mfa-archive
 crawl``, ``scrapy crawl`` and a Scrapyd job. The ``Store`` pipeline writes
 through :attr:`ArchiveRun.state` (see :meth:`ArchiveRun.of`).
 
-Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
+Under Scrapyd the run also records its node (``ARCHIVE_NODE``, which
+``mfa-archive node`` sets to the node's ``node_name``) and its job id (the
+``_job`` spider argument Scrapyd passes, else ``$SCRAPY_JOB``); a job that finds
+the lock held records a finished ``locked`` run, so whoever dispatched it can
+read its outcome in the archive (:mod:`db.dispatch`).
+
+Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_SQLITE_BUSY_TIMEOUT``,
+``ARCHIVE_NODE``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
-from db import frontier, runs
+from db import dispatch, frontier, runs
 from db.errors import DatabaseError, first_line
 from db.frontier import FrontierPlan
 from db.locks import SourceLock
@@ -70,6 +77,7 @@ class ArchiveRun:
         self.url = database_url(settings.get("ARCHIVE_DB_URL"))
         self.base_url: str | None = settings.get("ARCHIVE_BASE_URL")
         self.busy_timeout = settings.get("ARCHIVE_SQLITE_BUSY_TIMEOUT")
+        self.node: str | None = settings.get("ARCHIVE_NODE") or None
         self.state: RunState | None = None
         self.engine: Engine | None = None
         self.lock: SourceLock | None = None
@@ -103,6 +111,8 @@ class ArchiveRun:
                 stats.set_value("archive/status", "locked")
                 logger.error("another crawl of %s is running (lock held): not starting",
                              spider.name)
+                if scrapyd_job(spider):
+                    self._record_locked(spider)
                 raise CloseSpider("locked")
             self.state, plan = self._start_run(spider)
         except DatabaseError as exc:
@@ -129,6 +139,17 @@ class ArchiveRun:
         self.lock = lock
         return True
 
+    def _record_locked(self, spider: Any) -> None:
+        assert self.engine is not None
+        with transaction(make_sessionmaker(self.engine)) as session:
+            source_id = runs.ensure_source(
+                session, key=spider.name, country=spider.country, ministry=spider.ministry,
+                listing_url=spider.listing_url,
+            )
+            dispatch.record_locked_run(session, source_id=source_id, base_url=self.base_url,
+                                       node=self.node, job=scrapyd_job(spider),
+                                       pid=os.getpid())
+
     def _start_run(self, spider: Any) -> tuple[RunState, FrontierPlan]:
         """The run's row, after closing the runs a killed crawl left open; and the frontier."""
         assert self.engine is not None
@@ -146,6 +167,9 @@ class ArchiveRun:
                                    "marked interrupted", abandoned, spider.name)
             run_id = runs.start_run(session, source_id=source_id, base_url=self.base_url,
                                     mode=mode, pid=os.getpid())
+            job = scrapyd_job(spider)
+            if self.node or job:
+                dispatch.tag_run(session, run_id, node=self.node, job=job)
             plan = frontier.frontier_plan(session, source_id, full=mode == "full")
         logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
                     redact(self.url), run_id, mode, len(plan.queue), len(plan.skip))
@@ -210,6 +234,12 @@ def close_open_runs() -> None:
     """Close the runs of this process that the reactor left open (a forced shutdown)."""
     for run in list(_OPEN):
         run.finish_after_forced_shutdown()
+
+
+def scrapyd_job(spider: Any) -> str | None:
+    """The Scrapyd job id of this crawl: the ``_job`` spider argument, else ``$SCRAPY_JOB``."""
+    job = getattr(spider, "_job", None) or os.environ.get("SCRAPY_JOB")
+    return str(job) if job else None
 
 
 def _crawl_mode(spider: Any) -> str:

@@ -16,13 +16,26 @@ overridden in a TOML config file::
     [sources.ru]
     enabled = false
 
-Every run is a subprocess, ``mfa-archive crawl KEY``, so a crash of one source
+    nodes = ["http://10.0.0.5:6800", "http://10.0.0.6:6800"]  # Scrapyd nodes (else --node)
+    node_grace = 10                               # seconds a node may be silent
+
+Without nodes, every run is a subprocess, ``mfa-archive crawl KEY``, so a crash of one source
 (or of Scrapy's reactor) cannot stop the others. A source is never run twice at
 once: the scheduler does not start a source whose last run is still going, and
 the crawl itself takes the source's database lock (exit code 5 if another
 process holds it, e.g. a manual run). SIGTERM or SIGINT stops the scheduler:
 no new runs, the running crawls get SIGTERM (they finish what is in flight,
 commit, and record ``interrupted``), and it exits once they have.
+
+With nodes (``--node URL``, repeatable, or ``nodes`` in the config), each due
+run goes to the least busy live Scrapyd node instead, and is followed there
+until its run ends (:mod:`crawler.dispatch`); nodes need a PostgreSQL archive,
+which they all share. ``parallel`` then limits nothing unless the config sets
+it: the nodes' process slots do. Stopping the scheduler leaves the crawls on
+the nodes running.
+
+``--once`` exits as ``mfa-archive crawl --all`` does over its sources
+(:func:`once_exit_code`).
 
 The clock and the sleep are injectable, so tests run a day of schedule in a
 second (:class:`Scheduler`).
@@ -41,7 +54,7 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from croniter import croniter
 
@@ -73,6 +86,36 @@ class Config:
     jobs: tuple[Job, ...]
     db: str | None = None
     parallel: int = 2
+    parallel_set: bool = False  # the config file said how many
+    nodes: tuple[str, ...] = ()
+    node_grace: float = 10.0
+
+
+class RunProcess(Protocol):
+    """A running crawl: a local ``subprocess.Popen``, or a job on a node
+    (:class:`crawler.dispatch.RemoteRun`)."""
+
+    @property
+    def pid(self) -> Any: ...
+
+    def poll(self) -> int | None: ...
+
+    def send_signal(self, sig: int) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+    def kill(self) -> None: ...
+
+
+def once_exit_code(codes: Sequence[int]) -> int:
+    """``crawl --all``'s rule over the runs' exit codes: the most severe of interrupted (4),
+    errors (1, also a crash), locked (5), degraded (3); else 0."""
+    known = {0, 1, 3, 4, 5}
+    found = {code if code in known else 1 for code in codes}
+    for code in (4, 1, 5, 3):
+        if code in found:
+            return code
+    return 0
 
 
 def staggered_cron(index: int, count: int) -> str:
@@ -116,7 +159,12 @@ def load_config(path: Path | None, sources: Mapping[str, str | None]) -> Config:
     parallel = int(data.get("parallel", 2))
     if parallel < 1:
         raise ScheduleError(f"{path}: parallel must be at least 1")
-    return Config(jobs=tuple(jobs), db=data.get("db"), parallel=parallel)
+    nodes = data.get("nodes", [])
+    if not isinstance(nodes, list) or not all(isinstance(n, str) for n in nodes):
+        raise ScheduleError(f"{path}: nodes must be a list of URLs")
+    return Config(jobs=tuple(jobs), db=data.get("db"), parallel=parallel,
+                  parallel_set="parallel" in data, nodes=tuple(nodes),
+                  node_grace=float(data.get("node_grace", 10.0)))
 
 
 def crawl_command(job: Job, *, db: str | None, extra: Sequence[str] = ()) -> list[str]:
@@ -134,7 +182,7 @@ def crawl_command(job: Job, *, db: str | None, extra: Sequence[str] = ()) -> lis
 @dataclass
 class _Running:
     job: Job
-    process: subprocess.Popen[bytes]
+    process: RunProcess
     started: dt.datetime
 
 
@@ -149,7 +197,7 @@ class Scheduler:
         self,
         jobs: Sequence[Job],
         *,
-        launch: Callable[[Job], subprocess.Popen[bytes]],
+        launch: Callable[[Job], RunProcess],
         parallel: int = 2,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         sleep: Callable[[float], None] = time.sleep,
@@ -208,6 +256,8 @@ class Scheduler:
             wait = min((d - now).total_seconds() for d in due.values()) if due else self.poll
             self.sleep(max(0.0, min(wait, self.poll)))  # short naps: a signal is seen at once
         self._shutdown()
+        if once:
+            return once_exit_code([code for *_, code in self.history])
         return EXIT_OK if all(code in (EXIT_OK, EXIT_INTERRUPTED)
                               for *_, code in self.history) else EXIT_ERRORS
 
@@ -218,7 +268,8 @@ class Scheduler:
         process = self.launch(job)
         self.running[job.key] = _Running(job, process, now)
         self.started += 1
-        logger.info("%s: started (pid %s)", job.key, process.pid)
+        pid = process.pid
+        logger.info("%s: started (%s)", job.key, pid if isinstance(pid, str) else f"pid {pid}")
 
     def _reap(self, now: dt.datetime) -> None:
         for key, run in list(self.running.items()):
@@ -231,6 +282,12 @@ class Scheduler:
             log("%s: ended with exit code %s (%s)", key, code, EXIT_NAMES.get(code, "crashed"))
 
     def _shutdown(self) -> None:
+        self._reap(self.clock())
+        detached = [key for key, run in self.running.items()
+                    if getattr(run.process, "detached", False)]
+        for key in detached:  # a node's crawl is the node's process: it goes on there
+            run = self.running.pop(key)
+            logger.info("%s: left running as %s", key, run.process.pid)
         if not self.running:
             return
         logger.info("stopping: asking %s running crawl(s) to finish", len(self.running))
@@ -256,8 +313,13 @@ def run_scheduler(
     once: bool = False,
     max_runs: int | None = None,
     extra: Sequence[str] = (),
+    nodes: Sequence[str] = (),
 ) -> int:
-    """The ``schedule`` command: load the config, install signal handlers, run."""
+    """The ``schedule`` command: load the config, install signal handlers, run.
+
+    ``nodes`` (else the config's) are Scrapyd nodes to dispatch to; without any,
+    every run is a local subprocess.
+    """
     from crawler.registry import all_sources
 
     config = load_config(config_path, {s.key: s.schedule for s in all_sources()})
@@ -266,6 +328,10 @@ def run_scheduler(
     if missing:
         raise ScheduleError(f"not scheduled (unknown or disabled): {', '.join(missing)}")
     database = db or config.db
+    node_urls = list(nodes or config.nodes)
+    if node_urls:
+        return _run_on_nodes(jobs, config=config, database=database, nodes=node_urls,
+                             once=once, max_runs=max_runs, extra=extra)
 
     def launch(job: Job) -> subprocess.Popen[bytes]:
         # Its own process group: a Ctrl-C in the terminal reaches the scheduler only,
@@ -274,6 +340,62 @@ def run_scheduler(
                                 start_new_session=True, env=os.environ.copy())
 
     scheduler = Scheduler(jobs, launch=launch, parallel=config.parallel, max_runs=max_runs)
+    return _run(scheduler, once=once)
+
+
+def _run(scheduler: Scheduler, *, once: bool) -> int:
     signal.signal(signal.SIGTERM, scheduler.stop)
     signal.signal(signal.SIGINT, scheduler.stop)
     return scheduler.run(once=once)
+
+
+def job_settings(job: Job, *, database: str, extra: Sequence[str] = ()) -> dict[str, str]:
+    """The Scrapy settings of a run on a node: the archive, the mirror, the config's and
+    the command line's (``extra``: ``-s NAME=VALUE`` pairs)."""
+    settings = {"ARCHIVE_DB_URL": database}
+    if job.base_url:
+        settings["ARCHIVE_BASE_URL"] = job.base_url
+    settings |= job.settings
+    for flag, value in zip(extra[::2], extra[1::2], strict=True):
+        if flag == "-s":
+            name, _, setting = value.partition("=")
+            settings[name.strip()] = setting
+    return settings
+
+
+def _run_on_nodes(jobs: Sequence[Job], *, config: Config, database: str | None,
+                  nodes: Sequence[str], once: bool, max_runs: int | None,
+                  extra: Sequence[str]) -> int:
+    from db.urls import database_url, dialect
+
+    url = database_url(database)
+    backend = dialect(url)
+    if backend != "postgresql":
+        raise ScheduleError(f"Scrapyd nodes need a PostgreSQL archive they all reach, not "
+                            f"{backend} ({url}): give --db postgresql://...")
+    from crawler.dispatch import NodePool, Outcome, RemoteRun
+    from db import dispatch
+    from db.migrate import ensure_schema
+    from db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(url)
+    ensure_schema(engine)  # here, once, not by the first crawls at the same moment
+    sessions = make_sessionmaker(engine)
+
+    def outcomes(job_ids: Sequence[str]) -> dict[str, Outcome]:
+        with sessions() as session:
+            found = dispatch.job_outcomes(session, job_ids)
+        return {job: Outcome(o.status, o.finished) for job, o in found.items()}
+
+    pool = NodePool(nodes)
+
+    def launch(job: Job) -> RemoteRun:
+        return RemoteRun(job.key, job_settings(job, database=url, extra=extra), pool=pool,
+                         outcomes=outcomes, grace=config.node_grace)
+
+    parallel = config.parallel if config.parallel_set else max(len(jobs), 1)
+    scheduler = Scheduler(jobs, launch=launch, parallel=parallel, max_runs=max_runs)
+    try:
+        return _run(scheduler, once=once)
+    finally:
+        engine.dispose()

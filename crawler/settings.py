@@ -101,3 +101,4 @@ ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
 ARCHIVE_WARC_DIR = None  # a directory: also write every request/response as WARC 1.1 there
 ARCHIVE_WARC_MAX_BYTES = 1_000_000_000  # a run's WARC file is rotated at this size (1 GB)
+ARCHIVE_NODE = None  # the Scrapyd node a job runs on; set by `mfa-archive node` (its node_name)

@@ -101,6 +101,9 @@ class CrawlRun(Base):
     mode: Mapped[str | None] = mapped_column(String(16))
     listing_complete: Mapped[bool] = mapped_column(default=False, server_default=false())
     pid: Mapped[int | None]
+    # Where a run dispatched to Scrapyd ran: the node's ``node_name`` and the job id.
+    node: Mapped[str | None] = mapped_column(String(255))
+    scrapyd_job: Mapped[str | None] = mapped_column(String(64), index=True)
 
     source: Mapped[Source] = relationship()
 
@@ -179,6 +182,22 @@ class Document(Base):
     records_extractor: Mapped[str] = mapped_column(String(32))
 
     source: Mapped[Source] = relationship()
+
+
+class ReextractClaim(Base):
+    """A document that re-extraction workers still have to rebuild, and who holds it.
+
+    A worker claims rows by setting a lease (``FOR UPDATE SKIP LOCKED``) and deletes
+    them in the transaction that writes the documents; an expired lease is free again.
+    """
+
+    __tablename__ = "reextract_queue"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[dt.datetime | None]
 
 
 class DocumentVersion(Base):

@@ -1,0 +1,118 @@
+"""``mfa-archive reextract --worker``: one of many re-extraction workers on one PostgreSQL archive.
+
+Start any number of them, on any machines: together they rebuild every stale
+document once (its text from the raw HTML where the text rules changed, else
+its records from the stored text), claiming batches under a lease
+(:mod:`db.leases`). A worker that is killed loses nothing: its batch is taken
+over by another worker when its lease expires. A worker ends when the queue is
+empty; while other workers hold the last batches, it waits for them (they
+finish, or their leases expire and it takes them over).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from crawler.extract import TEXT_EXTRACTOR_VERSION
+from crawler.records import EXTRACTOR_VERSION, Records
+from crawler.reextract import _extract, _PageJob, _TextJob
+from crawler.registry import all_sources
+from crawler.release import ListingHints
+from db import documents, leases
+from db.release import ReleaseRecord
+from db.session import make_sessionmaker, transaction
+
+if TYPE_CHECKING:
+    from db.session import Engine
+
+
+@dataclass
+class WorkerStats:
+    documents: int = 0  # written by this worker
+    text: int = 0  # of which through the text stage
+    changed: int = 0  # whose text changed
+    failed: int = 0  # whose page gave no text (left as they were)
+    skipped: int = 0  # claimed, but already rebuilt by another worker
+    batches: int = 0
+    remaining: int = 0  # left in the archive when this worker last looked
+    owner: str = field(default="")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def run_worker(
+    engine: Engine,
+    *,
+    batch: int = 100,
+    lease: dt.timedelta = dt.timedelta(minutes=10),
+    source: str | None = None,
+    on_progress: Callable[[WorkerStats], None] | None = None,
+    poll: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> WorkerStats:
+    """Claim, extract and write batches until no stale document is left; return counts."""
+    leases.require_postgresql(engine)
+    sessions = make_sessionmaker(engine)
+    versions = {"text_version": TEXT_EXTRACTOR_VERSION, "records_version": EXTRACTOR_VERSION}
+    stats = WorkerStats(owner=worker_name())
+    sources = {s.key: s for s in all_sources()}
+    with transaction(sessions) as session:
+        leases.enqueue_stale(session, source=source, **versions)
+    while True:
+        with transaction(sessions) as session:
+            ids = leases.claim(session, owner=stats.owner, batch=batch, lease=lease)
+            rows = leases.claimed_documents(session, ids) if ids else []
+        if not ids:
+            with transaction(sessions) as session:
+                stats.remaining = leases.remaining(session)
+            if on_progress:
+                on_progress(stats)
+            if not stats.remaining:
+                return stats
+            sleep(poll)  # others hold the rest: wait until they finish or their leases expire
+            continue
+        jobs: list[_PageJob | _TextJob] = []
+        for row in rows:
+            if row.text_extractor != TEXT_EXTRACTOR_VERSION:
+                jobs.append(_PageJob(
+                    row.id, sources.get(row.key), row.country, row.url, row.raw_html,
+                    row.encoding, row.http_status, row.fetched_at,
+                    ListingHints(title=row.listing_title, date=row.listing_date),
+                    row.etag, row.last_modified))
+            else:
+                jobs.append(_TextJob(row.id, row.country, row.text, row.title, row.published,
+                                     row.language))
+        results = [_extract(job) for job in jobs]
+        with transaction(sessions) as session:
+            todo = leases.lock_stale(session, ids, **versions)
+            for document_id, result in results:
+                if document_id not in todo:
+                    stats.skipped += 1
+                    continue
+                stats.documents += 1
+                if isinstance(result, str):
+                    stats.failed += 1
+                    stats.text += 1
+                elif isinstance(result, ReleaseRecord):
+                    stats.text += 1
+                    outcome = documents.store_release(session, source_id=None, run_id=None,
+                                                       release=result, force_records=True)
+                    stats.changed += outcome == "changed"
+                else:
+                    assert isinstance(result, Records)
+                    documents.store_records(session, document_id, result,
+                                             version=EXTRACTOR_VERSION)
+            leases.release(session, ids)
+            stats.remaining = leases.remaining(session)
+        stats.batches += 1
+        if on_progress:
+            on_progress(stats)
