@@ -82,7 +82,7 @@ def test_every_declared_source_with_templates_is_served() -> None:
 def test_listing_pages_answer_parse_and_list_every_release(key: str,
                                                            mirror: dict[str, str]) -> None:
     site = _site(key)
-    items = site.declaration.get("listing", {}).get("items", {}).get("item", "")
+    items = site.declaration.listing.items.item
     listed: set[str] = set()
     for url, slugs in site.listing_pages():
         status, headers, body = _fetch(_local(mirror[key], url), _headers(site))
@@ -103,7 +103,7 @@ def test_listing_pages_answer_parse_and_list_every_release(key: str,
 def test_releases_and_aliases_answer_walls_as_the_evidence_says(key: str,
                                                                 mirror: dict[str, str]) -> None:
     site = _site(key)
-    markers = site.declaration.get("walls", {}).get("markers", [])
+    markers = site.declaration.walls.markers
     for release in site.releases:
         urls = [site.article_url(release), *site.alias_urls(release)]
         bodies = set()
@@ -188,12 +188,12 @@ def test_past_the_last_page_lists_nothing(mirror: dict[str, str]) -> None:
     for key in KEYS:
         site = _site(key)
         if site.kind not in ("template", "offset", "next_link", "json") \
-                or "{cursor}" in str(site.paging.get("template")):
+                or "{cursor}" in str(site.paging.template):
             continue
         pages = [u for u, _ in site.listing_pages()]
         template = str(site.sections[0].template)
         last = len([u for u in pages if u.startswith(template.split("{")[0])])
-        step = int(site.paging.get("step", 1)) if site.kind == "offset" else 1
+        step = site.paging.step if site.kind == "offset" else 1
         value = str(site._first() + last * step)  # the page after the last
         url = template.replace("{page}", value).replace("{offset}", value)
         status, headers, body = _fetch(_local(mirror[key], url), _headers(site))

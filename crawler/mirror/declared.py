@@ -19,8 +19,9 @@ tables:
     more), ``cookie_gate`` (``{status, cookie}``: every request without the
     cookie is answered with the wall and a redirect to itself that sets it),
     ``require_headers`` (listing requests without them are refused),
-    ``month_page_param`` (pages inside a monthly archive), ``archived_path``
-    (where the archive must store the release, when not ``release_path``).
+    ``month_page_param`` (pages inside a monthly archive).
+    ``[canonical]`` (host, kept query parameters, path rewrites) applied to ``release_path``
+    gives the URL the archive must store a release under.
 
 Placeholders of ``link``, ``release_path`` and ``aliases`` are the release line's
 fields (``{slug}``, ``{n}``, ``{section}``...). The listing template receives
@@ -36,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -48,6 +48,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlun
 import jinja2
 from w3lib.url import safe_url_string
 
+from crawler.declared.loader import BUILTIN_DIR, load_file
+from crawler.declared.schema import Declaration
 from crawler.mirror.sites.base import MirrorRelease, MirrorRequest, MirrorResponse, MirrorSite
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -58,25 +60,16 @@ def _templates_root() -> Traversable:
     return resources.files("crawler.mirror").joinpath("templates")
 
 
-def _sources_root() -> Traversable:
-    return resources.files("crawler").joinpath("sources")
-
-
 def declared_keys() -> list[str]:
-    """Keys of the declarations that have mirror templates, sorted."""
+    """Keys of the package's declarations that have mirror templates, sorted."""
     templates = _templates_root()
-    keys = []
-    for entry in _sources_root().iterdir():
-        name = entry.name
-        if name.endswith(".toml") and templates.joinpath(name[:-5], "listing.html").is_file():
-            keys.append(name[:-5])
-    return sorted(keys)
+    return sorted(path.stem for path in BUILTIN_DIR.glob("*.toml")
+                  if templates.joinpath(path.stem, "listing.html").is_file())
 
 
-def load_declaration(key: str) -> dict[str, Any]:
-    """The declaration of ``key`` as a plain table (the mirror reads only a few fields)."""
-    text = _sources_root().joinpath(f"{key}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+def load_declaration(key: str) -> Declaration:
+    """The package's declaration of ``key``, validated by the loader."""
+    return load_file(BUILTIN_DIR / f"{key}.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,17 +129,17 @@ class DeclaredMirror(MirrorSite):
 
     def __init__(self) -> None:
         self.declaration = load_declaration(self.key)
-        self.mirror: dict[str, Any] = dict(self.declaration.get("mirror", {}))
-        listing = self.declaration.get("listing", {})
-        self.paging: dict[str, Any] = dict(listing.get("paging", {}))
-        self.kind = str(self.paging.get("kind", "none"))
+        self.mirror: dict[str, Any] = dict(self.declaration.mirror)
+        listing = self.declaration.listing
+        self.paging = listing.paging
+        self.kind = str(self.paging.kind)
         self.per_page = int(self.mirror.get("per_page", 0))
         self.wall_status = int(self.mirror.get("wall_status", 200))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(_templates_root().joinpath(self.key))),
             autoescape=True, undefined=jinja2.Undefined, keep_trailing_newline=True,
         )
-        urls = [str(listing["url"]), *[str(u) for u in listing.get("sections", [])]]
+        urls = [listing.url, *listing.sections]
         self.sections = [_Section(i, url, self._section_template(i, url))
                          for i, url in enumerate(urls)]
         self._assign_sections()
@@ -161,28 +154,28 @@ class DeclaredMirror(MirrorSite):
 
     @classmethod
     def walled_slugs(cls) -> frozenset[str]:
-        return frozenset(load_declaration(cls.key).get("mirror", {}).get("walled", []))
+        return frozenset(load_declaration(cls.key).mirror.get("walled", []))
 
     def _page_param(self) -> tuple[str, str] | None:
         """The query parameter that carries the page value in ``paging.template``, if any."""
-        template = self.paging.get("template")
+        template = self.paging.template
         if not template:
             return None
-        for name, value in parse_qsl(urlsplit(str(template)).query, keep_blank_values=True):
+        for name, value in parse_qsl(urlsplit(template).query, keep_blank_values=True):
             for placeholder in ("{page}", "{offset}"):
                 if placeholder in value:
                     return name, placeholder
         return None
 
     def _section_template(self, index: int, url: str) -> str | None:
-        template = self.paging.get("template")
+        template = self.paging.template
         if template is None:
             return None
         if index == 0:
-            return str(template)
+            return template
         param = self._page_param()
         if param is None:
-            return str(template)
+            return template
         name, placeholder = param
         return _set_query(url, name, placeholder).replace("%7B", "{").replace("%7D", "}")
 
@@ -233,14 +226,16 @@ class DeclaredMirror(MirrorSite):
         return [urljoin(base, a) for a in self.alias_links(release)]
 
     def archived_url(self, release: MirrorRelease) -> str:
-        canonical = self.declaration.get("canonical", {})
-        host = canonical.get("host") or urlsplit(self.article_url(release)).netloc
-        path = self._format(str(self.mirror.get("archived_path") or self.mirror["release_path"]),
-                            release)
-        parts = urlsplit(path)
-        keep = list(canonical.get("keep_query", []))
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k in keep])
-        return safe_url_string(urlunsplit(("https", host, parts.path, query, "")))
+        canonical = self.declaration.canonical
+        host = canonical.host or urlsplit(self.article_url(release)).netloc
+        parts = urlsplit(self._format(str(self.mirror["release_path"]), release))
+        path = parts.path
+        for pattern, replacement in canonical.path_rewrite:
+            path = re.sub(pattern, replacement, path)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if canonical.keep_query is not None:
+            pairs = [(k, v) for k, v in pairs if k in canonical.keep_query]
+        return safe_url_string(urlunsplit(("https", host, path, urlencode(pairs), "")))
 
     def _release_forms(self, release: MirrorRelease) -> list[_Form]:
         base = self._home_section(release).url
@@ -338,8 +333,8 @@ class DeclaredMirror(MirrorSite):
 
     def _first(self) -> int:
         if self.kind == "offset":
-            return int(self.paging.get("first_offset", 0))
-        return int(self.paging.get("first_page", 1))
+            return self.paging.first_offset
+        return self.paging.first_page
 
     def _listing_hit(self, request: MirrorRequest) -> _Hit | None:
         for section in self.sections:
@@ -394,7 +389,7 @@ class DeclaredMirror(MirrorSite):
             since = dt.date.fromisoformat(cursor[:10]) if cursor else dt.date.min
             releases = sorted((r for r in releases if r["published"] >= since),
                               key=lambda r: (r["published"], r["slug"]))
-        step = int(self.paging.get("step", 1)) if self.kind == "offset" else 1
+        step = self.paging.step if self.kind == "offset" else 1
         first = self._first()
         size = self.per_page or max(len(releases), 1)
         count = max(1, math.ceil(len(releases) / size))
@@ -462,7 +457,7 @@ class DeclaredMirror(MirrorSite):
 
     @cached_property
     def language(self) -> str:
-        return str(self.declaration.get("language", "en"))
+        return self.declaration.language
 
     def listing_pages(self) -> list[tuple[str, list[str]]]:
         """Every listing page a full crawl reads (real URL) and the slugs it lists."""
@@ -498,7 +493,7 @@ class DeclaredMirror(MirrorSite):
                 listed = section.releases[:self.per_page] if self.per_page else section.releases
                 pages.append((section.url, [r["slug"] for r in listed]))
             else:
-                step = int(self.paging.get("step", 1)) if self.kind == "offset" else 1
+                step = self.paging.step if self.kind == "offset" else 1
                 size = self.per_page or max(len(section.releases), 1)
                 count = max(1, math.ceil(len(section.releases) / size))
                 for k in range(count):
