@@ -200,3 +200,24 @@ def test_past_the_last_page_lists_nothing(mirror: dict[str, str]) -> None:
         assert status == 200, (key, url)
         text = _text_of(headers["Content-Type"], body)
         assert not any(r.slug in text for r in site.releases), key
+
+
+def test_package_data_ships_every_template_data_and_declaration_file() -> None:
+    """An installed package serves the mirrors: pyproject's package-data covers their files."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    data = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    package_data = data["tool"]["setuptools"]["package-data"]
+    shipped: set[Path] = set()
+    for package, patterns in package_data.items():
+        base = root.joinpath(*package.split("."))
+        for pattern in patterns:
+            shipped |= set(base.glob(pattern))
+    wanted = [p for folder in ("crawler/mirror/templates", "crawler/mirror/data",
+                               "crawler/sources")
+              for p in (root / folder).rglob("*") if p.is_file() and p.suffix != ".py"
+              and "__pycache__" not in p.parts]
+    assert wanted
+    assert [str(p.relative_to(root)) for p in wanted if p not in shipped] == []
