@@ -135,10 +135,11 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
            since: str | None, full: bool, settings: tuple[str, ...], db_url: str | None,
            interrupts: Interrupts) -> int:
     from crawler import run
+    from crawler.registry import resolve_sources
 
     if not sources and not all_sources:
         raise click.UsageError("name at least one source, or --all")
-    keys = run.resolve_sources(sources, all_sources=all_sources)
+    keys = [s.key for s in resolve_sources(sources, every=all_sources)]
     if base_url and len(keys) != 1:
         raise click.UsageError("--base-url points one source at a mirror: name exactly one")
     if since:
@@ -220,7 +221,7 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from crawler.run import spider_classes
+    from crawler.registry import all_sources
 
     last: dict[str, Any] = {}
     url = database_url(db_url)
@@ -236,10 +237,11 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
         engine.dispose()
     table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
                   "new/changed/failed")
-    for key, cls in spider_classes().items():
-        run_row: Any = last.get(key)
+    for source in all_sources():
+        run_row: Any = last.get(source.key)
         table.add_row(
-            key, cls.country, cls.ministry, cls.listing_url, cls.schedule or "daily",
+            source.key, source.country, source.ministry, source.listing_url,
+            source.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",
             run_row.status if run_row else "-",
             f"{run_row.releases_new}/{run_row.releases_changed}/{run_row.releases_failed}"
@@ -263,11 +265,11 @@ def sources_check(keys: tuple[str, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from crawler import run
     from crawler.check import check_sources
     from crawler.mirror.sites import SITES
+    from crawler.registry import resolve_sources
 
-    chosen = run.resolve_sources(keys, all_sources=not keys)
+    chosen = [s.key for s in resolve_sources(keys, every=not keys)]
     missing = [k for k in chosen if k not in SITES]
     if missing:
         raise click.ClickException(f"no mirror for: {', '.join(missing)}")
@@ -545,11 +547,11 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
     Example:
         mfa-archive extract page.html --json
     """
-    from crawler import run
+    from crawler.registry import get_source
     from crawler.tryout import extract_input
 
     if source:
-        run.resolve_sources([source], all_sources=False)
+        get_source(source)
     failed = False
     for value in inputs:
         result = extract_input(value, country=country, source=source)

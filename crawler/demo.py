@@ -10,7 +10,8 @@ from rich.table import Table
 
 from crawler.mirror.server import serve
 from crawler.mirror.sites import SITES
-from crawler.run import FAST_SETTINGS, CrawlOutcome, exit_code, run_crawls, spider_classes
+from crawler.registry import all_sources
+from crawler.run import FAST_SETTINGS, CrawlOutcome, exit_code, run_crawls
 from db import export, queries
 from db.migrate import ensure_schema
 from db.session import make_engine
@@ -22,7 +23,7 @@ def run_demo(directory: Path) -> int:
     engine = make_engine(url)
     ensure_schema(engine)
     console = Console(stderr=False, width=120)
-    keys = sorted(set(SITES) & set(spider_classes()))
+    keys = sorted(set(SITES) & {source.key for source in all_sources()})
     with serve(keys) as base_urls:
         console.print(f"serving {len(base_urls)} offline mirrors on 127.0.0.1; crawling...")
         outcomes = run_crawls(keys, db_url=url, base_urls=base_urls,

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
+from crawler.registry import all_sources
 from crawler.release import FetchedPage, NoContentError, build_release, records_for
-from crawler.run import spider_classes
 from db import repository
 from db.models import Document, Source
 from db.release import ReleaseRecord
@@ -113,7 +113,7 @@ def _selected(query: Any, source: str | None, text: bool, *, stale_text: bool) -
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    pages = {key: spider.release_page for key, spider in spider_classes().items()}
+    pages = {source.key: source.release_page for source in all_sources()}
     page_query = _selected(
         select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
                Document.encoding, Document.http_status, Document.fetched_at, Document.title,

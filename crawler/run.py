@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
-from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
-from scrapy.utils.project import get_project_settings
 
-from crawler.exceptions import UnknownSourceError
 from crawler.interrupts import Interrupts
-from crawler.spiders.base import PressReleaseSpider
+from crawler.registry import project_settings, resolve_sources
 
 # Exit codes of `mfa-archive crawl` (documented in the README), most severe first
 # when several sources end differently: interrupted, errors, locked, degraded.
@@ -45,35 +40,6 @@ class CrawlOutcome:
     failed: int
     blocked: int
     listing_pages: int
-
-
-def project_settings() -> Settings:
-    """Our Scrapy settings, wherever the command runs (no scrapy.cfg needed in the cwd)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    return get_project_settings()
-
-
-def spider_classes(settings: Settings | None = None) -> dict[str, type[PressReleaseSpider]]:
-    """Every source's spider class by key, sorted."""
-    loader = SpiderLoader.from_settings(settings or project_settings())
-    found: dict[str, type[PressReleaseSpider]] = {}
-    for name in sorted(loader.list()):
-        cls = loader.load(name)
-        if issubclass(cls, PressReleaseSpider):
-            found[name] = cls
-    return found
-
-
-def resolve_sources(keys: Sequence[str], *, all_sources: bool) -> list[str]:
-    known = spider_classes()
-    if all_sources:
-        return list(known)
-    unknown = [k for k in keys if k not in known]
-    if unknown:
-        raise UnknownSourceError(
-            f"unknown source {', '.join(unknown)!s}; known: {', '.join(known)}"
-        )
-    return list(dict.fromkeys(keys))
 
 
 def run_crawls(
@@ -124,13 +90,13 @@ def _run_crawls(
     interrupts.stop_on_signal(process)  # from here on, a signal stops the crawls
     if interrupts.received:  # a signal came before: the crawls do not start
         return [_outcome(key, None, "interrupted") for key in keys]
-    classes = spider_classes(base)
+    sources = {source.key: source for source in resolve_sources(keys)}
     crawlers: list[Crawler] = []
     for key in keys:
         settings = base.copy()
         if base_urls and key in base_urls:
             settings.set("ARCHIVE_BASE_URL", base_urls[key], priority="cmdline")
-        crawler = Crawler(classes[key], settings)
+        crawler = Crawler(sources[key].spider, settings)
         crawlers.append(crawler)
         args: dict[str, Any] = {"since": since} if since else {}
         if full:

@@ -258,10 +258,9 @@ def run_scheduler(
     extra: Sequence[str] = (),
 ) -> int:
     """The ``schedule`` command: load the config, install signal handlers, run."""
-    from crawler.run import spider_classes
+    from crawler.registry import all_sources
 
-    classes = spider_classes()
-    config = load_config(config_path, {key: cls.schedule for key, cls in classes.items()})
+    config = load_config(config_path, {s.key: s.schedule for s in all_sources()})
     jobs = [job for job in config.jobs if not only or job.key in only]
     missing = sorted(set(only) - {job.key for job in config.jobs})
     if missing:

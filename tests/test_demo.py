@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from crawler.demo import demo_exit_code, demo_problems
 from crawler.mirror.sites import SITES
-from crawler.run import CrawlOutcome, spider_classes
+from crawler.registry import all_sources
+from crawler.run import CrawlOutcome
 from db.models import Document
 from db.session import make_engine
 from tests.conftest import run_cli
@@ -23,8 +24,9 @@ def _outcome(source: str, status: str, *, new: int = 0, failed: int = 0,
                         unchanged=0, failed=failed, blocked=blocked, listing_pages=1)
 
 
-WALLED = next(k for k in sorted(SITES) if SITES[k].walled and k in spider_classes())
-PLAIN = next(k for k in sorted(SITES) if not SITES[k].walled and k in spider_classes())
+KNOWN = {source.key for source in all_sources()}
+WALLED = next(k for k in sorted(SITES) if SITES[k].walled and k in KNOWN)
+PLAIN = next(k for k in sorted(SITES) if not SITES[k].walled and k in KNOWN)
 
 
 def test_first_run_meets_the_walls_a_rerun_may_not() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.run import spider_classes
+from crawler.registry import all_sources, get_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/case.json"))
@@ -23,7 +23,7 @@ def _response(case_dir: Path, case: dict) -> HtmlResponse:
 @pytest.mark.parametrize("case_dir", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_page_fixture(case_dir: Path) -> None:
     case = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
-    spider = spider_classes()[case_dir.parent.name]
+    spider = get_source(case_dir.parent.name).spider
     response = _response(case_dir, case)
     if case["kind"] == "listing":
         entries = spider.listing_page(response).entries()
@@ -46,4 +46,4 @@ def test_page_fixture(case_dir: Path) -> None:
 
 def test_every_source_has_fixtures() -> None:
     recorded = {p.parent.name for p in CASES}
-    assert set(spider_classes()) <= recorded
+    assert {s.key for s in all_sources()} <= recorded

@@ -8,9 +8,9 @@ import pycountry
 import pytest
 
 from crawler.mirror.sites import SITES
-from crawler.run import spider_classes
+from crawler.registry import all_sources
 
-SPIDERS = spider_classes()
+SPIDERS = {s.key: s.spider for s in all_sources()}
 
 
 @pytest.mark.parametrize("key", sorted(SPIDERS))

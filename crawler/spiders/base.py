@@ -56,6 +56,7 @@ from twisted.python.failure import Failure
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
+from crawler.registry import Source
 from crawler.release import FetchedPage
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
@@ -268,9 +269,20 @@ class PressReleaseSpider(scrapy.Spider):
             country=self.country,
         ))
 
-    def canonical(self, url: str) -> str:
-        """The key a release is archived under."""
-        return canonical_url(url, host=self.canonical_host)
+    @classmethod
+    def canonical(cls, url: str) -> str:
+        """The key a release found at ``url`` is archived under (the source's canonical rule)."""
+        return canonical_url(url, host=cls.canonical_host)
+
+    @classmethod
+    def describe(cls) -> Source:
+        """The spider's source, as the registry (crawler/registry.py) lists it."""
+        return Source(
+            key=cls.name, country=cls.country, ministry=cls.ministry, language=cls.language,
+            listing_url=cls.listing_url, allowed_domains=tuple(cls.allowed_domains),
+            spider=cls, listing_page=cls.listing_page, release_page=cls.release_page,
+            canonical=cls.canonical, schedule=cls.schedule, kind="coded",
+        )
 
     def release_failed(self, failure: Failure) -> Iterator[FetchFailure]:
         request = failure.request  # type: ignore[attr-defined]

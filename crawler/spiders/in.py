@@ -69,7 +69,8 @@ class InSpider(PressReleaseSpider):
         return Request(detail, callback=self.parse_release, errback=self.release_failed,
                        cb_kwargs={"entry": entry})
 
-    def canonical(self, url: str) -> str:
+    @classmethod
+    def canonical(cls, url: str) -> str:
         match = _DTL.search(url)
         if match:
             return f"{_HOST}/press-releases.htm?dtl/{match.group(1)}/{match.group(2)}"

@@ -28,14 +28,14 @@ from sqlalchemy.orm import Session
 from crawler.mirror.declared import DeclaredMirror
 from crawler.mirror.sites import SITES
 from crawler.mirror.sites.base import MirrorSite
-from crawler.run import spider_classes
+from crawler.registry import all_sources, get_source
 from db.models import CrawlError, CrawlRun, Document, Meeting, Participant, Source
 from db.session import make_engine
 from tests.conftest import ROOT, fresh_database
 
 pytestmark = pytest.mark.slow  # real crawls of every source's mirror
 
-KEYS = sorted(set(SITES) & set(spider_classes()))
+KEYS = sorted(set(SITES) & {source.key for source in all_sources()})
 POSTGRES_KEYS = [k for k in ("az", "ir", "jp", "sy", "tw", "us") if k in KEYS]
 
 # What the extractor must achieve on a source's English meetings (measured, with a margin):
@@ -146,9 +146,7 @@ def _gold_countries(labels: dict[str, Any]) -> set[str]:
 
 
 def _language(key: str, site: MirrorSite) -> str:
-    if isinstance(site, DeclaredMirror):
-        return site.language
-    return spider_classes()[key].language
+    return site.language if isinstance(site, DeclaredMirror) else get_source(key).language
 
 
 FIGURES: dict[str, str] = {}
@@ -216,7 +214,7 @@ def test_source_end_to_end(key: str, backend: str, crawled: dict[str, Crawled]) 
 
 
 def test_every_mirror_is_crawled_and_every_source_has_a_mirror() -> None:
-    assert set(KEYS) == set(spider_classes()), "every source has a mirror"
+    assert set(KEYS) == {source.key for source in all_sources()}, "every source has a mirror"
 
 
 @pytest.fixture(scope="module", autouse=True)
