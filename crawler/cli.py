@@ -68,8 +68,30 @@ def _require_existing(url: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mfa-archive")
-def cli() -> None:
+@click.option("--sources-dir", "sources_dirs", multiple=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False),
+              help="A directory of your own source declarations (KEY.toml); default: "
+                   "sources_dir in ./mfa-archive.toml.")
+def cli(sources_dirs: tuple[str, ...]) -> None:
     """Archive foreign ministries' press releases as Meeting and Statement records."""
+    _use_sources_dirs(sources_dirs)
+
+
+def _use_sources_dirs(sources_dirs: Sequence[str], config: Path | None = None) -> None:
+    """Declarations of the user's own sources: --sources-dir, else the environment, else config."""
+    import os
+
+    from crawler.declared.config import SOURCES_DIR_ENV, config_sources_dirs, use_sources_dirs
+    from crawler.scheduler import DEFAULT_CONFIG
+
+    if sources_dirs:
+        use_sources_dirs(sources_dirs)
+        return
+    if os.environ.get(SOURCES_DIR_ENV):
+        return
+    path = config or Path(DEFAULT_CONFIG)
+    if path.is_file():
+        use_sources_dirs(config_sources_dirs(path))
 
 
 # --- crawl ------------------------------------------------------------------
@@ -202,6 +224,8 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     path = Path(config_path) if config_path else None
     if path is None and Path(DEFAULT_CONFIG).exists():
         path = Path(DEFAULT_CONFIG)
+    if path is not None:
+        _use_sources_dirs((), config=path)  # its sources_dir, unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
     sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
@@ -215,7 +239,12 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
 @DB_OPTION
 @click.pass_context
 def sources(ctx: click.Context, db_url: str | None) -> None:
-    """List the sources: key, country, ministry, listing URL and the last run."""
+    """List the sources: key, country, ministry, how declared, evidence date, listing, last run.
+
+    "declared": a declaration file (crawler/sources/KEY.toml or --sources-dir);
+    "coded": a spider in crawler/spiders. "evidence": when the facts the source
+    is built on were gathered.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from rich.console import Console
@@ -235,19 +264,19 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
             for row, key in session.execute(queries.runs(limit=10_000)):
                 last.setdefault(key, row)
         engine.dispose()
-    table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
-                  "new/changed/failed")
+    table = Table("key", "country", "ministry", "kind", "evidence", "listing", "schedule",
+                  "last run", "status", "new/changed/failed")
     for source in all_sources():
         run_row: Any = last.get(source.key)
         table.add_row(
-            source.key, source.country, source.ministry, source.listing_url,
-            source.schedule or "daily",
+            source.key, source.country, source.ministry, source.kind,
+            source.evidence_date or "-", source.listing_url, source.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",
             run_row.status if run_row else "-",
             f"{run_row.releases_new}/{run_row.releases_changed}/{run_row.releases_failed}"
             if run_row else "-",
         )
-    Console(width=220).print(table)
+    Console(width=260).print(table)
 
 
 @sources.command("check")

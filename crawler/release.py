@@ -68,21 +68,25 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
 
     trafilatura gives text, title, date and language; the page's own selectors
     and the listing are the fallbacks (title, date) or the replacement when
-    trafilatura's text is missing or much shorter than the body selector's.
+    trafilatura's text is missing or much shorter than the body selector's (or
+    whenever the selector matched, for a page object with ``body_preferred``:
+    a declared source's body and drop list are its definition of the text).
 
     Raises :class:`NoContentError` when neither yields any text.
     """
     page_title: str | None = None
     page_date: dt.date | None = None
     page_body: str | None = None
+    prefer_page_body = False
     if page.release_page is not None:
+        prefer_page_body = page.release_page.body_preferred
         fields = page.release_page.parse(page.url, page.body, page.encoding)
         page_title, page_date, page_body = fields.title, fields.date, fields.body
     html = decode(page.body, page.encoding)
     extracted = extract_text(html)
     text = extracted.text if extracted else ""
     fallback = sanitise(page_body or "").strip()
-    if fallback and len(text) < _FALLBACK_RATIO * len(fallback):
+    if fallback and (prefer_page_body or len(text) < _FALLBACK_RATIO * len(fallback)):
         text = fallback
     if not text.strip():
         raise NoContentError("no release text on the page")

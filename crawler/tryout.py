@@ -65,6 +65,7 @@ def extract_input(
             url=page_url, body=body, encoding=encoding, status=200,
             fetched_at=dt.datetime.now(dt.UTC),
             release_page=known.release_page if known else None,
+            language_hint=known.language if known else None,
             country=(country or (known.country if known else "")).upper() or None,
         ))
     except (OSError, ValueError, NoContentError) as exc:

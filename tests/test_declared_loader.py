@@ -164,3 +164,12 @@ def test_user_directory_adds_sources_and_a_repeated_key_is_refused(tmp_path: Pat
     _write(tmp_path, GOOD, key="jp")
     with pytest.raises(DeclarationError, match="key: 'jp' is declared in .*jp.toml too"):
         load_declarations([tmp_path])
+
+
+def test_the_readme_declaration_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# my-sources/fi.toml")
+    path = tmp_path / "fi.toml"
+    path.write_text(readme[start:readme.index("```", start)], encoding="utf-8")
+    declaration = load_file(path)
+    assert declaration.key == "fi" and declaration.canonical.keep_query == ("id",)

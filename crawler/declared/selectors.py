@@ -64,17 +64,51 @@ def select(node: Selector | SelectorList[Selector], selector: str) -> SelectorLi
     return node.css(selector)
 
 
+def _split_union(css: str) -> list[str]:
+    """The parts of a CSS selector group ``a, b`` (commas inside brackets or quotes kept)."""
+    parts, depth, quote, current = [], 0, "", ""
+    for char in css:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _string(found: Selector) -> str:
+    if isinstance(found.root, str):
+        return str(found.get())
+    return str(found.xpath("string()").get(""))
+
+
 def text_of(node: Selector, selector: str | None) -> str | None:
-    """The whitespace-folded text ``selector`` picks (the node's own text for ``None``)."""
+    """The whitespace-folded text of the first thing ``selector`` picks under ``node``.
+
+    ``None`` reads the node itself. A CSS selector ending in ``::text`` reads its first
+    element's whole text (``a ::text`` and ``a::text`` alike, inline markup included);
+    ``::attr(x)`` and XPath read their first result.
+    """
     if selector is None:
-        parts = node.xpath("string()").getall()
+        text = _string(node)
+    elif not is_xpath(selector) and all(p.endswith("::text") for p in _split_union(selector)):
+        elements = [p[: -len("::text")].strip() for p in _split_union(selector)]
+        if any(not e for e in elements):
+            text = _string(node)
+        else:
+            found = node.css(", ".join(elements))
+            text = _string(found[0]) if found else ""
     else:
-        parts = []
-        for found in select(node, selector):
-            value = found.get()
-            if isinstance(found.root, str):
-                parts.append(value)
-            else:
-                parts.extend(found.xpath("string()").getall())
-    text = " ".join(" ".join(parts).split())
-    return text or None
+        found = select(node, selector)
+        text = _string(found[0]) if found else ""
+    folded = " ".join(text.split())
+    return folded or None

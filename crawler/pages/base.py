@@ -114,6 +114,8 @@ class ReleasePage:
     title_css: ClassVar[str | None] = None
     date_css: ClassVar[str | None] = None
     date_formats: ClassVar[Sequence[str]] = ("%d %B %Y",)
+    # True: the body selector's text, when there is one, is the text (not trafilatura's).
+    body_preferred: ClassVar[bool] = False
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response

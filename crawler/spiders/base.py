@@ -100,6 +100,8 @@ class PressReleaseSpider(scrapy.Spider):
     canonical_host: ClassVar[str | None] = None  # the host documents are keyed under
     handle_httpstatus_list: ClassVar[list[int]] = [403]  # walls answer 403: recognise them
     schedule: ClassVar[str | None] = None  # cron expression; None: daily, staggered
+    # When the evidence the source is built on (the site survey, sites.md) was gathered.
+    evidence_date: ClassVar[str | None] = None
 
     since: dt.date | None
     full: bool
@@ -282,6 +284,7 @@ class PressReleaseSpider(scrapy.Spider):
             listing_url=cls.listing_url, allowed_domains=tuple(cls.allowed_domains),
             spider=cls, listing_page=cls.listing_page, release_page=cls.release_page,
             canonical=cls.canonical, schedule=cls.schedule, kind="coded",
+            evidence_date=cls.evidence_date,
         )
 
     def release_failed(self, failure: Failure) -> Iterator[FetchFailure]:

@@ -44,6 +44,7 @@ class InSpider(PressReleaseSpider):
     name = "in"
     country = "IN"
     ministry = "Ministry of External Affairs, India"
+    evidence_date = "2026-10"  # sites.md §5; the Oct 2026 collector's route
     allowed_domains = ["mea.gov.in"]
     page_url_template = (
         f"{_HOST}/FrontEnd/FetchPublicationListingData?publicationId={_PUBLICATION}"

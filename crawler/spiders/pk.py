@@ -26,6 +26,7 @@ class PkSpider(PressReleaseSpider):
     name = "pk"
     country = "PK"
     ministry = "Ministry of Foreign Affairs, Pakistan"
+    evidence_date = "2026-10"  # sites.md §8; dates read in October 2026
     allowed_domains = ["mofa.gov.pk"]
     listing_url = "https://mofa.gov.pk/press-releases"
     page_url_template = "https://mofa.gov.pk/press-releases?page={page}"
