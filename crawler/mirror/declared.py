@@ -20,7 +20,7 @@ tables:
     cookie is answered with the wall and a redirect to itself that sets it),
     ``require_headers`` (listing requests without them are refused),
     ``month_page_param`` (pages inside a monthly archive).
-    ``[canonical]`` (host, kept query parameters, path rewrites) applied to ``release_path``
+    ``[canonical]`` (host, kept query parameters, path rewrites) applied to ``link``
     gives the URL the archive must store a release under.
 
 Placeholders of ``link``, ``release_path`` and ``aliases`` are the release line's
@@ -226,15 +226,17 @@ class DeclaredMirror(MirrorSite):
         return [urljoin(base, a) for a in self.alias_links(release)]
 
     def archived_url(self, release: MirrorRelease) -> str:
+        """The declared ``[canonical]`` rule applied to the link: https, the host, the path
+        rewrites, only the kept query parameters (in the declared order)."""
         canonical = self.declaration.canonical
-        host = canonical.host or urlsplit(self.article_url(release)).netloc
-        parts = urlsplit(self._format(str(self.mirror["release_path"]), release))
+        parts = urlsplit(self.article_url(release))
+        host = canonical.host or parts.netloc
         path = parts.path
         for pattern, replacement in canonical.path_rewrite:
             path = re.sub(pattern, replacement, path)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         if canonical.keep_query is not None:
-            pairs = [(k, v) for k, v in pairs if k in canonical.keep_query]
+            pairs = [(k, v) for name in canonical.keep_query for k, v in pairs if k == name]
         return safe_url_string(urlunsplit(("https", host, path, urlencode(pairs), "")))
 
     def _release_forms(self, release: MirrorRelease) -> list[_Form]:
