@@ -25,8 +25,10 @@ DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
-EXPORTS = ("documents", "meetings", "participants", "statements",
+EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
+# Exports that are not one query's rows: dyadic events (db/events.py).
+DERIVED_EXPORTS = ("events", "warc")
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
@@ -66,32 +68,44 @@ def _require_existing(url: str) -> None:
         raise click.ClickException(f"no archive at {parsed.database}: crawl first")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="mfa-archive")
-@click.option("--sources-dir", "sources_dirs", multiple=True, metavar="DIR",
-              type=click.Path(exists=True, file_okay=False),
-              help="A directory of your own source declarations (KEY.toml); default: "
-                   "sources_dir in ./mfa-archive.toml.")
-def cli(sources_dirs: tuple[str, ...]) -> None:
-    """Archive foreign ministries' press releases as Meeting and Statement records."""
-    _use_sources_dirs(sources_dirs)
-
-
-def _use_sources_dirs(sources_dirs: Sequence[str], config: Path | None = None) -> None:
-    """Declarations of the user's own sources: --sources-dir, else the environment, else config."""
+def _use_sources_dirs(ctx: click.Context, given: Sequence[str] = (),
+                      config: Path | None = None) -> None:
+    """The user's own declared sources: --sources-dir (before or after the command), else
+    $MFA_ARCHIVE_SOURCES_DIR as the caller set it, else sources_dir in the config file."""
     import os
 
     from crawler.declared.config import SOURCES_DIR_ENV, config_sources_dirs, use_sources_dirs
     from crawler.scheduler import DEFAULT_CONFIG
 
-    if sources_dirs:
-        use_sources_dirs(sources_dirs)
-        return
-    if os.environ.get(SOURCES_DIR_ENV):
-        return
-    path = config or Path(DEFAULT_CONFIG)
-    if path.is_file():
-        use_sources_dirs(config_sources_dirs(path))
+    state = ctx.find_root().meta.setdefault("mfa_sources", {
+        "dirs": [], "env": [p for p in os.environ.get(SOURCES_DIR_ENV, "").split(os.pathsep) if p]})
+    state["dirs"].extend(given)
+    if state["dirs"]:
+        use_sources_dirs(state["dirs"])
+    elif state["env"]:
+        use_sources_dirs(state["env"])
+    else:
+        path = config or Path(DEFAULT_CONFIG)
+        use_sources_dirs(config_sources_dirs(path) if path.is_file() else [])
+
+
+def _sources_dir_option(ctx: click.Context, param: click.Parameter,
+                        value: tuple[str, ...]) -> None:
+    _use_sources_dirs(ctx, value)
+
+
+SOURCES_DIR_OPTION = click.option(
+    "--sources-dir", multiple=True, metavar="DIR", type=click.Path(exists=True, file_okay=False),
+    expose_value=False, callback=_sources_dir_option,
+    help="A directory of your own source declarations (KEY.toml); default: sources_dir in "
+         "./mfa-archive.toml.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mfa-archive")
+@SOURCES_DIR_OPTION
+def cli() -> None:
+    """Archive foreign ministries' press releases as Meeting and Statement records."""
 
 
 # --- crawl ------------------------------------------------------------------
@@ -125,6 +139,7 @@ def _check_base_url(url: str) -> str:
               help="Re-fetch every archived release (conditional GET) and walk every page.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
           full: bool, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl SOURCES (keys such as az) into the archive.
@@ -199,6 +214,7 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
              max_runs: int | None, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl every source (or SOURCES) on its cron schedule until SIGTERM.
@@ -225,7 +241,7 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     if path is None and Path(DEFAULT_CONFIG).exists():
         path = Path(DEFAULT_CONFIG)
     if path is not None:
-        _use_sources_dirs((), config=path)  # its sources_dir, unless given otherwise
+        _use_sources_dirs(click.get_current_context(), config=path)  # unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
     sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
@@ -238,6 +254,7 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
 @cli.group(invoke_without_command=True)
 @DB_OPTION
 @click.pass_context
+@SOURCES_DIR_OPTION
 def sources(ctx: click.Context, db_url: str | None) -> None:
     """List the sources: key, country, ministry, how declared, evidence date, listing, last run.
 
@@ -281,6 +298,7 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
 
 @sources.command("check")
 @click.argument("keys", nargs=-1, metavar="[KEY]...")
+@SOURCES_DIR_OPTION
 def sources_check(keys: tuple[str, ...]) -> None:
     """Crawl each source's offline mirror and check listing, dates, titles and bodies.
 
@@ -341,12 +359,13 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """
     from sqlalchemy.orm import Session
 
-    from db import queries, repository
+    from db import queries, repository, warc
 
     engine = _open(db_url, read_only=True)
     with Session(engine) as session:
         rows = session.execute(queries.runs(source, limit)).all()
         errors = repository.run_errors(session, [r.id for r, _ in rows])
+        warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
@@ -356,6 +375,7 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         run_errors = errors.get(run_row.id, [])
         if as_json:
             data["errors"] = [{"url": u, "reason": r, "blocked": b} for u, r, b in run_errors]
+            data["warc_files"] = warc_files.get(run_row.id, [])
             click.echo(json.dumps(data, default=str, ensure_ascii=False))
             continue
         finished = f"{data['finished_at']:%H:%M:%S}" if data["finished_at"] else "-"
@@ -366,6 +386,9 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
             f"changed {data['releases_changed']}, unchanged {data['releases_unchanged']}, "
             f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
         )
+        for file in warc_files.get(run_row.id, []):
+            click.echo(f"        WARC {file['path']}: {file['records']} records"
+                       + (f", error: {file['error']}" if file["error"] else ""))
         for url, reason, _blocked in run_errors[:max_errors]:
             click.echo(f"        {reason}: {url}")
         if len(run_errors) > max_errors:
@@ -472,9 +495,9 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 
 
 @cli.command("export")
-@click.argument("name", type=click.Choice(EXPORTS))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
-              show_default=True)
+@click.argument("name", type=click.Choice(EXPORTS + DERIVED_EXPORTS))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "parquet"]),
+              default="csv", show_default=True)
 @click.option("-o", "--output", metavar="PATH", help="File to write (default stdout).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
@@ -486,26 +509,35 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | None,
                until: dt.datetime | None, source: str | None, country: str | None,
                person: str | None, excel: bool, db_url: str | None) -> None:
-    """Export a table or an analysis view as CSV or JSON Lines.
+    """Export a table or an analysis view as CSV, JSON Lines, JSON or Parquet.
 
-    NAME is documents, meetings, participants, statements, or one of the views
-    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    NAME is documents, meetings, participants, statements, persons, crawl_runs,
+    one of the views meeting_participants, meeting_dyads, statement_facts, or
+    events (meetings as dyadic PLOVER/CAMEO events), or warc; see docs/schema.md.
     Rows come from one snapshot in a stable order; a file is replaced
     atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
-    or CR get a leading ' so spreadsheets never run them.
+    or CR get a leading ' so spreadsheets never run them. Parquet (-o needed)
+    has typed columns and the codebook's descriptions as field metadata.
 
     \b
     Example:
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
+        mfa-archive export events --format parquet -o events.parquet
+        mfa-archive export warc --source az --since 2024-01-01 -o az.warc.gz
+
+    warc writes the stored pages as WARC 1.1 response records with their fetch
+    dates (--source, --since and --until on the fetch day; -o needed).
     """
+    from crawler.exports import ExportRefused, run_export
     from db import export_parallel
     from db.errors import ExportFailed
 
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
-    worker = export_parallel.prestart(database_url(db_url), name, fmt, output)
+    worker = None if name in DERIVED_EXPORTS else \
+        export_parallel.prestart(database_url(db_url), name, fmt, output)
     try:
-        from db import export, queries
+        from db import queries
 
         engine = _open(db_url, read_only=True)
     except BaseException:
@@ -517,8 +549,10 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         source=source, country=country, person=person,
     )
     try:
-        count = export.export_named(engine, name, filters, fmt=fmt, path=output, bom=excel,
-                                    worker=worker)
+        count = run_export(engine, name, filters, fmt=fmt, path=output, bom=excel,
+                           worker=worker)
+    except ExportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     except SQLAlchemyError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
@@ -528,7 +562,8 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     finally:
         engine.dispose()
     if output:
-        click.echo(f"{count} {name} rows written to {output}", err=True)
+        unit = "pages" if name == "warc" else "rows"
+        click.echo(f"{count} {name} {unit} written to {output}", err=True)
 
 
 @cli.command()
@@ -568,6 +603,7 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @click.option("--country", metavar="XX", help="ISO code of the ministry that wrote the pages.")
 @click.option("--source", metavar="KEY", help="Read the pages with this source's page objects.")
+@SOURCES_DIR_OPTION
 def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             source: str | None) -> None:
     """Extract text, meetings and statements from pages, without a database.

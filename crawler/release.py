@@ -55,6 +55,11 @@ def decode(body: bytes, encoding: str | None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
+def _other_year(one: dt.date, other: dt.date) -> bool:
+    """The same day and month in another year."""
+    return (one.month, one.day) == (other.month, other.day) and one.year != other.year
+
+
 def records_for(text: str, *, title: str | None, published: dt.date | None,
                 language: str | None, country: str | None) -> Records:
     """The Meetings and Statements of a release's text (English only; others get none)."""
@@ -70,16 +75,20 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
     and the listing are the fallbacks (title, date) or the replacement when
     trafilatura's text is missing or much shorter than the body selector's (or
     whenever the selector matched, for a page object with ``body_preferred``:
-    a declared source's body and drop list are its definition of the text).
+    a declared source's body and drop list are its definition of the text; its
+    listing title, with ``listing_title_preferred``, outranks trafilatura's).
 
     Raises :class:`NoContentError` when neither yields any text.
     """
     page_title: str | None = None
     page_date: dt.date | None = None
     page_body: str | None = None
-    prefer_page_body = False
+    prefer_page_body = prefer_listing_title = False
+    stated_language: str | None = None
     if page.release_page is not None:
+        stated_language = page.release_page.language
         prefer_page_body = page.release_page.body_preferred
+        prefer_listing_title = page.release_page.listing_title_preferred
         fields = page.release_page.parse(page.url, page.body, page.encoding)
         page_title, page_date, page_body = fields.title, fields.date, fields.body
     html = decode(page.body, page.encoding)
@@ -90,16 +99,23 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
         text = fallback
     if not text.strip():
         raise NoContentError("no release text on the page")
-    title = page_title or (extracted.title if extracted else None) or page.listing_title
+    found_title = extracted.title if extracted else None
+    if prefer_listing_title:
+        title = page_title or page.listing_title or found_title
+    else:
+        title = page_title or found_title or page.listing_title
     published = page_date
     if published is None:
         published = extracted.date if extracted else None
-        if page.listing_date and published and abs((published - page.listing_date).days) > 2:
+        if page.listing_date and published and abs((published - page.listing_date).days) > 2 \
+                and not _other_year(published, page.listing_date):
             # trafilatura's date far from the listing's is the date of something
-            # else on the page (a related story, a site clock).
+            # else on the page (a related story, a site clock); the same day of
+            # another year is a listing date whose year was not printed.
             published = page.listing_date
         published = published or page.listing_date
-    language = (extracted.language if extracted else None) or page.language_hint
+    language = stated_language or (extracted.language if extracted else None) \
+        or page.language_hint
     records = records_for(text, title=title, published=published, language=language,
                           country=page.country)
     return ReleaseRecord(

@@ -63,6 +63,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterRetry": 550,
     # Responses pass middlewares from high to low: after decompression (590).
     "crawler.middlewares.MislabelledEncoding": 580,
+    # Next to the downloader: requests as sent, responses as received (crawler/warc.py).
+    # Off unless ARCHIVE_WARC_DIR is set.
+    "crawler.warc.WarcRecorder": 950,
 }
 
 # Items named by type and URL in logs, never dumped whole (a ReleaseItem is a page).
@@ -97,3 +100,5 @@ ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Ret
 ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
+ARCHIVE_WARC_DIR = None  # a directory: also write every request/response as WARC 1.1 there
+ARCHIVE_WARC_MAX_BYTES = 1_000_000_000  # a run's WARC file is rotated at this size (1 GB)

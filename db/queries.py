@@ -256,6 +256,11 @@ def export_select(name: str, filters: ExportFilters, dialect: str) -> AnySelect:
         return participants_export(filters)
     if name == "statements":
         return statements_export(filters)
+    if name in ("persons", "crawl_runs"):
+        from db import table_exports
+
+        return table_exports.persons_export(filters) if name == "persons" \
+            else table_exports.crawl_runs_export(filters)
     return view_export(name, filters)
 
 

@@ -99,8 +99,8 @@ def test_sources_dir_in_mfa_archive_toml(user_sources: Path, tmp_path: Path,
 def test_extract_a_saved_page_with_a_declared_source(user_sources: Path, tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(RELEASE, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--sources-dir", str(user_sources), "extract", str(page),
-                                      "--source", "fi", "--json"])
+    result = CliRunner().invoke(cli, ["extract", str(page), "--source", "fi", "--json",
+                                      "--sources-dir", str(user_sources)])
     assert result.exit_code == 0, result.output
     (out,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert out["title"] == "Talks in Helsinki" and out["published"] == "2026-11-30"
@@ -159,3 +159,24 @@ def test_crawl_a_user_source(user_sources: Path, tmp_path: Path, site: str) -> N
     engine.dispose()
     assert [(d.url, d.title, str(d.published), d.language) for d in docs] == [
         ("https://um.example/press/talks-in-helsinki", "Talks in Helsinki", "2026-11-30", "en")]
+
+
+@pytest.mark.slow
+def test_schedule_crawls_a_user_source_named_by_its_config(user_sources: Path, tmp_path: Path,
+                                                           site: str) -> None:
+    db_url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    config = tmp_path / "schedule.toml"
+    config.write_text(
+        'sources_dir = "my-sources"\n'
+        'settings = { DOWNLOAD_DELAY = "0", AUTOTHROTTLE_ENABLED = "False", '
+        'LOG_LEVEL = "WARNING", ARCHIVE_EXTRACT_WORKERS = "0" }\n'
+        f'[sources.fi]\nbase_url = "{site}"\n', encoding="utf-8")
+    result = run_cli("schedule", "--config", str(config), "--db", db_url, "--once", "fi",
+                     env={SOURCES_DIR_ENV: ""})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "fi: ended with exit code 0 (completed)" in result.stderr
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        urls = session.scalars(select(Document.url)).all()
+    engine.dispose()
+    assert urls == ["https://um.example/press/talks-in-helsinki"]

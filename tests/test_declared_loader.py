@@ -68,7 +68,7 @@ def test_every_package_declaration_loads() -> None:
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
     jp = next(d for d in declarations if d.key == "jp")
     assert jp.listing.paging.kind == "monthly"
-    assert jp.listing.items.date.formats == ("%B %d",)
+    assert jp.listing.items.date.formats == ("%B %d", "%B %d, %Y")
     tw = next(d for d in declarations if d.key == "tw")
     assert tw.canonical.keep_query == ("n", "s")
 

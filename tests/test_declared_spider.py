@@ -546,7 +546,8 @@ def test_release_page_class_crosses_to_workers_by_value() -> None:
 url = "https://mfa.example/news"
 ''' + HTML_ITEMS)
     cls = pickle.loads(pickle.dumps(spider.release_page))
-    assert cls is release_page_class(spider.declaration.release)
+    assert cls is release_page_class(spider.declaration.release, "en")
+    assert cls.language == "en"
     assert cls.spec.drop == ("div.share", 'xpath:./p[starts-with(normalize-space(.), "Photo:")]')
 
 
@@ -561,6 +562,13 @@ url = "https://mfa.example/news"
         language_hint=spider.language, country=spider.country))
     assert release.language == "es"
     assert release.records.meetings == () and release.records.statements == ()
+    # The declared language outranks the page's <html lang> (Arabic texts under /en).
+    english_chrome = RELEASE.encode().replace(b'lang="es"', b'lang="en"')
+    release = build_release(FetchedPage(
+        url="https://mfa.example/n/1", body=english_chrome, encoding="utf-8", status=200,
+        fetched_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC), release_page=spider.release_page,
+        language_hint=spider.language, country=spider.country))
+    assert release.language == "es" and release.records.meetings == ()
     assert "Compartir" not in release.text
 
 
@@ -590,3 +598,44 @@ def test_every_package_declaration_makes_a_spider(declaration: Any) -> None:
     spider = cls.from_crawler(get_crawler(cls))
     requests = start_requests(spider)
     assert requests[0].url == declaration.listing.url or declaration.listing.paging.cursor
+
+
+def test_without_release_selectors_the_listing_title_and_a_year_less_date_are_corrected() -> None:
+    """A stand-in marks its release page up otherwise: the listing title wins over
+    trafilatura's, and trafilatura's date wins over a listing date that has the same
+    day in another year (a year the listing did not print)."""
+    spider = spider_for('''
+[listing]
+url = "https://mfa.example/news"
+''' + HTML_ITEMS)
+    page = ('<html><head><title>Press | Ministry</title>'
+            '<meta property="article:published_time" content="2025-11-20"></head><body>'
+            '<main><h2>Other heading</h2><p>' + "The Foreign Minister met the Ambassador. " * 8
+            + '</p></main></body></html>')
+    release = build_release(FetchedPage(
+        url="https://mfa.example/n/1", body=page.encode(), encoding="utf-8", status=200,
+        fetched_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC), release_page=spider.release_page,
+        listing_title="Talks with the Ambassador", listing_date=dt.date(2026, 11, 20),
+        language_hint="en", country="FR"))
+    assert release.title == "Talks with the Ambassador"
+    assert release.published == dt.date(2025, 11, 20)
+
+
+def test_a_coded_subclass_registered_for_a_key_keeps_the_declaration(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site needing behaviour (here: a date window on the listing URL) subclasses the
+    generic spider; the declaration still gives everything else."""
+    from crawler.declared import spider as declared_spider
+
+    class WindowSpider(DeclaredSpider):
+        def listing_request(self, url: str, *, page: int, **kwargs: Any) -> Request:
+            return super().listing_request(f"{url}?from=2026-01-01", page=page, **kwargs)
+
+    monkeypatch.setitem(declared_spider.CODED, "fr", WindowSpider)
+    spider = spider_for('''
+[listing]
+url = "https://mfa.example/news"
+''' + HTML_ITEMS)
+    assert isinstance(spider, WindowSpider) and spider.ministry == "Ministry of Testing"
+    (first,) = start_requests(spider)
+    assert first.url == "https://mfa.example/news?from=2026-01-01"

@@ -255,10 +255,11 @@ class _DeclaredPageMeta(type):
     """Metaclass of declared release pages: pickled as (factory, spec), not by name."""
 
     spec: ReleaseSpec
+    language: str | None
 
 
 def _reduce_page_class(cls: _DeclaredPageMeta) -> Any:
-    return release_page_class, (cls.spec,)
+    return release_page_class, (cls.spec, cls.language)
 
 
 copyreg.pickle(_DeclaredPageMeta, _reduce_page_class)
@@ -269,6 +270,7 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
 
     spec: ClassVar[ReleaseSpec]
     body_preferred = True  # the declared body (less its drops) is the text when it matches
+    listing_title_preferred = True  # then the listing's title, then trafilatura's
 
     def __init__(self, response: TextResponse) -> None:
         super().__init__(response)
@@ -341,8 +343,13 @@ def _remove(node: Any) -> None:
 
 
 @functools.cache
-def release_page_class(spec: ReleaseSpec) -> type[DeclaredReleasePage]:
-    """The release page class of ``spec`` (one class per spec, in every process)."""
+def release_page_class(spec: ReleaseSpec,
+                       language: str | None = None) -> type[DeclaredReleasePage]:
+    """The release page class of ``spec`` (one class per spec, in every process).
+
+    ``language``: the declaration's, which the stored release takes whatever the page
+    says (a Spanish site chrome around English texts, Arabic texts under ``/en``).
+    """
     made = _DeclaredPageMeta("DeclaredReleasePage", (DeclaredReleasePage,),
-                             {"spec": spec, "__module__": __name__})
+                             {"spec": spec, "language": language, "__module__": __name__})
     return cast("type[DeclaredReleasePage]", made)

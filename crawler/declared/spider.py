@@ -275,7 +275,7 @@ def spider_class(declaration: Declaration) -> type[DeclaredSpider]:
         "canonical_host": declaration.canonical.host,
         "schedule": declaration.schedule,
         "listing_page": listing_page_class(declaration.key, declaration.listing.items, paging),
-        "release_page": release_page_class(declaration.release),
+        "release_page": release_page_class(declaration.release, declaration.language),
         "declaration": declaration,
         "evidence_date": declaration.evidence.date,
         "__doc__": _docstring(declaration),

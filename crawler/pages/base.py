@@ -116,6 +116,11 @@ class ReleasePage:
     date_formats: ClassVar[Sequence[str]] = ("%d %B %Y",)
     # True: the body selector's text, when there is one, is the text (not trafilatura's).
     body_preferred: ClassVar[bool] = False
+    # True: the listing's title outranks trafilatura's when the title selector finds none.
+    listing_title_preferred: ClassVar[bool] = False
+    # The releases' language when the source states it (declared sources): it outranks
+    # the page's <html lang> and trafilatura's guess.
+    language: ClassVar[str | None] = None
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
