@@ -19,6 +19,7 @@ from db.release import ReleaseRecord
 
 if TYPE_CHECKING:
     from crawler.pages.base import ReleasePage
+    from crawler.registry import Source
 
 # A body selector's text is preferred over trafilatura's when trafilatura
 # returned clearly less (it dropped paragraphs it took for boilerplate).
@@ -30,8 +31,28 @@ class NoContentError(ValueError):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListingHints:
+    """What a listing said of a release: the fallbacks for a page without title or date.
+
+    A crawl takes them from the listing page; ``reextract`` from the frontier,
+    which kept them (``frontier.listing_title``/``listing_date``); never from
+    what an earlier extraction stored.
+    """
+
+    title: str | None = None
+    date: dt.date | None = None
+
+
+NO_HINTS = ListingHints()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FetchedPage:
-    """What the crawler knows about a release page; all fields picklable."""
+    """What the crawler knows about a release page; all fields picklable.
+
+    Build it with :meth:`of_source`, as a crawl, ``reextract`` and ``extract`` do,
+    so that the same bytes give the same release whichever of them reads them.
+    """
 
     url: str
     body: bytes
@@ -45,6 +66,36 @@ class FetchedPage:
     release_page: type[ReleasePage] | None = None  # the source's page object: title, date, body
     language_hint: str | None = None
     country: str | None = None
+
+    @classmethod
+    def of_source(
+        cls,
+        source: Source | None,
+        *,
+        url: str,
+        body: bytes,
+        encoding: str | None,
+        hints: ListingHints = NO_HINTS,
+        country: str | None = None,
+        status: int = 200,
+        fetched_at: dt.datetime | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchedPage:
+        """The page at ``url`` (its ``body`` and ``encoding``) as a release of ``source``.
+
+        The source gives the page object, the country and the language to assume
+        when the page declares none; ``hints`` what its listing said. ``country``
+        overrides the source's (or stands in for an unknown source).
+        """
+        return cls(
+            url=url, body=body, encoding=encoding, status=status,
+            fetched_at=fetched_at or dt.datetime.now(dt.UTC), etag=etag,
+            last_modified=last_modified, listing_title=hints.title, listing_date=hints.date,
+            release_page=source.release_page if source else None,
+            language_hint=source.language if source else None,
+            country=country or (source.country if source else None),
+        )
 
 
 def decode(body: bytes, encoding: str | None) -> str:

@@ -180,3 +180,18 @@ def test_schedule_crawls_a_user_source_named_by_its_config(user_sources: Path, t
         urls = session.scalars(select(Document.url)).all()
     engine.dispose()
     assert urls == ["https://um.example/press/talks-in-helsinki"]
+
+
+def test_a_bad_sources_dir_in_the_config_is_one_line(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.declared.config import config_sources_dirs
+    from crawler.exceptions import DeclarationError
+
+    config = tmp_path / "mfa-archive.toml"
+    config.write_text('sources_dir = "nowhere"\n', encoding="utf-8")
+    with pytest.raises(DeclarationError, match=r"mfa-archive.toml: sources_dir: .*nowhere is not "
+                                               r"a directory$"):
+        config_sources_dirs(config)
+    config.write_text("sources_dir = 3\n", encoding="utf-8")
+    with pytest.raises(DeclarationError, match="sources_dir: must be a directory path"):
+        config_sources_dirs(config)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import ClassVar
 
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request
 
-from crawler.pages.base import ListingEntry, ListingPage
+from crawler.pages.base import ListingEntry
 from crawler.pages.cn import CnListingPage, CnReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -45,16 +44,6 @@ class CnSpider(PressReleaseSpider):
     canonical_host = "www.mfa.gov.cn"
     listing_page = CnListingPage
     release_page = CnReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        count = listing.count_page() if isinstance(listing, CnListingPage) else None
-        if count is not None and page + 1 >= count:
-            return  # countPage says this is the last page
-        url = _INDEX.sub(f"index_{page + 1}.html", response.url)
-        if url != response.url:
-            yield self.listing_request(url, page=page + 1)
 
     def release_request(self, entry: ListingEntry) -> Request:
         # Either host serves the page: fetch it where it is archived, once.
