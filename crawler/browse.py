@@ -1,9 +1,14 @@
 """``mfa-archive browse``: the archive in Datasette, read-only, on 127.0.0.1.
 
 Datasette (the ``browse`` extra) serves a SQLite archive in immutable mode
-(``-i``). The codebook, ``docs/schema.md``, becomes the table and column
-descriptions, and three canned queries are added: meetings between two
-countries, statements by a person, a ministry's meetings per month.
+(``-i``). The codebook, ``docs/schema.md`` (shipped in the package as
+``db/schema.md``, read with :mod:`importlib.resources`, so an installed
+package finds it too), becomes the table and column descriptions, and three
+canned queries are added: meetings between two countries, statements by a
+person, a ministry's meetings per month. The search box of ``documents`` and
+``statements`` uses their full-text tables; the crawl's bookkeeping tables
+are hidden; :mod:`crawler.browse_site` adds a page per release, a ranked
+search page and a home page that starts with the records.
 
 Caveats:
 
@@ -17,6 +22,7 @@ Caveats:
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
 import importlib.util
 import json
 import re
@@ -25,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -32,7 +39,14 @@ from typing import Any
 from db import sqlite_files
 from db.queries import CANNED_QUERIES
 
-CODEBOOK = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+CODEBOOK: Traversable = importlib.resources.files("db").joinpath("schema.md")
+SITE: Traversable = importlib.resources.files("crawler.browse_site")
+# The crawl's bookkeeping: hidden from the home and database pages (?_show_hidden=1 lists them).
+HIDDEN = ("frontier", "crawl_errors", "crawl_runs", "warc_files", "alembic_version")
+# Datasette's search box: the FTS5 table of each searchable table (migration search_fulltext).
+SEARCHABLE = {"documents": "documents_search", "statements": "statements_search"}
+LABELS = {"documents": "title", "persons": "name", "sources": "key"}
+
 
 _HEADING = re.compile(r"^###\s+`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s+\((?P<kind>table|view)\)\s*$")
 _ROW = re.compile(r"^\|\s*`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*\|(?P<rest>.*)\|\s*$")
@@ -51,7 +65,7 @@ class CodebookEntry:
     columns: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
-def read_codebook(path: Path = CODEBOOK) -> dict[str, CodebookEntry]:
+def read_codebook(path: Traversable | Path = CODEBOOK) -> dict[str, CodebookEntry]:
     """Parse ``docs/schema.md``: ``### `name` (table|view)``, a paragraph, a column table."""
     entries: dict[str, CodebookEntry] = {}
     current: CodebookEntry | None = None
@@ -71,17 +85,24 @@ def read_codebook(path: Path = CODEBOOK) -> dict[str, CodebookEntry]:
 
 def metadata(database: str, codebook: dict[str, CodebookEntry]) -> dict[str, Any]:
     """Datasette metadata: descriptions from the codebook, and the canned queries."""
-    tables = {
+    tables: dict[str, dict[str, Any]] = {
         name: {
             "description": entry.description,
             "columns": {column: meaning for column, (_, meaning, _) in entry.columns.items()},
         }
         for name, entry in codebook.items()
     }
+    for name in HIDDEN:
+        tables.setdefault(name, {})["hidden"] = True
+    for name, fts in SEARCHABLE.items():
+        tables.setdefault(name, {}).update(fts_table=fts, fts_pk="id")
+    for name, label in LABELS.items():
+        tables.setdefault(name, {})["label_column"] = label
     return {
         "title": "mfa-archive",
         "description": "Foreign ministries' press releases as meetings and statements "
-                       "(read-only). Codebook: docs/schema.md.",
+                       "(read-only). The codebook of every table, view and column: "
+                       "/-/codebook; each release's page: /-/release/ID.",
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
     }
 
@@ -104,21 +125,25 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def command(path: Path, metadata_path: Path, *, port: int, open_browser: bool) -> list[str]:
+def command(path: Path, metadata_path: Path, *, port: int, open_browser: bool,
+            site: Path | None = None) -> list[str]:
     args = [sys.executable, "-m", "datasette", "serve", "-i", str(path),
             "--host", "127.0.0.1", "--port", str(port), "--metadata", str(metadata_path),
+            *(["--template-dir", str(site / "templates"), "--plugins-dir",
+               str(site / "plugins")] if site is not None else []),
             "--setting", "sql_time_limit_ms", "5000",
             "--setting", "max_returned_rows", "1000"]
     return [*args, "--open"] if open_browser else args
 
 
 def serve(path: Path, *, port: int, open_browser: bool = False,
-          codebook: Path = CODEBOOK) -> int:
+          codebook: Traversable | Path = CODEBOOK) -> int:
     """Run Datasette on ``path`` until it stops; return its exit code."""
     if importlib.util.find_spec("datasette") is None:
         raise BrowseError("Datasette is not installed: pip install 'mfa-archive[browse]'")
-    entries = read_codebook(codebook) if codebook.exists() else {}
-    with tempfile.TemporaryDirectory(prefix="mfa-browse-") as tmp:
+    entries = read_codebook(codebook) if codebook.is_file() else {}
+    with tempfile.TemporaryDirectory(prefix="mfa-browse-") as tmp, \
+            importlib.resources.as_file(SITE) as site:
         directory = Path(tmp)
         served = path
         if not sqlite_files.checkpoint(path):
@@ -126,7 +151,8 @@ def serve(path: Path, *, port: int, open_browser: bool = False,
             served = sqlite_files.snapshot_copy(path, directory)
         meta = directory / "metadata.json"
         meta.write_text(json.dumps(metadata(served.stem, entries), indent=1), encoding="utf-8")
-        proc = subprocess.Popen(command(served, meta, port=port, open_browser=open_browser))
+        proc = subprocess.Popen(command(served, meta, port=port, open_browser=open_browser,
+                                        site=site))
 
         def forward(signum: int, _frame: FrameType | None) -> None:
             proc.send_signal(signum)

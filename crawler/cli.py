@@ -429,7 +429,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     The database itself refuses writes (SQLite: a read-only connection with
     query_only and an authorizer; PostgreSQL: a read-only transaction), and the
     query is cancelled after --timeout seconds. Views for analysis:
-    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    meeting_participants, meeting_dyads, statement_facts, person_meetings
+    (docs/schema.md).
 
     \b
     Example:
@@ -568,6 +569,181 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
         sys.exit(browser.serve(path, port=port, open_browser=open_browser))
     except browser.BrowseError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+# --- reading: search, show, persons ----------------------------------------------
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=160)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--in", "where", type=click.Choice(["documents", "statements"]),
+              default="documents", show_default=True,
+              help="Search releases (title and text) or statements.")
+@click.option("--source", metavar="KEY", help="Only this source's releases.")
+@click.option("--country", metavar="XX",
+              help="Releases with a participant of this country; statements by a speaker "
+                   "of this country.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help="At most N hits (up to 10,000).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@DB_OPTION
+def search(query: str, where: str, source: str | None, country: str | None,
+           since: dt.datetime | None, until: dt.datetime | None, limit: int, fmt: str,
+           db_url: str | None) -> None:
+    """Full-text search of releases or statements, best matches first.
+
+    QUERY: words (all of them), "a phrase", prefix* , a OR b, -word or NOT
+    word (without it), ( ) to group. English releases match other forms of a
+    word (negotiation finds negotiations); other languages match the words as
+    written. Each release comes with its meetings' participants; each
+    statement with its speaker, meeting and URL. CSV and JSON mark matches
+    <mark>...</mark>. Dates are the release's (a statement: its meeting's).
+
+    \b
+    Example:
+        mfa-archive search 'Lavrov "peace process"'
+        mfa-archive search 'negotiat*' --in statements --country AZ --format json
+
+    Exit codes: 0 done (also with no hits), 1 failed, 2 a query that cannot be read.
+    """
+    from sqlalchemy.orm import Session
+
+    from crawler import present
+    from db.export import stdout_text
+    from db.rows import write_rows
+    from db.search import SearchFilters, search_documents, search_statements
+    from db.search_query import QuerySyntaxError, parse
+
+    try:
+        parse(query)
+    except QuerySyntaxError as exc:
+        click.echo(f"Error: bad search query: {exc}", err=True)
+        sys.exit(2)
+    filters = SearchFilters(source=source, country=country,
+                            since=since.date() if since else None,
+                            until=until.date() if until else None, limit=limit)
+    engine = _open(db_url, read_only=True)
+    try:
+        with Session(engine) as session:
+            conn = session.connection()
+            hits: Sequence[Any] = (search_documents(conn, query, filters) if where == "documents"
+                                   else search_statements(conn, query, filters))
+    except QuerySyntaxError as exc:
+        click.echo(f"Error: bad search query: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        with stdout_text() as out:
+            present.write_json(hits, out)
+    elif fmt == "csv":
+        columns, rows = ((present.DOCUMENT_COLUMNS, present.document_rows(hits))
+                         if where == "documents"
+                         else (present.STATEMENT_COLUMNS, present.statement_rows(hits)))
+        with stdout_text() as out:
+            write_rows(columns, iter(rows), out, "csv")
+    elif where == "documents":
+        present.print_document_hits(hits, _console())
+    else:
+        present.print_statement_hits(hits, _console())
+    if fmt == "table":
+        noun = "statement" if where == "statements" else "release"
+        click.echo(f"{len(hits)} {noun}{'' if len(hits) == 1 else 's'} found"
+                   + (f" (--limit {limit})" if len(hits) == limit else ""), err=True)
+
+
+@cli.command()
+@click.argument("release", metavar="URL_OR_DOCUMENT_ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@DB_OPTION
+def show(release: str, fmt: str, db_url: str | None) -> None:
+    """Show one release as the archive holds it.
+
+    Title, date, source and URL; the text with each statement marked
+    ⟦S1 ...⟧; then its meetings with their participants (and person ids), its
+    statements, and its earlier versions with what changed, if it was edited.
+
+    \b
+    Example:
+        mfa-archive show 412
+        mfa-archive show https://mfa.gov.az/en/news/4567 --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from crawler import present
+    from db.export import stdout_text
+    from db.release_view import load_release
+
+    engine = _open(db_url, read_only=True)
+    try:
+        with Session(engine) as session:
+            view = load_release(session.connection(), release)
+    finally:
+        engine.dispose()
+    if view is None:
+        raise click.ClickException(f"no release with the id or URL {release!r} in the archive")
+    if fmt == "json":
+        with stdout_text() as out:
+            out.write(json.dumps(present.jsonable(view), ensure_ascii=False, indent=1) + "\n")
+    else:
+        present.print_release(view, _console())
+
+
+@cli.command()
+@click.option("--country", metavar="XX", help="Persons who represented this country (ISO code).")
+@click.option("--name", metavar="TEXT",
+              help="A part of the name (also spelling-folded: Cavusoglu finds Çavuşoğlu).")
+@click.option("--limit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="At most N persons; 0 for all.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@DB_OPTION
+def persons(country: str | None, name: str | None, limit: int, fmt: str,
+            db_url: str | None) -> None:
+    """List persons: countries, titles held, first/last seen, meetings, statements.
+
+    The most met first. Countries are those the person represented, the most
+    frequent first; titles in the order first held. Who met whom, by year:
+    the view person_meetings (mfa-archive query, docs/schema.md).
+
+    \b
+    Example:
+        mfa-archive persons --country BY
+        mfa-archive persons --name lavrov --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from crawler import present
+    from db.export import stdout_text
+    from db.persons_query import person_summaries
+    from db.rows import write_rows
+
+    engine = _open(db_url, read_only=True)
+    try:
+        with Session(engine) as session:
+            found = person_summaries(session.connection(), country=country, name=name,
+                                     limit=limit or None)
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        with stdout_text() as out:
+            present.write_json(found, out)
+    elif fmt == "csv":
+        with stdout_text() as out:
+            write_rows(present.PERSON_COLUMNS, iter(present.person_rows(found)), out, "csv")
+    else:
+        present.print_persons(found, _console())
+        click.echo(f"{len(found)} persons", err=True)
 
 
 # --- extraction -------------------------------------------------------------------

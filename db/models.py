@@ -235,6 +235,8 @@ class Participant(Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "ordinal"),
         Index("ix_participants_country", "country"),
+        # A speaker's part in a statement's meeting (search by speaker country, statement_facts).
+        Index("ix_participants_meeting_person", "meeting_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

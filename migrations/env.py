@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from db.models import Base
+from db.search_schema import is_search_table
 from db.session import make_engine
 from db.urls import database_url, is_sqlite
 
@@ -16,9 +17,11 @@ target_metadata = Base.metadata
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Leave the analysis views (created by SQL in a revision, not models) out of autogenerate."""
-    return not (type_ == "table" and reflected and compare_to is None
-                and name in config.attributes.get("views", ()))
+    """Leave the analysis views and the full-text search tables (created by SQL in a
+    revision, not models) out of autogenerate."""
+    if not (type_ == "table" and reflected and compare_to is None):
+        return True
+    return not (name in config.attributes.get("views", ()) or is_search_table(name or ""))
 
 
 def _configure(connection: Connection) -> None:
