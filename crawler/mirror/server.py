@@ -94,8 +94,13 @@ def serve_sites(sites: Mapping[str, MirrorSite]) -> Iterator[dict[str, str]]:
             urls[key] = f"http://127.0.0.1:{server.server_address[1]}"
         yield urls
     finally:
+        # Shut every server down at once: each shutdown waits for its loop's next poll.
+        stoppers = [threading.Thread(target=server.shutdown) for server in servers]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
         for server in servers:
-            server.shutdown()
             server.server_close()
 
 

@@ -1,6 +1,9 @@
-"""One mirror module per source, named by its key; ``SITES`` maps keys to classes.
+"""One mirror module per coded source, named by its key; ``SITES`` maps keys to classes.
 
 Modules are discovered: adding a source's mirror adds a module here, nothing else.
+A declared source (``crawler/sources/<key>.toml`` with templates in
+``crawler/mirror/templates/<key>/``) is served by the generic
+:class:`~crawler.mirror.declared.DeclaredMirror` unless a module here names the key.
 """
 
 from __future__ import annotations
@@ -24,4 +27,15 @@ def _discover() -> dict[str, type[MirrorSite]]:
     return dict(sorted(found.items()))
 
 
-SITES: dict[str, type[MirrorSite]] = _discover()
+_SITES: dict[str, type[MirrorSite]] = {}
+
+
+def __getattr__(name: str) -> dict[str, type[MirrorSite]]:
+    # ``SITES`` is built on first use: the declared mirrors import this package's base.
+    if name != "SITES":
+        raise AttributeError(name)
+    if not _SITES:
+        from crawler.mirror.declared import declared_sites
+
+        _SITES.update(sorted({**declared_sites(), **_discover()}.items()))
+    return _SITES
