@@ -50,7 +50,8 @@ def records_to_json(records: Records) -> dict[str, Any]:
             for meeting in records.meetings
         ],
         "statements": [
-            {"speaker": statement.speaker, "verb": statement.verb, "text": statement.text, "start": statement.start, "end": statement.end,
+            {"speaker": statement.speaker, "verb": statement.verb, "verb_lemma": statement.verb_lemma,
+             "joint": statement.joint, "text": statement.text, "start": statement.start, "end": statement.end,
              "meeting": statement.meeting}
             for statement in records.statements
         ],

@@ -12,6 +12,7 @@ from .encounter import Encounter, current_encounter
 from .model import Meeting, Participant, Records, Statement
 from .places import home_ground
 from .roster import Entity
+from .verbs import verb_lemma
 
 _AGENT_BEFORE = re.compile(r"\b(?:by|led|headed)\s+(?:the\s+)?$")  # "hosted by X", "led by the X"
 
@@ -141,7 +142,8 @@ def _statements(draft: ReleaseDraft) -> tuple[Statement, ...]:
         seen.add((found.start, found.end))
         speaker = None if found.joint or found.speaker is None else found.speaker.label
         meeting = encounters.index(current_encounter(encounters, found.sent)) if encounters else None
-        statements.append(Statement(speaker=speaker, verb=found.verb, text=draft.text[found.start:found.end],
+        statements.append(Statement(speaker=speaker, verb=found.verb, verb_lemma=verb_lemma(found.verb), joint=found.joint,
+                                    text=draft.text[found.start:found.end],
                                     start=found.start, end=found.end, meeting=meeting))
     statements.sort(key=lambda statement: statement.start)
     return tuple(statements)

@@ -32,8 +32,10 @@ class Meeting:
 class Statement:
     """One reporting act; ``text == source[start:end]``."""
 
-    speaker: str | None
-    verb: str
+    speaker: str | None  # None for joint acts (``joint``) and agentless passives
+    verb: str  # the reporting verb as written ("It was emphasised", "Recalling", "expressed his satisfaction")
+    verb_lemma: str  # its normalised lemma (verbs.verb_lemma: "emphasise", "recall", "express satisfaction")
+    joint: bool  # attributed to the sides jointly ("the sides agreed", "X and Y stressed")
     text: str
     start: int
     end: int
