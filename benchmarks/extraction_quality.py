@@ -273,7 +273,8 @@ def score(records: Iterable[dict[str, Any]], errors: list[str] | None = None) ->
                            f"gold {[(g.get('speaker'), verb_lemma(g.get('verb') or '')) for g in gold_st]} "
                            f"pred {[(p['speaker'] if not p.get('joint') else 'joint', p.get('verb_lemma')) for p in out['statements']]}")
         gold_s = {_surname(s["speaker"]): s["speaker"] for s in rec.get("statements") or [] if _named_speaker(s.get("speaker"))}
-        unnamed = {p["name"] for m in out["meetings"] for p in m["participants"] if p["name"] and p["name"] == p["title"]}
+        unnamed = {p["title"] if p["name"] is None else p["name"] for m in out["meetings"] for p in m["participants"]
+                   if _unnamed(p)}
         pred_s = {_surname(s["speaker"]): s["speaker"] for s in out["statements"]
                   if _named_speaker(s.get("speaker")) and s["speaker"] not in unnamed}
         for gv in gold_s.values():

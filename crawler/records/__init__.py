@@ -42,7 +42,7 @@ def records_to_json(records: Records) -> dict[str, Any]:
                 "location": meeting.location,
                 "participants": [
                     {"name": person.name, "title": person.title, "country": person.country, "organisation": person.organisation,
-                     "role": person.role}
+                     "role": person.role, "group": person.group}
                     for person in meeting.participants
                 ],
                 "topics": list(meeting.topics),

@@ -36,6 +36,13 @@ def _foreign_mentions(draft: ReleaseDraft, entities: dict[int, Entity]) -> Count
                 for _start, _end, country in find_countries(sentence.text):
                     if country != draft.own_country:
                         foreign[country] += 1
+        if not foreign:
+            # no foreign country named: a foreign capital ("in London") speaks for the counterpart
+            for sentence in draft.sentences:
+                if sentence.body:
+                    for country in capital_countries(sentence.text):
+                        if country != draft.own_country:
+                            foreign[country] += 1
     return foreign
 
 
@@ -46,9 +53,9 @@ def _meeting(draft: ReleaseDraft, encounter: Encounter, entities: dict[int, Enti
     own = draft.own_country
     home = home_ground(encounter, people, countries, own, draft.sentences)
     participants = tuple(
-        Participant(name=person.label, title=person.title, country=countries.get(person.idx),
+        Participant(name=person.name, title=person.title, country=countries.get(person.idx),
                     organisation=person.organisation,
-                    role=_role(encounter, person, countries.get(person.idx), own, home))
+                    role=_role(encounter, person, countries.get(person.idx), own, home), group=person.group)
         for person in people
     )
     return Meeting(date=encounter.date, kind=encounter.kind, location=encounter.location,
@@ -62,13 +69,14 @@ def _participant_countries(draft: ReleaseDraft, encounter: Encounter, people: li
     own = draft.own_country
     first_subject = encounter.subj[0] if encounter.subj else (encounter.people[0] if encounter.people else -1)
     countries: dict[int, str | None] = {
-        person.idx: person.country if person.country else (own if person.organisation not in INTERGOV else None)
+        person.idx: person.country if person.country or person.group else (
+            own if person.organisation not in INTERGOV else None)
         for person in people
     }
     explicit_foreign = any((person.country and person.country != own) or person.organisation in INTERGOV
                            for person in people)
     for person in people:
-        if person.country is None and person.title and person.idx != first_subject:
+        if person.country is None and person.title and person.idx != first_subject and not person.group:
             capital = capital_country(person.title)
             if capital:
                 countries[person.idx] = capital
@@ -107,7 +115,7 @@ def _dominant_foreign_state(draft: ReleaseDraft, encounter: Encounter, people: l
     pool = local if (local or len(draft.encounters) > 1) and encounter.kind != "visit" else foreign
     dominant = pool.most_common(1)[0][0] if pool else None
     for person in people:
-        if dominant and person.country is None and person.organisation not in INTERGOV \
+        if dominant and not person.group and person.country is None and person.organisation not in INTERGOV \
                 and person.idx != first_subject and person.idx not in encounter.subj:
             countries[person.idx] = dominant
 

@@ -11,7 +11,7 @@ from .countries import (
 from .dates import DateMention, find_dates
 from .encounter import Encounter
 from .kinds import Trigger, medium
-from .people import Mention, find_people, find_unnamed
+from .people import Mention, find_groups, find_people, find_unnamed
 from .places import location_of
 from .roster import Entity, Roster
 from .text import Sentence
@@ -92,6 +92,8 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
     object_cut = _OBJ_CUT.search(sentence.text, trigger.end)
     object_end = object_cut.start() if object_cut else length
     subj, obj = _sides(sentence, trigger, roster, among, object_end)
+    if subj or obj:
+        obj = obj + _groups_in(sentence, trigger, roster, object_end, subj + obj)
     if not subj and not obj and not (
         trigger.kind == "meeting" and re.search(r"consultations|talks|negotiations|dialogue|meeting", trigger.verb, re.IGNORECASE)
         and find_countries(sentence.text)
@@ -112,6 +114,32 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
         enc.date, enc.date_found = best.date, True
     enc.location = location_of(sentence, kind)
     return enc
+
+
+def _groups_in(sentence: Sentence, trigger: Trigger, roster: Roster, object_end: int, people: list[Entity]
+               ) -> list[Entity]:
+    """Group counterparts of the object ("received the Chinese delegation", "met heads of missions of …") that
+    no named or unnamed person of the sides already stands for."""
+    passive = bool(_PASSIVE_TRIGGER.match(trigger.verb)) or trigger.verb.startswith(("was ", "were "))
+    span_start, span_end = (0, len(sentence.text)) if passive else (trigger.end, object_end)
+    taken = [(entity.first, entity.first + len(entity.name or entity.title or "")) for entity in people]
+    out: list[Entity] = []
+    for group in find_groups(sentence.text, sentence.start):
+        rel = group.start - sentence.start
+        if not span_start <= rel < span_end or any(start < group.end and group.start < end for start, end in taken):
+            continue
+        named_inside = find_people(sentence.text[rel: group.end - sentence.start], group.start)
+        if named_inside and not re.search(r"\b(?:delegation|delegations|missions|members)\b", group.title):
+            continue  # "the foreign ministers, X and Y": the people stand for themselves
+        entity = roster.add_group(group)
+        out.append(entity)
+        led = re.match(r",?\s+(?:led|headed)\s+by\s+", sentence.text[group.end - sentence.start:])
+        if led and group.country:
+            leader_at = group.end + led.end()
+            for person in people:
+                if person.country is None and person.organisation is None and abs(person.first - leader_at) <= 40:
+                    person.country = group.country  # "the Chinese delegation led by X": X speaks for China
+    return out
 
 
 def _sides(sentence: Sentence, trigger: Trigger, roster: Roster, among: set[int], object_end: int

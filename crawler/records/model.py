@@ -8,13 +8,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Participant:
-    """A person (or unnamed office holder) taking part in an encounter."""
+    """A person, an unnamed office holder (``name`` None: "the Foreign Secretary", with title, country and
+    organisation) or a group counterpart (``group``: "the Chinese delegation", ``name`` None) taking part in
+    an encounter."""
 
-    name: str
+    name: str | None
     title: str | None
     country: str | None
     organisation: str | None
     role: str | None  # "host" | "guest" | None
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,7 +32,7 @@ HEADS = frozenset(
     counterpart counterparts secretary-general vice-president vice-minister mos fm eam ceo member
     members chargé charge counsellor counselor official officials diplomat diplomats deputy
     coordinator rapporteur attorney-general commander mantri under-secretary-general
-    deputy-secretary-general assistant-secretary-general director-general""".split()
+    deputy-secretary-general assistant-secretary-general director-general tanaiste taoiseach""".split()
 )
 
 
@@ -108,6 +108,10 @@ _HONORIFIC = frozenset(
 
 
 _PARTICLES = frozenset("bin bint ibn al el de da dos das van von der den la le du di y al-".split())
+
+
+# post-nominal letters after a name ("Simon Harris TD", "Yvette Cooper MP"): never part of the name
+POST_NOMINALS = frozenset("TD MP MEP MLA MSP MS QC KC OBE CBE MBE KBE DBE KCMG GCMG CMG AO AC PC".split())
 
 
 _CONNECT = frozenset("of for to the and on in".split())
@@ -425,7 +429,7 @@ def _name_run_end(toks: tuple[Tok, ...], run_start: int, known: frozenset[str]) 
     run_end = run_start + 1
     while run_end < count:
         token = toks[run_end]
-        if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss:
+        if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss or token.text in POST_NOMINALS:
             break
         if (token.cap and (_known_key(token) in known or (_namey(token, False) if not token.text.isupper() or len(token.text) < 2
                                                    else token.key not in STOP))) or (
@@ -433,9 +437,14 @@ def _name_run_end(toks: tuple[Tok, ...], run_start: int, known: frozenset[str]) 
         ):
             run_end += 1
             continue
-        if token.key in _PARTICLES and run_end + 1 < count and _namey(toks[run_end + 1], False):
-            run_end += 2
-            continue
+        if token.key in _PARTICLES:
+            # "de la Fuente", "van der Leyen", "bin Abdulaziz bin Saleh": a chain of particles, then a name word
+            after = run_end
+            while after < count and toks[after].key in _PARTICLES and after - run_end < 3:
+                after += 1
+            if after < count and after > run_end and (_namey(toks[after], False) or _ARABIC_PART.match(toks[after].text)):
+                run_end = after + 1
+                continue
         if _ARABIC_PART.match(token.text):
             run_end += 1  # "Riyad al-Maliki", "Ahmed el-Tayeb"
             continue
@@ -451,8 +460,12 @@ def _person_at(text: str, base: int, toks: tuple[Tok, ...], run_start: int, run_
     if not _is_person(text, toks, run_start, run_end, known, bool(honorific or (title and _heads(title)))):
         return None
     name = " ".join(text[run[0].start:run[-1].end].split())
-    title, end = _appositive_title(text, run[-1].end, title)
-    return _finish(text, base, title_start, end, run[0].start, run[-1].end, name, title, text[run[-1].end:])
+    after = run_end
+    while after < len(toks) and toks[after].text in POST_NOMINALS and toks[after].start - toks[after - 1].end <= 1:
+        after += 1  # "Yvette Cooper MP, the Foreign Secretary": the letters belong to the mention, not the name
+    tail = toks[after - 1].end
+    title, end = _appositive_title(text, tail, title)
+    return _finish(text, base, title_start, end, run[0].start, run[-1].end, name, title, text[tail:])
 
 
 def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tuple[str | None, int, bool]:
@@ -584,6 +597,49 @@ _UNNAMED_RE = re.compile(
 )
 
 
+
+
+_GROUP_MORE = r"(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z][\w\-’'()]*|of|the|and|for|member|states|countries|accredited(?:\s+in)?|on(?=\s+[A-Z])|\([A-Z0-9\-]+\))"
+_GROUP_RE = re.compile(
+    r"\b(?:(?:[Tt]he|[Aa]n?)\s+)?(?P<phrase>(?:(?:[A-Z][\w\-’']*|cross-party|bipartisan|high-level|parliamentary|"
+    r"business|visiting|joint|large|official)\s+){0,3}"
+    r"(?:delegations?|[Hh]eads\s+of\s+(?:(?:diplomatic|foreign)\s+)?missions|[Aa]mbassadors|[Ff]oreign\s+[Mm]inisters|"
+    r"[Mm]inisters\s+of\s+[Ff]oreign\s+[Aa]ffairs|[Mm]embers|[Rr]epresentatives|officials|[Ll]eaders)\b"
+    r"(?:\s+(?:of|from)\s+" + _GROUP_MORE + r"(?:\s+" + _GROUP_MORE + r")*)?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A group counterpart: "the Chinese delegation", "heads of diplomatic missions of EU member states"."""
+
+    start: int  # absolute offsets of the phrase
+    end: int
+    title: str
+    country: str | None
+    organisation: str | None
+
+
+def find_groups(text: str, base: int = 0) -> list[Group]:
+    """Group counterparts of a sentence (delegations, heads of missions, ambassadors, foreign ministers of …)."""
+    out: list[Group] = []
+    for found in _GROUP_RE.finditer(text):
+        phrase = re.sub(r"(?:\s+(?:of|the|and|for|on|in|to|accredited))+$", "", found.group("phrase"))
+        if re.match(r"(?:[Mm]embers|[Rr]epresentatives|officials|[Ll]eaders)$", phrase):
+            continue  # a bare plural noun is no counterpart
+        if phrase.split()[0].lower() in ("delegation", "delegations") and len(phrase.split()) == 1 and not found.group(0).lower().startswith(("the", "a")):
+            continue
+        org, inter = title_org(phrase)
+        codes = {code for _s, _e, code in find_countries(phrase)}
+        country = next(iter(codes)) if len(codes) == 1 and not (org and inter) and not re.search(
+            r"\b(?:accredited|to)\s+(?:in\s+)?(?:the\s+)?[A-Z]", phrase) else None
+        if country is None and len(codes) >= 1 and re.search(r"\baccredited\b|\bto\s", phrase):
+            before = re.split(r"\baccredited\b|\bto\s", phrase)[0]
+            inner = {code for _s, _e, code in find_countries(before)}
+            country = next(iter(inner)) if len(inner) == 1 and not (org and inter) else None
+        start = base + found.start("phrase")
+        out.append(Group(start, start + len(phrase), phrase, country, org if org else None))
+    return out
 
 
 def find_unnamed(text: str, base: int = 0) -> list[Mention]:

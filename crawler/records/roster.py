@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .countries import INTERGOV, find_countries, fold
-from .people import HEADS, Mention, is_spokesperson, name_keys, surname_key
+from .people import HEADS, Group, Mention, is_spokesperson, name_keys, surname_key
 
 
 @dataclass(slots=True)
@@ -22,6 +22,7 @@ class Entity:
     heads: set[str]
     first: int
     spokes: bool = False
+    group: bool = False  # a group counterpart ("the Chinese delegation"): a participant, never a person
 
     @property
     def label(self) -> str:
@@ -51,6 +52,16 @@ class Roster:
             out |= entity.keys
         return frozenset(out)
 
+    def add_group(self, group: Group) -> Entity:
+        """One entity per group phrase (the same title, country and organisation give the same entity)."""
+        for entity in self.entities:
+            if entity.group and entity.title == group.title and entity.country == group.country:
+                return entity
+        entity = Entity(len(self.entities), None, group.title, group.country, group.organisation, set(), set(),
+                        group.start, False, True)
+        self.entities.append(entity)
+        return entity
+
     def by_name(self, name: str) -> Entity | None:
         keys = name_keys(name)
         surname = surname_key(name)
@@ -75,7 +86,7 @@ class Roster:
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
-                    if unnamed.name is None and ((mention.country and unnamed.country == mention.country) or (
+                    if unnamed.name is None and not unnamed.group and ((mention.country and unnamed.country == mention.country) or (
                             mention.organisation and unnamed.organisation == mention.organisation and unnamed.country is None)) and (
                         not unnamed.heads or not mention.heads or unnamed.heads & mention.heads or "counterpart" in unnamed.heads
                         or "counterparts" in unnamed.heads
@@ -109,7 +120,7 @@ class Roster:
     def resolve_unnamed(self, mention: Mention, among: set[int] | None, create: bool) -> Entity | None:
         """An office holder named only by title: an existing entity if one fits, else (optionally) a new one."""
         for entity in self.entities:
-            if entity.spokes and not is_spokesperson(mention.title):
+            if entity.group or (entity.spokes and not is_spokesperson(mention.title)):
                 continue
             if mention.country and entity.country == mention.country and (not mention.heads or not entity.heads or entity.heads & mention.heads):
                 return entity
@@ -141,7 +152,7 @@ class Roster:
             elif word in HEADS:
                 heads.add(word.rstrip("s") if word.endswith("s") and word[:-1] in HEADS else word)
         countries = [country for _start, _end, country in find_countries(phrase)]
-        cands = [entity for entity in self.entities if not entity.spokes]
+        cands = [entity for entity in self.entities if not entity.spokes and not entity.group]
         if among:
             inner = [entity for entity in cands if entity.idx in among]
             cands = inner if (inner or strict) else cands
