@@ -62,6 +62,14 @@ class Roster:
         self.entities.append(entity)
         return entity
 
+    def add_institution(self, title: str) -> Entity:
+        """A ministry or department that speaks for itself ("Statement of the Foreign Ministry of X"): an
+        unnamed speaker titled by the institution, never a person."""
+        countries = [country for _start, _end, country in find_countries(title)]
+        entity = Entity(len(self.entities), None, title, countries[0] if countries else self.own, None, set(), set(), -1)
+        self.entities.append(entity)
+        return entity
+
     def by_name(self, name: str) -> Entity | None:
         keys = name_keys(name)
         surname = surname_key(name)

@@ -46,6 +46,11 @@ _PRES_RE = re.compile(
     r"hope|draw\s+(?:the\s+)?attention|(?:have\s+)?tak(?:e|en)\s+note|protest|(?:are|am)\s+convinced|congratulate|emphasi[sz]e|reiterate|reaffirm|stress|demand|denounce|regret|deplore|"
     r"appreciate|commend|recall|insist|expect|stand)\b"
 )
+_PRES_AND_RE = re.compile(
+    r"(?:,\s*|\s)and\s+(?P<v>(?:(?:also|strongly|once again|again|further|firmly|resolutely)\s+)*"
+    r"(?:call\s+(?:on|upon)|condemn|urge|remind|welcome|express|convey|reject|support|demand|denounce|regret|deplore|"
+    r"reiterate|reaffirm|stress|emphasi[sz]e|insist))\b"
+)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|further|highly|once again|again|strongly|particularly|specially|especially|duly|warmly)\s+)*$")
 _ADV_TAIL = re.compile(
     r"(?:\s|,)*(?:(?:also|further|once\s+again|again|then|later|in\s+turn|in\s+(?:his|her|its|their)\s+turn|moreover|"
@@ -393,6 +398,11 @@ def present_statements(sentence_index: int, sentence: Sentence, ctx: Context) ->
         if found.group("subj") == "I" and who is None:
             continue
         out.append((found.start() if out else 0, StatementDraft(who, False, found.group(0)[: found.end("v") - found.start()], 0, 0, sentence_index)))
+        # "We consider … and strongly condemn it": a coordinated verb of the same subject is its own act
+        nxt = _PRES_RE.search(sentence.text, found.end())
+        limit = nxt.start() if nxt else len(sentence.text)
+        for coordinated in _PRES_AND_RE.finditer(sentence.text, found.end(), limit):
+            out.append((coordinated.start("v"), StatementDraft(who, False, coordinated.group("v"), 0, 0, sentence_index)))
     return _finish_spans(out, sentence)
 
 
