@@ -1,0 +1,142 @@
+"""Extraction quality rules of records-4 (issue 14), each over text written for the test in the style of
+ministries: offices are not people, names whole, groups, locations, titles, topics, statement texts and
+verb lemmas, encounters that were missed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from crawler.records import extract_records, records_to_json
+from crawler.records.model import Records
+from crawler.records.verbs import verb_lemma
+
+
+def _people(r: Records) -> list[tuple[str | None, str | None, str | None, bool]]:
+    return [(p.name, p.title, p.country, p.group) for m in r.meetings for p in m.participants]
+
+
+def _names(r: Records) -> set[str]:
+    return {p.name for m in r.meetings for p in m.participants if p.name}
+
+
+# --- item 1: offices are not people ------------------------------------------------------------------
+
+def test_unnamed_office_holder_has_null_name_and_keeps_title_country() -> None:
+    text = ("The Foreign Secretary received the Ambassador of Chile at the Foreign Office on 4 March 2025.\n"
+            "The Foreign Secretary stressed the value of the free trade agreement.")
+    r = extract_records(text, published=datetime.date(2025, 3, 5), country="GB")
+    assert len(r.meetings) == 1
+    people = {(p.title, p.country) for p in r.meetings[0].participants if p.name is None}
+    assert ("Foreign Secretary", "GB") in people
+    assert any(title and "Ambassador" in title and country == "CL" for title, country in people)
+    assert all(p.name is None for p in r.meetings[0].participants)
+    j = records_to_json(r)
+    assert all(p["name"] is None and p["group"] is False for p in j["meetings"][0]["participants"])
+
+
+def test_group_counterparts_are_participants_marked_group() -> None:
+    text = ("Minister Ana Ruiz received the Chinese delegation led by Vice Minister Zhou Lan in Lima on "
+            "2 May 2025.\n"
+            "Later, Minister Ruiz met heads of diplomatic missions of the European Union member states "
+            "accredited in Peru.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    people = _people(r)
+    assert ("Zhou Lan", "Vice Minister", "CN", False) in people  # the delegation's leader speaks for China
+    groups = [p for m in r.meetings for p in m.participants if p.group]
+    assert any(g.title == "Chinese delegation" and g.country == "CN" and g.name is None for g in groups)
+    assert any(g.title and g.title.startswith("heads of diplomatic missions") for g in groups)
+    assert all(g.country != "PE" for g in groups)  # a group never takes the own country by default
+
+
+def test_post_nominals_are_not_part_of_names_and_tanaiste_is_a_title() -> None:
+    text = ("Tánaiste and Minister for Foreign Affairs Mary Keane TD met Robert Hale MP, the Foreign "
+            "Secretary, in London on 3 June 2025.\n"
+            "The Tánaiste welcomed the joint work on the peace programme.")
+    r = extract_records(text, published=datetime.date(2025, 6, 4), country="IE")
+    people = {(name, title, country) for name, title, country, _group in _people(r)}
+    assert ("Mary Keane", "Tánaiste and Minister for Foreign Affairs", "IE") in people
+    assert ("Robert Hale", "Foreign Secretary", "GB") in people  # London gives the counterpart his country
+    assert not any(name == "Tánaiste" for name, _t, _c in people)
+    assert [s.speaker for s in r.statements] == ["Mary Keane"]
+
+
+# --- item 2: names whole -----------------------------------------------------------------------------
+
+def test_multi_part_names_and_particles_are_whole() -> None:
+    text = ("Foreign Secretary Juan Carlos de la Vega met Minister of Foreign Affairs Lin Chia-hung of "
+            "Taiwan and Commissioner Anna van der Berg in Mexico City on 9 July 2025.\n"
+            "Foreign Secretary de la Vega thanked Minister Lin.")
+    r = extract_records(text, published=datetime.date(2025, 7, 10), country="MX")
+    assert {"Juan Carlos de la Vega", "Lin Chia-hung", "Anna van der Berg"} <= _names(r)
+
+
+# --- item 6: encounters that were missed ------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "title", "kind"), [
+    ("Minister Jan Novak spoke by telephone on Wednesday with the Minister of Foreign Affairs of Ireland, "
+     "Sean Walsh.", None, "phone_call"),
+    ("Foreign Minister Omar Haddad and his Qatari counterpart Khalid Al-Thani, in a telephone conversation "
+     "on Monday, discussed the situation in the region.", None, "phone_call"),
+    ("The Minister, Elena Soler, chaired today a videoconference of the Foreign Ministers of the Lisbon "
+     "Group.", None, "video_call"),
+    ("Deputy Minister Dana Levi hosted today (Tuesday, 3 June 2025) the Ambassador of Kenya at the "
+     "ministry.", None, "reception"),
+    ("Director General Avi Cohen held today (Monday, 13 October 2025) a round of political consultations "
+     "with the Kazakh delegation.", None, "meeting"),
+    ("Undersecretary Ewa Nowak received copies of the letters of credence from the newly appointed "
+     "Ambassador of Peru.", None, "reception"),
+    ("Vice Minister Park Ji-won held the 9th Korea-Japan-U.S. Vice Ministerial Meeting with Deputy "
+     "Secretary Tom Reed in Seoul on May 2.", None, "meeting"),
+    ("Minister Tomas Berg took part in a meeting of the Nordic foreign ministers in Oslo, hosted by Minister "
+     "Kari Lund.", None, "meeting"),
+    ("Minister Wen Li hosted a luncheon in Taipei on May 27 for President Mark Tan of Palau.", None,
+     "reception"),
+    ("Minister Marco Bassi had a telephone conversation today with the Minister of Foreign Affairs of "
+     "Ukraine, Oleh Kovalenko.", "Bassi-Kovalenko call: Italy ready to host the conference", "phone_call"),
+])
+def test_encounters_in_the_language_of_diplomacy(text: str, title: str | None, kind: str) -> None:
+    r = extract_records(text, title=title, published=datetime.date(2025, 10, 14), country="XX")
+    assert r.meetings, text
+    assert r.meetings[0].kind == kind
+
+
+def test_a_future_title_still_announces_no_meeting() -> None:
+    r = extract_records("Minister Ana Ruiz will travel to Madrid next week.", title="Minister to visit Spain",
+                        published=datetime.date(2025, 1, 2), country="PE")
+    assert not r.meetings
+
+
+# --- item 6: statements -----------------------------------------------------------------------------
+
+def test_verb_lemmas_fold_spelling_inflection_and_auxiliaries() -> None:
+    assert verb_lemma("emphasized") == verb_lemma("emphasised") == verb_lemma("It was emphasised") == "emphasise"
+    assert verb_lemma("expressed his deep satisfaction") == "express satisfaction"
+    assert verb_lemma("We call upon") == verb_lemma("called on") == "call on"
+    assert verb_lemma("Recalling") == "recall"
+    assert verb_lemma("It was agreed") == "agree"
+    assert verb_lemma("has repeatedly stressed") == "stress"
+    assert verb_lemma("noted") == "note" and verb_lemma("underlined") == "underline"
+    assert verb_lemma("regretted") == "regret" and verb_lemma("clarified") == "clarify"
+
+
+def test_statements_carry_verb_lemma_and_joint_flag() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister Ruiz emphasized the importance of the ports agreement. The sides agreed to meet again.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    lemmas = [(s.speaker, s.verb_lemma, s.joint) for s in r.statements]
+    assert ("Ana Ruiz", "emphasise", False) in lemmas
+    assert (None, "agree", True) in lemmas
+
+
+def test_ministry_statement_speaks_for_itself() -> None:
+    text = ("Statement of the Ministry of Foreign Affairs of Ruritania\n"
+            "We consider the shelling of the border villages a grave provocation and strongly condemn it.\n"
+            "We call on the international community to respond.")
+    r = extract_records(text, title="Statement of the Ministry of Foreign Affairs of Ruritania",
+                        published=datetime.date(2025, 1, 2), country="AZ")
+    assert not r.meetings
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert ("Ministry of Foreign Affairs of Ruritania", "condemn") in got
+    assert ("Ministry of Foreign Affairs of Ruritania", "call on") in got
