@@ -75,26 +75,26 @@ def test_multi_part_names_and_particles_are_whole() -> None:
 # --- item 6: encounters that were missed ------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "title", "kind"), [
-    ("Minister Jan Novak spoke by telephone on Wednesday with the Minister of Foreign Affairs of Ireland, "
-     "Sean Walsh.", None, "phone_call"),
-    ("Foreign Minister Omar Haddad and his Qatari counterpart Khalid Al-Thani, in a telephone conversation "
-     "on Monday, discussed the situation in the region.", None, "phone_call"),
-    ("The Minister, Elena Soler, chaired today a videoconference of the Foreign Ministers of the Lisbon "
-     "Group.", None, "video_call"),
-    ("Deputy Minister Dana Levi hosted today (Tuesday, 3 June 2025) the Ambassador of Kenya at the "
-     "ministry.", None, "reception"),
-    ("Director General Avi Cohen held today (Monday, 13 October 2025) a round of political consultations "
-     "with the Kazakh delegation.", None, "meeting"),
-    ("Undersecretary Ewa Nowak received copies of the letters of credence from the newly appointed "
-     "Ambassador of Peru.", None, "reception"),
-    ("Vice Minister Park Ji-won held the 9th Korea-Japan-U.S. Vice Ministerial Meeting with Deputy "
-     "Secretary Tom Reed in Seoul on May 2.", None, "meeting"),
-    ("Minister Tomas Berg took part in a meeting of the Nordic foreign ministers in Oslo, hosted by Minister "
-     "Kari Lund.", None, "meeting"),
+    (("Minister Jan Novak spoke by telephone on Wednesday with the Minister of Foreign Affairs of Ireland, "
+      "Sean Walsh."), None, "phone_call"),
+    (("Foreign Minister Omar Haddad and his Qatari counterpart Khalid Al-Thani, in a telephone conversation "
+      "on Monday, discussed the situation in the region."), None, "phone_call"),
+    (("The Minister, Elena Soler, chaired today a videoconference of the Foreign Ministers of the Lisbon "
+      "Group."), None, "video_call"),
+    (("Deputy Minister Dana Levi hosted today (Tuesday, 3 June 2025) the Ambassador of Kenya at the "
+      "ministry."), None, "reception"),
+    (("Director General Avi Cohen held today (Monday, 13 October 2025) a round of political consultations "
+      "with the Kazakh delegation."), None, "meeting"),
+    (("Undersecretary Ewa Nowak received copies of the letters of credence from the newly appointed "
+      "Ambassador of Peru."), None, "reception"),
+    (("Vice Minister Park Ji-won held the 9th Korea-Japan-U.S. Vice Ministerial Meeting with Deputy "
+      "Secretary Tom Reed in Seoul on May 2."), None, "meeting"),
+    (("Minister Tomas Berg took part in a meeting of the Nordic foreign ministers in Oslo, hosted by Minister "
+      "Kari Lund."), None, "meeting"),
     ("Minister Wen Li hosted a luncheon in Taipei on May 27 for President Mark Tan of Palau.", None,
      "reception"),
-    ("Minister Marco Bassi had a telephone conversation today with the Minister of Foreign Affairs of "
-     "Ukraine, Oleh Kovalenko.", "Bassi-Kovalenko call: Italy ready to host the conference", "phone_call"),
+    (("Minister Marco Bassi had a telephone conversation today with the Minister of Foreign Affairs of "
+      "Ukraine, Oleh Kovalenko."), "Bassi-Kovalenko call: Italy ready to host the conference", "phone_call"),
 ])
 def test_encounters_in_the_language_of_diplomacy(text: str, title: str | None, kind: str) -> None:
     r = extract_records(text, title=title, published=datetime.date(2025, 10, 14), country="XX")
@@ -140,3 +140,35 @@ def test_ministry_statement_speaks_for_itself() -> None:
     got = [(s.speaker, s.verb_lemma) for s in r.statements]
     assert ("Ministry of Foreign Affairs of Ruritania", "condemn") in got
     assert ("Ministry of Foreign Affairs of Ruritania", "call on") in got
+
+
+def test_honorifics_never_become_names_and_titles_end_before_them() -> None:
+    text = ("Foreign Minister Karl Weber held talks with the Minister of Foreign Affairs of Oman, Sayyid Badr "
+            "Hamad Albusaidi, the Minister of Foreign Affairs of Saudi Arabia, Prince Faisal bin Farhan Al Saud, "
+            "H.E. Dato' Seri Rahim Hasan, Datuk Amran Zin, Tan Sri Ahmad Fuzi, Sheikh Abdullah bin Zayed Al Nahyan, "
+            "Sir Keir Lamb and Dr Amal Hussain in Berlin on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="DE")
+    names = _names(r)
+    assert {"Sayyid Badr Hamad Albusaidi", "Faisal bin Farhan Al Saud", "Rahim Hasan", "Amran Zin", "Ahmad Fuzi",
+            "Abdullah bin Zayed Al Nahyan", "Keir Lamb", "Amal Hussain"} <= names
+    assert not any(word in name.split() for name in names for word in ("Dato", "Datuk", "Tan", "Sri", "Sheikh", "Sir", "Dr"))
+    titles = {p.name: p.title for m in r.meetings for p in m.participants}
+    assert titles["Faisal bin Farhan Al Saud"] == "Minister of Foreign Affairs of Saudi Arabia"
+
+
+def test_comma_titles_do_not_end_with_ambassador_or_senator() -> None:
+    text = ("Minister Karl Weber met the Permanent Representative of Chile to the UN, Ambassador Paula Rojas, "
+            "and the Chair of the Foreign Relations Committee, Senator Jim Hart, in Berlin on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="DE")
+    titles = {p.name: p.title for m in r.meetings for p in m.participants}
+    assert titles["Paula Rojas"] == "Permanent Representative of Chile to the UN"
+    assert titles["Jim Hart"] == "Chair of the Foreign Relations Committee"
+
+
+def test_party_names_and_language_menus_are_not_people() -> None:
+    text = ("English Gaeilge\n"
+            "Minister Helen Byrne (Fine Gael) met Minister Tomás Walsh of Fianna Fáil and Minister Pieter Smit of "
+            "the Netherlands in Dublin on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="IE")
+    assert _names(r) == {"Helen Byrne", "Tomás Walsh", "Pieter Smit"}
+    assert all(p.title == "Minister" for m in r.meetings for p in m.participants)

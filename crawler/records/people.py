@@ -98,12 +98,24 @@ _ACRONYMS = frozenset(
 )
 
 
-STOP = CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUNCTION_WORDS | frozenset(fold(word) for word in COUNTRY_WORDS)
+# page chrome of bilingual pages (language menus) and party names that look like personal names
+_CHROME_WORDS = frozenset(
+    """english français francais deutsch español espanol русский gaeilge cymraeg suomi svenska norsk dansk
+    português portugues italiano nederlands polski türkçe turkce magyar čeština cestina lietuvių latviešu eesti
+    hrvatski srpski ελληνικά bahasa melayu tiếng việt 中文 日本語 한국어 العربية עברית فارسی
+    gael fianna fáil fail sinn féin fein likud fidesz kuomintang kmt labour tory tories conservatives
+    republicans democrats""".split()
+)
+
+
+STOP = _CHROME_WORDS | CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUNCTION_WORDS | frozenset(fold(word) for word in COUNTRY_WORDS)
 
 
 _HONORIFIC = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. h.e h.e. hh h.h. shri smt hon hon. sheikh sheikha makhdoom prof "
-    "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable".split()
+    "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable "
+    # Malay and Brunei honorifics ("Dato' Seri", "Datuk", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin")
+    "dato dato' datuk datin seri tun tan-sri puan-sri toh-puan pehin".split()
 )
 
 
@@ -274,6 +286,7 @@ def _finish(text: str, base: int, start: int, end: int, name_start: int, name_en
 
 
 _ARABIC_PART = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar|an|abu|abd|bin|ibn)-[A-Z]")
+_TWO_WORD_HON = re.compile(r"\b(Tan|Puan|Toh)\s(Sri|Puan)\b")
 _PAREN_GIVEN = re.compile(r"\b(Lord|Lady|Sir|Dame|Baroness|Baron)\s\(([A-Z][a-z]+)\)")
 
 
@@ -325,6 +338,8 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
     count = len(toks)
     while index >= 0:
         token = toks[index]
+        if token.key in _CHROME_WORDS:
+            break  # a party or a language menu is no part of an office
         if token.cap or token.key in ("of", "for", "to", "the", "and") or token.text in "()" or (
             # "Resident Coordinator in Georgia", "Ambassador in Berlin"
             token.key == "in" and index > 0 and toks[index - 1].cap and toks[index - 1].key in HEADS
@@ -356,6 +371,7 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
 
 _HON_TAIL_RE = re.compile(
     r"(?:\b(?:H\.E\.?|HE|HH|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Shri|Hon\.?|Honou?rable|Sheikh|Makhdoom|His Excellency|"
+    r"Dato['’]?(?:\s+Seri)?|Datuk(?:\s+Seri)?|Datin|Tan\s+Sri|Tan-Sri|Puan\s+Sri|Puan-Sri|Tun|Sir|Dame|"
     r"His Holiness|Her Excellency|Lord|Prof\.?)\s*)+$"
 )
 
@@ -394,6 +410,9 @@ def find_people(text: str, base: int = 0, known: frozenset[str] | set[str] | Non
 
 @lru_cache(maxsize=2048)
 def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, ...]:
+    if "Sri" in text or "Puan" in text:
+        # "Tan Sri X", "Puan Sri X", "Toh Puan X": one honorific token (same length, offsets kept)
+        text = _TWO_WORD_HON.sub(lambda two: two.group(1) + "-" + two.group(2), text)
     if "(" in text:
         # "Lord (Tariq) Ahmad": the bracketed given name is part of the name (same length, offsets kept)
         text = _PAREN_GIVEN.sub(lambda bracketed: bracketed.group(1) + "   " + bracketed.group(2), text)
@@ -489,7 +508,7 @@ def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tupl
         title, title_start = _title_back(text, toks, before_run)
     elif comma_title:
         title, title_start = _title_back(text, toks, before_run - 1)
-    if title and title_start > 0 and title_country(title) is None:
+    if title and title_start > 0 and (title_country(title) is None or fold(title) in _HONORIFIC_HEADS):
         title, title_start = _outer_title(text, toks, before_run, title, title_start)
     if title and not _heads(title) and not find_countries(title):
         title = None
@@ -506,9 +525,16 @@ def _outer_title(text: str, toks: tuple[Tok, ...], before_run: int, title: str, 
         before_title -= 1
     if before_title >= 1 and toks[before_title].text == "," and toks[before_title - 1].cap and toks[before_title - 1].key in STOP:
         outer_title, outer_title_start = _title_back(text, toks, before_title - 1)
+        if outer_title and _heads(outer_title) and fold(title) in _HONORIFIC_HEADS:
+            # "Minister of Foreign Affairs, Prince Faisal", "…, Ambassador X": the title ends before the honorific
+            return outer_title, outer_title_start
         if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
             return f"{outer_title}, {title}", outer_title_start
     return title, title_start
+
+
+# heads that, right before a name after a comma title, are the name's honorific rather than its office
+_HONORIFIC_HEADS = frozenset("prince princess sheikh sheikha ambassador senator".split())
 
 
 def _is_person(text: str, toks: tuple[Tok, ...], run_start: int, run_end: int, known: frozenset[str],
