@@ -172,3 +172,42 @@ def test_party_names_and_language_menus_are_not_people() -> None:
     r = extract_records(text, published=datetime.date(2025, 5, 3), country="IE")
     assert _names(r) == {"Helen Byrne", "Tomás Walsh", "Pieter Smit"}
     assert all(p.title == "Minister" for m in r.meetings for p in m.participants)
+
+
+# --- item 6: locations, counterparts' countries, topics, statement texts -----------------------------
+
+@pytest.mark.parametrize(("sentence", "location"), [
+    ("Minister Jean Morel met Minister Anna Kowal at the Quai d'Orsay on 2 May 2025.", "Quai d'Orsay"),
+    ("Minister Jean Morel received Minister Anna Kowal at the Foreign Ministry on 2 May 2025.", None),
+    ("On 2 May 2025, Minister Aidos Bek met Minister Ali Khan on the sidelines of the Conference on Interaction "
+     "and Confidence Building Measures in Asia (CICA) Ministerial Meeting in Baku.", "Baku"),
+])
+def test_locations_are_places_not_pieces_of_names(sentence: str, location: str | None) -> None:
+    r = extract_records(sentence, published=datetime.date(2025, 5, 3), country="FR")
+    assert r.meetings[0].location == location
+
+
+def test_respective_counterparts_take_their_demonyms_in_order() -> None:
+    text = ("Minister Jan Kowalski met his German and Polish counterparts, Klaus Weber and Piotr Nowak, in "
+            "Vilnius on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="LT")
+    countries = {p.name: p.country for p in r.meetings[0].participants}
+    assert countries["Klaus Weber"] == "DE" and countries["Piotr Nowak"] == "PL"
+
+
+def test_topics_keep_abbreviations_and_lists_of_fields_whole() -> None:
+    text = ("Minister Jan Berg met Minister Tom Lee in Oslo on 2 May 2025. They discussed U.S. tariffs, "
+            "cooperation in the political, trade and economic fields, as well as energy security.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="NO")
+    assert list(r.meetings[0].topics) == [
+        "U.S. tariffs", "cooperation in the political, trade and economic fields", "energy security"]
+
+
+def test_paragraph_numbers_stay_out_of_statement_texts_with_exact_offsets() -> None:
+    text = ("1. Minister Jan Berg met Minister Tom Lee in Oslo on 2 May 2025.\n"
+            "2. Minister Berg appreciated the support of Korea.\n"
+            "(b) Minister Lee stressed the need for a ceasefire.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="NO")
+    assert [s.text for s in r.statements] == ["Minister Berg appreciated the support of Korea.",
+                                              "Minister Lee stressed the need for a ceasefire."]
+    assert all(text[s.start:s.end] == s.text for s in r.statements)

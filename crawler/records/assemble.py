@@ -14,6 +14,7 @@ from .places import home_ground
 from .roster import Entity
 from .verbs import verb_lemma
 
+_PARAGRAPH_NUMBER = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|\([a-z]\)|[a-z]\)|[•·▪–-])\s+")
 _AGENT_BEFORE = re.compile(r"\b(?:by|led|headed)\s+(?:the\s+)?$")  # "hosted by X", "led by the X"
 
 
@@ -146,6 +147,11 @@ def _statements(draft: ReleaseDraft) -> tuple[Statement, ...]:
     encounters = draft.encounters
     for found in draft.statements:
         if (found.start, found.end) in seen or found.end <= found.start:
+            continue
+        numbered = _PARAGRAPH_NUMBER.match(draft.text, found.start, found.end)
+        if numbered and numbered.end() < found.end:
+            found.start = numbered.end()  # "3. EAM appreciated …": the number is no part of the statement
+        if (found.start, found.end) in seen:
             continue
         seen.add((found.start, found.end))
         speaker = None if found.joint or found.speaker is None else found.speaker.label

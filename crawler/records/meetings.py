@@ -92,6 +92,7 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
     object_cut = _OBJ_CUT.search(sentence.text, trigger.end)
     object_end = object_cut.start() if object_cut else length
     subj, obj = _sides(sentence, trigger, roster, among, object_end)
+    _respective_countries(sentence, roster, obj)
     if subj or obj:
         obj = obj + _groups_in(sentence, trigger, roster, object_end, subj + obj)
     if not subj and not obj and not (
@@ -114,6 +115,28 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
         enc.date, enc.date_found = best.date, True
     enc.location = location_of(sentence, kind)
     return enc
+
+
+_RESPECTIVE = re.compile(
+    r"\b(?P<dems>(?:[A-Z][\w\-]+,\s+)*[A-Z][\w\-]+,?\s+and\s+[A-Z][\w\-]+)\s+(?:counterparts|colleagues|"
+    r"(?:[Ff]oreign\s+)?[Mm]inisters|[Aa]mbassadors)\b,?\s+")
+
+
+def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
+    """"his German and Polish counterparts, A and B": A is German and B Polish (the demonyms in order)."""
+    found = _RESPECTIVE.search(sentence.text)
+    if not found:
+        return
+    codes = [code for _start, _end, code in find_countries(found.group("dems"))]
+    after = sentence.start + found.end()
+    named = [mention for mention in find_people(sentence.text, sentence.start, roster.known_keys())
+             if mention.name_start >= after][: len(codes)]
+    if len(codes) < 2 or len(named) != len(codes):
+        return
+    for mention, code in zip(named, codes, strict=True):
+        entity = roster.by_name(mention.name or "")
+        if entity is not None and entity in obj and (mention.country is None or mention.country == code):
+            entity.country = code
 
 
 def _groups_in(sentence: Sentence, trigger: Trigger, roster: Roster, object_end: int, people: list[Entity]
