@@ -20,7 +20,8 @@ Metrics
                   ALL records (negatives included). Not counted on either side: null, "the sides", and
                   phrases that are offices or institutions rather than names (containing ministry,
                   department, service, side, spokes*, official, minister, secretary, government, office,
-                  embassy, or starting with "the"); predicted speakers that are unnamed participants (the
+                  embassy, or starting with "the"), nor states ("Malaysia condemns"); predicted speakers that
+                  are unnamed participants (the
                   title phrase stands in for the name) are not counted either.
   statement F1    per statement: a gold statement and a predicted one match when their speakers agree and
                   their verbs have one lemma (crawler.records.verbs.verb_lemma of the gold verb == the
@@ -50,6 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from crawler.records import extract_records, records_to_json
+from crawler.records.countries import find_countries
 from crawler.records.verbs import verb_lemma
 
 _NOT_NAME = re.compile(
@@ -84,7 +86,11 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def _named_speaker(s: str | None) -> bool:
-    return bool(s) and s != "the sides" and not _NOT_NAME.search(s or "")
+    """A person's name: not null, "the sides", an office or institution, nor a state ("Malaysia condemns")."""
+    if not s or s == "the sides" or _NOT_NAME.search(s):
+        return False
+    states = find_countries(s)
+    return not (states and states[0][0] == 0 and states[0][1] == len(s))
 
 
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:

@@ -211,3 +211,25 @@ def test_paragraph_numbers_stay_out_of_statement_texts_with_exact_offsets() -> N
     assert [s.text for s in r.statements] == ["Minister Berg appreciated the support of Korea.",
                                               "Minister Lee stressed the need for a ceasefire."]
     assert all(text[s.start:s.end] == s.text for s in r.statements)
+
+
+def test_quoted_speech_attributed_after_the_quote() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "“Our ports agreement opens a new chapter,” says Minister Ana Ruiz.\n"
+            "Minister Costa said:\n"
+            "“We will ratify it this year.”")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert ("Ana Ruiz", "say") in got
+    assert ("Paulo Costa", "say") in got
+
+
+def test_a_state_or_ministry_opening_the_sentence_speaks_in_the_present() -> None:
+    text = ("Norway strongly condemns the attack on the aid convoy.\n"
+            "The Ministry of Foreign Affairs of Norway calls on all parties to respect humanitarian law.\n"
+            "The Ministry expresses its deepest condolences to the families.")
+    r = extract_records(text, title="Norway condemns attack on aid convoy", published=datetime.date(2025, 5, 3),
+                        country="NO")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Norway", "condemn"), ("Ministry of Foreign Affairs of Norway", "call on"),
+                   ("Ministry of Foreign Affairs of Norway", "express condolence")]

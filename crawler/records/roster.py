@@ -65,6 +65,11 @@ class Roster:
     def add_institution(self, title: str) -> Entity:
         """A ministry or department that speaks for itself ("Statement of the Foreign Ministry of X"): an
         unnamed speaker titled by the institution, never a person."""
+        bare = re.fullmatch(r"(?:Foreign\s+)?Ministry|MFA|Government", title) is not None
+        for known in self.entities:
+            if known.name is None and not known.heads and not known.group and known.title and (
+                    known.title == title or (bare and known.title.startswith(title))):
+                return known  # "The Ministry …" after "The Ministry of Foreign Affairs of X …"
         countries = [country for _start, _end, country in find_countries(title)]
         entity = Entity(len(self.entities), None, title, countries[0] if countries else self.own, None, set(), set(), -1)
         self.entities.append(entity)

@@ -23,7 +23,10 @@ _REPORTING_VERBS = (
     r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
     r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
     r"issued\s+(?:the\s+following|a|this)\s+statement|accepted\s+(?:the|this|an|his|her)\s+invitation|"
-    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward"
+    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
+    # present tense of a ministry's or a country's own statement ("Malaysia strongly condemns …")
+    r"condemns|welcomes|urges|calls\s+(?:on|upon|for)|reaffirms|reiterates|expresses|rejects|deplores|regrets|"
+    r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports"
 )
 _ING = (
     r"Noting|Recalling|Stressing|Emphasi[sz]ing|Underlining|Highlighting|Reiterating|Reaffirming|Expressing|"
@@ -203,8 +206,13 @@ def _appositive_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention,
 
 
 def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None) -> Subject | None:
-    """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", or the
-    previous statement's across "and" / "but"."""
+    """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", a ministry,
+    government or country opening the sentence, or the previous statement's across "and" / "but"."""
+    institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
+    if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
+            institution.group("inst") or _whole_country(institution.group("state"))):
+        who = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
+        return who, False, [who]
     if _PRON_RE.search(stripped_tail):
         who = ctx.last or ctx.spokes
         return (who, False, [who] if who else [])
@@ -228,13 +236,49 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     return None
 
 
-def _verb_phrase(text: str, verb_match: re.Match[str]) -> str:
-    verb = verb_match.group("v")
-    if verb.startswith(("expressed", "Expressing")):
-        object_noun = re.match(r"\s+((?:his|her|their|its|the|deep|sincere|full|great)\s+)?([a-z]+)", text[verb_match.end():])
+_INSTITUTION_SUBJECT = re.compile(
+    r"(?:[Tt]he\s+)?(?:(?P<inst>(?:(?:Press|Information)\s+(?:Service\s+)?(?:Department|Office)\s+of\s+the\s+)?"
+    r"(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|MFA)\b(?:\s+(?:of|for)\s+[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*))*)?)"
+    r"|(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,3}))"
+)
+
+
+def _whole_country(phrase: str | None) -> bool:
+    found = find_countries(phrase or "")
+    return bool(found) and found[0][0] == 0 and found[0][1] == len(phrase or "")
+
+
+# ", … countries," said Minister X' / '… ,’ says Foreign Minister X': the speaker follows the verb
+_QUOTE_CLOSE = re.compile(r"[,.!?…]?\s*[”\"’']\s*,?\s*$")
+
+
+def _inverted_speaker(sentence: Sentence, verb_end: int, ments: list[tuple[Mention, Entity]], ctx: Context) -> Entity | None:
+    for mention, entity in ments:
+        if verb_end <= mention.start - sentence.start <= verb_end + 2:
+            return entity
+    title_ref = re.match(r"\s+(?:the\s+)?((?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|Spokesperson|T[áa]naiste))\b",
+                         sentence.text[verb_end:])
+    if title_ref:
+        return ctx.roster.by_title(title_ref.group(1), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+    return None
+
+
+_EXPRESS_OBJECT = re.compile(
+    r"\s+((?:(?:his|her|their|its|our|my|the|deep|deepest|sincere|sincerest|full|great|profound|heartfelt|strong|"
+    r"warm|utmost|once\s+again|also)\s+)*)([a-z]+)")
+
+
+def _with_object(verb: str, after: str) -> str:
+    """"expressed his deep satisfaction": an "express" verb keeps its object noun."""
+    if verb.lower().split()[-1].startswith("express"):
+        object_noun = _EXPRESS_OBJECT.match(after)
         if object_noun:
             return (verb + " " + (object_noun.group(1) or "") + object_noun.group(2)).replace("  ", " ")
     return verb
+
+
+def _verb_phrase(text: str, verb_match: re.Match[str]) -> str:
+    return _with_object(verb_match.group("v"), text[verb_match.end():])
 
 
 def _finish_spans(items: list[tuple[int, StatementDraft]], sentence: Sentence) -> list[StatementDraft]:
@@ -335,7 +379,14 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
 def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_topic: bool) -> None:
     """A finite reporting (or topic) verb with its subject; nominal "expression of" etc. are skipped by the
     verb list; participles are handled by `_trailing`."""
-    subj = _subject(scan.sentence, pos, scan.mentions, scan.ctx, scan.prev)
+    subj: Subject | None = None
+    if not is_topic and verb_match.group("v") in ("said", "says", "added", "adds", "stressed", "noted") and \
+            _QUOTE_CLOSE.search(scan.sentence.text[:pos]):
+        inverted = _inverted_speaker(scan.sentence, verb_match.end(), scan.mentions, scan.ctx)
+        if inverted is not None:
+            subj = (inverted, False, [inverted])
+    if subj is None:
+        subj = _subject(scan.sentence, pos, scan.mentions, scan.ctx, scan.prev)
     if subj is None:
         return
     speaker, joint, subject_agents = subj
@@ -397,7 +448,8 @@ def present_statements(sentence_index: int, sentence: Sentence, ctx: Context) ->
         who = ctx.author if found.group("subj") == "I" else (ctx.spokes or (ctx.author if ctx.author_we else None))
         if found.group("subj") == "I" and who is None:
             continue
-        out.append((found.start() if out else 0, StatementDraft(who, False, found.group(0)[: found.end("v") - found.start()], 0, 0, sentence_index)))
+        verb = _with_object(found.group(0)[: found.end("v") - found.start()], sentence.text[found.end("v"):])
+        out.append((found.start() if out else 0, StatementDraft(who, False, verb, 0, 0, sentence_index)))
         # "We consider … and strongly condemn it": a coordinated verb of the same subject is its own act
         nxt = _PRES_RE.search(sentence.text, found.end())
         limit = nxt.start() if nxt else len(sentence.text)

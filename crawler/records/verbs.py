@@ -124,7 +124,9 @@ def verb_lemma(verb: str) -> str:
         return verb_lemma(" ".join(words[i + 1:]))
     rest = lowered[i + 1:]
     if head == "express":
-        noun = next((w for w in rest if w not in _POSSESSIVE and w not in ("of", "once", "again", "also")), None)
+        # "expressed Mexico's interest", "expressed the Philippines' desire": the owner is no object
+        noun = next((w for w in rest if w not in _POSSESSIVE and w not in ("of", "once", "again", "also")
+                     and not w.endswith(("'s", "'")) and w not in ("philippines", "netherlands", "bahamas")), None)
         if noun is not None:
             noun = noun[:-1] if noun.endswith("s") and not noun.endswith(("ss", "ness")) and noun != "thanks" else noun
             return f"express {noun}"
