@@ -27,7 +27,8 @@ Metrics
                   their verbs have one lemma (crawler.records.verbs.verb_lemma of the gold verb == the
                   predicted verb_lemma). Speakers agree: both null (agentless), both joint (gold "the
                   sides", predicted joint), or the same person / unnamed title (surname rule above, or a
-                  shared word of a title or side phrase). Counted on releases that are meetings in gold
+                  shared word of a title or side phrase; a gold side, "the Turkish side", and a
+                  predicted participant of that side's country). Counted on releases that are meetings in gold
                   or prediction, and on negatives whose gold lists statements (negatives' gold is optional).
   unnamed         unnamed-participant accuracy: of the gold participants with name null that are not
                   groups (releases that are meetings in gold and prediction), the share matched by an
@@ -151,7 +152,10 @@ def _speaker_class(speaker: str | None, joint: bool) -> str:
     return "none" if not speaker else "named"
 
 
-def _same_speaker(g: dict[str, Any], p: dict[str, Any]) -> bool:
+_SIDE = re.compile(r"^(?:the\s+)?(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:side|delegation)$", re.IGNORECASE)
+
+
+def _same_speaker(g: dict[str, Any], p: dict[str, Any], countries: dict[str, str | None] | None = None) -> bool:
     gc = _speaker_class(g.get("speaker"), False)
     pc = _speaker_class(p.get("speaker"), bool(p.get("joint")))
     if gc != pc:
@@ -161,12 +165,19 @@ def _same_speaker(g: dict[str, Any], p: dict[str, Any]) -> bool:
     gs, ps = str(g["speaker"]), str(p["speaker"])
     if _same_person(gs, ps):
         return True
+    side = _SIDE.match(gs)
+    if side and countries is not None:
+        # gold "the Turkish side", predicted the head of that side by name
+        found = find_countries(side.group("who"))
+        if found and countries.get(ps) == found[0][2]:
+            return True
     gt = set(_tokens(gs)) - _STOP
     pt = set(_tokens(ps)) - _STOP
     return bool(gt & pt)
 
 
-def _statement_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> int:
+def _statement_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]],
+                     countries: dict[str, str | None] | None = None) -> int:
     used: set[int] = set()
     tp = 0
     for g in gold:
@@ -175,7 +186,7 @@ def _statement_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> 
             if i in used:
                 continue
             p_lemma = p.get("verb_lemma") or verb_lemma(p.get("verb") or "")
-            if p_lemma == lemma and _same_speaker(g, p):
+            if p_lemma == lemma and _same_speaker(g, p, countries):
                 used.add(i)
                 tp += 1
                 break
@@ -270,7 +281,8 @@ def score(records: Iterable[dict[str, Any]], errors: list[str] | None = None) ->
                     err.append(f"{rid}: country of {p['name']}: {p['country']} != {g.get('country')}")
         if pred_meet or gold_meet or rec.get("statements"):
             gold_st = list(rec.get("statements") or [])
-            tp = _statement_pairs(gold_st, out["statements"])
+            countries = {p["name"]: p["country"] for m in out["meetings"] for p in m["participants"] if p["name"]}
+            tp = _statement_pairs(gold_st, out["statements"], countries)
             st_tp += tp
             st_fn += len(gold_st) - tp
             st_fp += len(out["statements"]) - tp

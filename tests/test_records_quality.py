@@ -233,3 +233,33 @@ def test_a_state_or_ministry_opening_the_sentence_speaks_in_the_present() -> Non
     got = [(s.speaker, s.verb_lemma) for s in r.statements]
     assert got == [("Norway", "condemn"), ("Ministry of Foreign Affairs of Norway", "call on"),
                    ("Ministry of Foreign Affairs of Norway", "express condolence")]
+
+
+def test_reporting_acts_in_perfect_nominal_and_existential_forms() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister Ruiz has repeatedly stressed the value of the ports agreement.\n"
+            "An invitation was also extended by Minister Costa to visit Lisbon.\n"
+            "There was unanimous agreement that the talks should continue.\n"
+            "Emphasis was placed on the fight against organised crime.\n"
+            "Minister Costa took the opportunity to support the candidacy of Peru.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.joint, s.verb_lemma) for s in r.statements]
+    assert got == [("Ana Ruiz", False, "stress"), ("Paulo Costa", False, "invite"), (None, True, "agree"),
+                   (None, False, "emphasise"), ("Paulo Costa", False, "support")]
+
+
+def test_a_title_holding_and_is_one_speaker_two_titles_are_two() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister for Foreign Affairs and Cooperation Paulo Costa updated Minister Ruiz on the elections.\n"
+            "The Minister for Foreign Affairs and Minister Costa welcomed the progress.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.joint, s.verb_lemma) for s in r.statements]
+    assert got == [("Paulo Costa", False, "update"), (None, True, "welcome")]
+
+
+def test_an_unsigned_release_speaks_for_the_issuing_ministry() -> None:
+    text = "We strongly condemn the attack on the embassy.\nWe convey our deepest condolences to the families."
+    r = extract_records(text, title="Press release regarding the attack on the embassy",
+                        published=datetime.date(2025, 5, 3), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Ministry of Foreign Affairs of Türkiye", "condemn"), ("Ministry of Foreign Affairs of Türkiye", "convey")]

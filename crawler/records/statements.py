@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .countries import find_countries, fold
 from .kinds import CALLED_ON_OFFICE
-from .people import Mention, find_people, find_unnamed
+from .people import HEADS, Mention, find_people, find_unnamed
 from .roster import Entity, Roster
 from .text import Sentence
 
@@ -19,7 +19,7 @@ _REPORTING_VERBS = (
     r"vowed|confirmed|assured|proposed|suggested|raised|conveyed|extended|praised|commended|voiced|announced|"
     r"explained|outlined|described|remarked|declared|insisted|warned|hoped|made\s+(?:it\s+)?clear|was\s+clear|"
     r"updated|added|mentioned|indicated|observed|affirmed|requested|demanded|rejected|deplored|regretted|"
-    r"offered|promised|pledged|gave|took\s+the\s+opportunity|drew\s+(?:the\s+)?attention|handed\s+over|replied|"
+    r"offered|promised|pledged|gave|took\s+the\s+opportunity(?:\s+to\s+[a-z]+)?|drew\s+(?:the\s+)?attention|handed\s+over|replied|"
     r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
     r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
     r"issued\s+(?:the\s+following|a|this)\s+statement|accepted\s+(?:the|this|an|his|her)\s+invitation|"
@@ -58,7 +58,7 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|fur
 _ADV_TAIL = re.compile(
     r"(?:\s|,)*(?:(?:also|further|once\s+again|again|then|later|in\s+turn|in\s+(?:his|her|its|their)\s+turn|moreover|"
     r"in\s+particular|particularly|especially|strongly|highly|repeatedly|firmly|warmly|sincerely|fully|briefly|"
-    r"additionally|too|jointly|both|all|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
+    r"additionally|too|jointly|both|all|has|have|had|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
 )
 _JOINT_RE = re.compile(
     r"(?:\b(?:they|both|both\s+sides|the\s+sides|the\s+parties|the\s+two\s+sides|the\s+two|both\s+parties|"
@@ -139,7 +139,7 @@ def _subject(
     stripped_tail = stripped[max(0, cut - 160):]
     if re.search(r"(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)\s+and\s+(?:the\s+)?"
                  r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
-                 stripped_tail) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
+                 stripped_tail) and not _one_titled_mention(sentence, cut, ments) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
         return None, True, []
     decided, subject = _mention_subject(sentence, cut, ments, prev)
     if decided:
@@ -147,7 +147,18 @@ def _subject(
     appositive = _appositive_subject(sentence, cut, ments)
     if appositive is not None:
         return appositive
-    return _referred_subject(before, stripped_tail, ctx, prev)
+    present = bool(re.match(r"[a-z]+s\b(?<!ss)", sentence.text[pos:pos + 20])) and not sentence.text[pos:pos + 20].startswith("was")
+    return _referred_subject(before, stripped_tail, ctx, prev, present)
+
+
+def _one_titled_mention(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]]) -> bool:
+    """"Minister for Foreign Affairs and Cooperation X updated …": one person whose title holds "and"."""
+    for mention, _entity in ments:
+        title_text = sentence.text[mention.start - sentence.start: mention.name_start - sentence.start]
+        if mention.name and abs(mention.end - sentence.start - cut) <= 1 and " and " in title_text and not (
+                set(re.findall(r"[\w\-]+", fold(title_text.rsplit(" and ", 1)[1]))) & HEADS):
+            return True
+    return False
 
 
 def _mention_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]],
@@ -205,12 +216,13 @@ def _appositive_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention,
     return None
 
 
-def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None) -> Subject | None:
+def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None,
+                      present: bool = False) -> Subject | None:
     """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", a ministry,
     government or country opening the sentence, or the previous statement's across "and" / "but"."""
     institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
     if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
-            institution.group("inst") or _whole_country(institution.group("state"))):
+            institution.group("inst") or (present and _whole_country(institution.group("state")))):
         who = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
         return who, False, [who]
     if _PRON_RE.search(stripped_tail):
@@ -219,6 +231,8 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     side_ref = _SIDE_RE.search(stripped_tail)
     if side_ref:
         side = ctx.roster.by_title(side_ref.group("who"), among=ctx.among)
+        if side is None and ctx.spokes is not None and country_side(side_ref.group("who")) == ctx.roster.own:
+            return ctx.spokes, False, [ctx.spokes]  # an answering spokesperson's "the Armenian side has …"
         return (side, side is None, [side] if side else [])
     if _JOINT_RE.search(stripped_tail):
         return None, True, []
@@ -272,7 +286,7 @@ def _with_object(verb: str, after: str) -> str:
     """"expressed his deep satisfaction": an "express" verb keeps its object noun."""
     if verb.lower().split()[-1].startswith("express"):
         object_noun = _EXPRESS_OBJECT.match(after)
-        if object_noun:
+        if object_noun and object_noun.group(2) not in ("that", "to", "a", "an", "on", "in", "for"):
             return (verb + " " + (object_noun.group(1) or "") + object_noun.group(2)).replace("  ", " ")
     return verb
 
@@ -311,8 +325,19 @@ class _SentenceScan:
     pending: StatementDraft | None = None  # a leading participle's statement waiting for its speaker
 
 
+# "There was unanimous agreement that …" (joint), "Emphasis was placed on …" (agentless)
+_AGENTLESS_RE = re.compile(
+    r"^(?:(?:During|At|In)\s+[^,]{3,80},\s+)?(?P<v>(?P<agree>There\s+was\s+(?:(?:an?|unanimous|broad|full|general|common)\s+)?"
+    r"(?:agreement|consensus|understanding))|(?:[Ee]mphasis|[Ss]tress|[Pp]articular\s+attention)\s+was\s+(?:also\s+)?(?:placed|laid|put|paid)\s+on)\b")
+
+
 def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -> tuple[list[StatementDraft], list[Entity]]:
     """Statements of one sentence and the agents of its topic verbs."""
+    agentless = _AGENTLESS_RE.match(sentence.text)
+    if agentless:
+        act = StatementDraft(None, agentless.group("agree") is not None, agentless.group("v"), sentence.start,
+                             sentence.end, sentence_index)
+        return _finish_spans([(0, act)], sentence), []
     lead = _LEAD_RE.match(sentence.text)
     fin = list(_FIN_RE.finditer(sentence.text))
     topic = list(_TOPIC_RE.finditer(sentence.text))
@@ -359,7 +384,8 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
     if prev is not None and re.search(r"\bthat\b", sentence.text[prev.start - sentence.start if prev.start else 0:pos]) and speaker is None:
         return
     before_tail = before[-60:]
-    passive_verb = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
+    passive_verb = re.search(r"(?:\bIt\s+|\bit\s+|\b(?:An?\s+|The\s+)?(?:[Ii]nvitation|[Ee]mphasis|[Ii]nformation|[Ss]upport|"
+                             r"[Aa]ppreciation|[Gg]ratitude|[Cc]ondolences)\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
     verb_start = pos - len(before_tail) + passive_verb.start() if passive_verb else pos
     start = verb_start
     if scan.items and not (passive_verb and passive_verb.group(0).lower().startswith("it")):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .countries import country_name
 from .draft import ReleaseDraft
 from .encounter import current_encounter
 from .roster import Entity
@@ -38,7 +39,11 @@ class Turn:
 def read_statements(draft: ReleaseDraft) -> None:
     """Fill `draft.statements`; speakers who are not yet participants join the current encounter."""
     draft.participants = {index for encounter in draft.encounters for index in encounter.people}
-    context = Context(draft.roster, draft.participants, spokes=draft.spokesperson, author=draft.author,
+    author = draft.author
+    if author is None and draft.spokesperson is None and not draft.encounters and draft.own_country:
+        # a release reporting no encounter, signed by nobody: its "We …" is the issuing ministry's
+        author = draft.roster.add_institution(f"Ministry of Foreign Affairs of {country_name(draft.own_country)}")
+    context = Context(draft.roster, draft.participants, spokes=draft.spokesperson, author=author,
                       author_we=not draft.encounters)
     turn = Turn()
     paragraph = -1
