@@ -93,6 +93,18 @@ def test_multi_part_names_and_particles_are_whole() -> None:
       "Kari Lund."), None, "meeting"),
     ("Minister Wen Li hosted a luncheon in Taipei on May 27 for President Mark Tan of Palau.", None,
      "reception"),
+    ("Minister Ana Ruiz spoke by phone yesterday evening with the Minister of Foreign Affairs of Chile, Juan Soto.", None,
+     "phone_call"),
+    ("Minister Ana Ruiz received at the San Martín Palace, in Lima, the Secretary General of the OAS, Luis Mora.", None,
+     "reception"),
+    ("Secretary Rosa Cruz received today the courtesy call of the Ambassador of Chile.", None, "reception"),
+    ("Minister Ana Ruiz received a bipartisan delegation of the United States Congress today.", None, "reception"),
+    (("Minister Ken Sato held a video teleconference meeting with Mr. Omar Lev, Minister of Foreign Affairs of "
+      "Israel."), None, "video_call"),
+    (("Minister Lee Jun held a Korea-U.S. Foreign Ministers' Meeting with Secretary of State Tom Reed in "
+      "Washington, D.C., on July 31 (local time)."), None, "meeting"),
+    ("Minister Jonas Petras hosted a meeting of the foreign ministers of the Nordic-Baltic Eight in Vilnius.", None,
+     "meeting"),
     (("Minister Marco Bassi had a telephone conversation today with the Minister of Foreign Affairs of "
       "Ukraine, Oleh Kovalenko."), "Bassi-Kovalenko call: Italy ready to host the conference", "phone_call"),
 ])
@@ -263,3 +275,10 @@ def test_an_unsigned_release_speaks_for_the_issuing_ministry() -> None:
                         published=datetime.date(2025, 5, 3), country="TR")
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
         ("Ministry of Foreign Affairs of Türkiye", "condemn"), ("Ministry of Foreign Affairs of Türkiye", "convey")]
+
+
+def test_a_dateline_before_the_trigger_dates_the_encounter() -> None:
+    text = ("Press Release No. 12\nLima, May 9, 2025. Minister Ana Ruiz received the Ambassador of Chile at the "
+            "Torre Tagle Palace.")
+    r = extract_records(text, published=datetime.date(2025, 5, 10), country="PE")
+    assert r.meetings[0].date == datetime.date(2025, 5, 9)

@@ -202,6 +202,9 @@ def settle_trip(draft: ReleaseDraft) -> None:
 # --- dates -----------------------------------------------------------------------------------------
 
 
+_DATELINE_ONLY = re.compile(r"^[A-Z][A-Za-z.\-’' ]{1,30},\s+(?:[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4})\.?\s*$")
+
+
 def date_encounters(draft: ReleaseDraft) -> None:
     """An encounter without a date of its own takes the previous one's; the first takes the title's
     date, else "today" in the prose (the publication date)."""
@@ -223,6 +226,15 @@ def _date_from_title_or_today(draft: ReleaseDraft, encounter: Encounter) -> None
         if title_dates:
             encounter.date, encounter.date_found = title_dates[-1].date, True
             return
+    index = encounter.sentence_index
+    if index > 0 and draft.sentences[index - 1].para == draft.sentences[index].para:
+        # "Mexico City, May 9, 2025. Foreign Secretary X received …": the dateline just before the trigger
+        dateline = draft.sentences[index - 1].text
+        if len(dateline) < 60 and _DATELINE_ONLY.match(dateline):
+            found = [mention for mention in find_dates(dateline, draft.published, draft.fallback_year) if not mention.relative]
+            if found:
+                encounter.date, encounter.date_found = found[0].date, True
+                return
     for sentence in draft.sentences:
         if sentence.body and _TODAY.search(sentence.text):
             encounter.date = draft.published
