@@ -282,3 +282,22 @@ def test_a_dateline_before_the_trigger_dates_the_encounter() -> None:
             "Torre Tagle Palace.")
     r = extract_records(text, published=datetime.date(2025, 5, 10), country="PE")
     assert r.meetings[0].date == datetime.date(2025, 5, 9)
+
+
+def test_an_office_named_once_in_the_title_is_the_named_official_of_the_text() -> None:
+    text = ("On 12 March 2025, Mr. Niran Chai, Deputy Minister of Foreign Affairs, received a courtesy call from the "
+            "newly appointed Ambassador of Peru at the Ministry of Foreign Affairs.\n"
+            "The Deputy Minister welcomed the Ambassador.")
+    r = extract_records(text, title="Deputy Minister of Foreign Affairs Receives a Courtesy Call from the Ambassador of Peru",
+                        published=datetime.date(2025, 3, 12), country="TH")
+    people = _people(r)
+    assert [p for p in people if p[1] and p[1].startswith("Deputy Minister")] == [
+        ("Niran Chai", "Deputy Minister of Foreign Affairs", "TH", False)]
+    assert [s.speaker for s in r.statements][:1] == ["Niran Chai"]
+
+
+def test_surnames_spelled_like_countries_and_generic_capitalised_phrases() -> None:
+    text = ("State Secretary Elena Ruiz Jordán met Minister Ali Vahidi in Madrid on 3 May 2025 to launch the Digital "
+            "Partnership and the Transport Route Action Plan.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="ES")
+    assert _names(r) == {"Elena Ruiz Jordán", "Ali Vahidi"}

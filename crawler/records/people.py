@@ -67,7 +67,8 @@ _ORG_WORDS = frozenset(
     travel advice guidance overview table contents opening remarks transcript briefing telephone phone
     talk talks call calls conversation conversations consultations videoconference video bureau politburo
     directorate division section unit chamber corps presidium institution institutions majlis tribunal
-    kremlin""".split()
+    kremlin action plan mechanism province partnership retreat abroad route transport atomic strategy framework
+    roadmap platform network zone programme""".split()
 )
 
 
@@ -200,7 +201,9 @@ def _is_hon(tok: Tok, nxt: Tok | None) -> bool:
 
 
 def _namey(tok: Tok, first: bool) -> bool:
-    if not tok.cap or tok.key in STOP or tok.key.rstrip(".") in STOP:
+    if not tok.cap:
+        return False
+    if (tok.key in STOP or tok.key.rstrip(".") in STOP) and not _accented_name(tok):
         return False
     if tok.text[0] in "(),;:“”\"":
         return False
@@ -214,6 +217,14 @@ def _namey(tok: Tok, first: bool) -> bool:
         # acronyms (PRC, OSCE, FCDO) are not names; but allow 'K' initial
         return len(tok.text) == 1
     return True
+
+
+_COUNTRY_KEYS = frozenset(fold(word) for word in COUNTRY_WORDS)
+
+
+def _accented_name(tok: Tok) -> bool:
+    """"Jordán" (a surname) is not "Jordan" (a country): a country word written with other accents."""
+    return tok.key in _COUNTRY_KEYS and tok.text.casefold() != tok.key and tok.text not in COUNTRY_WORDS
 
 
 def surname_key(name: str) -> str:
@@ -253,6 +264,8 @@ def _heads(title: str | None) -> frozenset[str]:
 
 
 def _clean_title(title: str) -> str | None:
+    title = re.sub(r"^.*[·•|]\s*", "", title)  # "Doha · HE Prime Minister": a dateline before the title
+    title = re.sub(r"^(?:(?:HE|H\.E\.?|HH|H\.H\.?)\s+)+", "", title.strip())
     title = title.strip(" ,;:()")
     title = re.sub(r"^(?:the|a|an|and|of|his|her)\s+", "", title, flags=re.IGNORECASE).strip(" ,")
     title = re.sub(r"\s+(?:of|for|to|the|and|,)$", "", title).strip(" ,")

@@ -38,6 +38,18 @@ _REF_HEADS: dict[str, frozenset[str]] = {
 }
 
 
+def _same_office(short: str | None, full: str | None) -> bool:
+    """The office *short* is written out in *full* ("Deputy Minister" in "Deputy Minister of Foreign Affairs"), as
+    whole words and with a head word."""
+    if not short or not full:
+        return False
+    short_words = fold(short).split()
+    full_words = fold(full).split()
+    if not set(short_words) & HEADS or len(short_words) > len(full_words):
+        return False
+    return any(full_words[i:i + len(short_words)] == short_words for i in range(len(full_words) - len(short_words) + 1))
+
+
 class Roster:
     """Entities of one release with coreference by surname, title and pronoun."""
 
@@ -99,6 +111,13 @@ class Roster:
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
+                    if unnamed.name is None and not unnamed.group and _same_office(unnamed.title, mention.title) and \
+                            unnamed.country in (None, mention.country, self.own) and unnamed.organisation == mention.organisation:
+                        entity = unnamed  # "the Deputy Minister" of the title, then "Deputy Minister X" in the text
+                        entity.name = mention.name
+                        entity.keys = name_keys(mention.name)
+                        entity.country = entity.country if mention.country is None else mention.country
+                        break
                     if unnamed.name is None and not unnamed.group and ((mention.country and unnamed.country == mention.country) or (
                             mention.organisation and unnamed.organisation == mention.organisation and unnamed.country is None)) and (
                         not unnamed.heads or not mention.heads or unnamed.heads & mention.heads or "counterpart" in unnamed.heads
@@ -142,6 +161,11 @@ class Roster:
             ):
                 return entity
             if mention.organisation and entity.organisation == mention.organisation and (not mention.heads or entity.heads & mention.heads):
+                return entity
+        for entity in self.entities:
+            # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
+            if entity.name and not entity.group and _same_office(mention.title, entity.title) and (
+                    mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:
             found = self.by_title(mention.title or "", among=among, strict=True)
