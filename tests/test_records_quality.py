@@ -301,3 +301,39 @@ def test_surnames_spelled_like_countries_and_generic_capitalised_phrases() -> No
             "Partnership and the Transport Route Action Plan.")
     r = extract_records(text, published=datetime.date(2025, 5, 3), country="ES")
     assert _names(r) == {"Elena Ruiz Jordán", "Ali Vahidi"}
+
+
+@pytest.mark.parametrize("text", [
+    "A videoconference was held on 4 May 2025 between Minister Ana Ruiz and the Minister of Foreign Affairs of Chile, Juan Soto.",
+    "Minister Ana Ruiz was joined by video link by Minister Juan Soto of Chile on 4 May 2025.",
+])
+def test_a_video_call_reported_in_the_passive(text: str) -> None:
+    r = extract_records(text, published=datetime.date(2025, 5, 4), country="PE")
+    assert r.meetings and r.meetings[0].kind == "video_call"
+    assert _names(r) == {"Ana Ruiz", "Juan Soto"}
+
+
+def test_a_call_in_the_historical_present() -> None:
+    r = extract_records("Minister Ana Ruiz has a telephone conversation with Minister Juan Soto of Chile.",
+                        published=datetime.date(2025, 5, 4), country="PE")
+    assert r.meetings and r.meetings[0].kind == "phone_call"
+    assert {(p.name, p.country) for p in r.meetings[0].participants} == {("Ana Ruiz", "PE"), ("Juan Soto", "CL")}
+
+
+def test_a_multi_stop_visit_with_five_counterparts() -> None:
+    text = ("Minister Ana Ruiz is visiting the Gulf. In Riyadh she met Prince Faisal bin Farhan, in Doha Sheikh "
+            "Mohammed Al-Thani, in Abu Dhabi Sheikh Abdullah bin Zayed, in Muscat Sayyid Badr Albusaidi and in "
+            "Manama Abdullatif Al-Zayani.")
+    r = extract_records(text, published=datetime.date(2025, 5, 4), country="PE")
+    got = {(p.name, p.country) for m in r.meetings for p in m.participants}
+    assert got == {("Ana Ruiz", "PE"), ("Faisal bin Farhan", "SA"), ("Mohammed Al-Thani", "QA"),
+                   ("Abdullah bin Zayed", "AE"), ("Sayyid Badr Albusaidi", "OM"), ("Abdullatif Al-Zayani", "BH")}
+    assert r.meetings[0].kind == "visit" and r.meetings[0].location == "Riyadh"
+
+
+def test_surname_first_capitals_and_initials_stay_as_written() -> None:
+    text = ("Minister for Foreign Affairs KAMIKAWA Yoko met External Affairs Minister S. Jaishankar in Tokyo on "
+            "3 May 2024.\nMinister Kamikawa welcomed the progress. Minister Jaishankar thanked her.")
+    r = extract_records(text, published=datetime.date(2024, 5, 4), country="JP")
+    assert _names(r) == {"KAMIKAWA Yoko", "S. Jaishankar"}
+    assert [s.speaker for s in r.statements] == ["KAMIKAWA Yoko", "S. Jaishankar"]

@@ -245,6 +245,12 @@ _CAPITAL_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(capital) for capit
 CAPITAL_WORDS: frozenset[str] = frozenset(fold(capital) for capital in _CAPITALS if " " not in capital and capital != "Washington")
 
 
+def leading_capital(text: str) -> str | None:
+    """The capital a phrase starts with ("Doha Sheikh Mohammed" → "Doha"), if any."""
+    found = _CAPITAL_RE.match(text)
+    return found.group(1) if found else None
+
+
 def capital_countries(text: str) -> list[str]:
     """Countries of capital cities named in *text* (used only to infer a person's state)."""
     return [_CAPITALS[found.group(1)] for found in _CAPITAL_RE.finditer(text)]

@@ -106,6 +106,9 @@ def _prose_outside_questions(draft: ReleaseDraft) -> Iterator[tuple[int, Sentenc
             yield index, sentence, prose_count
 
 
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She)\s+(?:also\s+|then\s+|later\s+)?$")
+
+
 def _read_trigger_sentence(draft: ReleaseDraft, index: int, sentence: Sentence, triggers: list[Trigger]) -> None:
     author = draft.author
     first: Encounter | None = None
@@ -128,6 +131,11 @@ def _read_trigger_sentence(draft: ReleaseDraft, index: int, sentence: Sentence, 
             encounter.subj = [person for person in first.subj if person not in encounter.obj]
             if not encounter.date_found and first.date_found:
                 encounter.date, encounter.date_found = first.date, True
+        if not encounter.subj and _PRONOUN_BEFORE.search(before_trigger):
+            # "In Riyadh she met X": the subject of an earlier encounter (else the release's first person)
+            earlier = draft.encounters[-1].subj if draft.encounters else []
+            fallback = [entity.idx for entity in draft.roster.entities if entity.name and not entity.group][:1]
+            encounter.subj = [person for person in (earlier or fallback) if person not in encounter.obj]
         first = first if first is not None else encounter
         place_encounter(draft.encounters, encounter, sentence, trigger, draft.roster)
 

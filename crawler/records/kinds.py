@@ -23,7 +23,7 @@ CALLED_ON_OFFICE = (
 _PHONE = r"(?:tele)?phone|by phone|over the phone"
 _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone_call", re.compile(
-        r"\b(?:had|held|conducted|has had|have had)\s+(?:a|an)?\s*(?:[\w\-’']+\s+){0,4}?(?:telephone|phone)\s+"
+        r"\b(?:had|held|conducted|has had|have had|has|have|holds|hold)\s+(?:a|an)?\s*(?:[\w\-’']+\s+){0,4}?(?:telephone|phone)\s+"
         r"(?:conversation|call|talk|talks|discussion)s?(?:\s+(?:on|with|between)\b)?", re.IGNORECASE)),
     ("phone_call", re.compile(
         r"\b(?:a\s+)?(?:telephone|phone)\s+(?:conversation|call|talk)s?\s+(?:took place|was held|were held)"
@@ -37,6 +37,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("video_call", re.compile(
         r"\b(?:had|held|conducted|chaired|co-chaired|hosted)\s+(?:(?:today|yesterday)\s+)?(?:a|an)?\s*(?:\w+\s+){0,2}?(?:video\s*conference|videoconference|video\s+teleconference|video\s+call|"
         r"virtual\s+(?:meeting|talks|conversation)|online\s+meeting)s?(?:\s+with)?", re.IGNORECASE)),
+    ("video_call", re.compile(
+        r"\b(?:an?\s+)?(?:video\s*conference|videoconference|video\s+call|virtual\s+meeting|online\s+meeting)s?\s+"
+        r"(?:[\w\-’',.]+\s+){0,10}?(?:took place|was held|were held)(?:\s+between)?"
+        r"|\b(?:was|were)\s+joined\s+(?:by\s+video(?:\s+link)?|virtually|online)\s+by\b", re.IGNORECASE)),
     ("video_call", re.compile(
         r"\b(?:participated|took part|joined)(?:\s+(?:today|yesterday|virtually|remotely|online))?\s+in\b(?=[^.]{0,200}?(?:video\s*conference|videoconference|virtual|video\s+link|online))",
         re.IGNORECASE)),
@@ -82,7 +86,7 @@ _CHEAP = re.compile(
 )
 _TRIGGER_KEYS: tuple[tuple[str, ...], ...] = (
     ("phone",), ("phone",), ("phone",), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
-    ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
+    ("video", "virtual", "online"), ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
     ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("lunch", "dinner", "banquet", "breakfast"), ("received",), ("credentials", "credence"),
     ("courtesy",), ("called",), ("met", "meet"), ("meeting", "talks", "consultation", "discussion", "negotiation",
                                           "conversation", "dialogue"),

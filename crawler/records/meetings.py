@@ -6,6 +6,7 @@ import datetime
 import re
 
 from .countries import (
+    capital_countries,
     find_countries,
 )
 from .dates import DateMention, find_dates
@@ -18,7 +19,8 @@ from .text import Sentence
 
 _OBJ_CUT = re.compile(
     r",\s+(?!(?:the|a|an|and|as\s+well\s+as|including|his|her|former|newly|outgoing|incoming|H\.E|HE|Mr|Ms|Mrs|Dr|"
-    r"respectively|with(?!\s+whom))\b)(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
+    r"respectively|with(?!\s+whom))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
+    r"Foreign|Secretary|King|Emir|Sultan|[A-Z][\w\-]+\s+[A-Z]))(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
     r"|\s+(?:and|to)\s+(?:discuss|discussed|exchanged|evaluated|briefed|informed|expressed|noted|reviewed|wished|"
     r"met|held|received|visited|called|paid|"
     r"congratulated|thanked|agreed|emphasi[sz]ed|stressed|conveyed|presented)\b"
@@ -28,7 +30,7 @@ _OBJ_CUT = re.compile(
 )
 
 
-LEAD_NOMINAL = re.compile(r"^(?:At|During|In)\s+(?![A-Z][\w\-]+,)|^[“\"]?(?:Meeting|Summoning)\b")
+LEAD_NOMINAL = re.compile(r"^(?:At|During|In)\s+(?![A-Z][\w\-]+,)(?![A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:he|she|they|we|I)\b)|^[“\"]?(?:Meeting|Summoning)\b")
 
 
 # "ASTANA, October 10, 2023 –", "SINGAPORE, May 11, 2020 /PRNewswire/ --": the issue date, not the encounter's
@@ -82,7 +84,7 @@ def _title_refs(sentence: Sentence, roster: Roster, span_start: int, span_end: i
     return out
 
 
-_PASSIVE_TRIGGER = re.compile(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations)")
+_PASSIVE_TRIGGER = re.compile(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations|(?:[Aa]n?\s+)?(?:[Vv]ideo|[Vv]irtual|[Oo]nline))")
 
 
 def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, roster: Roster, published: datetime.date | None,
@@ -93,6 +95,7 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
     object_end = object_cut.start() if object_cut else length
     subj, obj = _sides(sentence, trigger, roster, among, object_end)
     _respective_countries(sentence, roster, obj)
+    _stop_countries(sentence, roster, obj)
     if subj or obj:
         obj = obj + _groups_in(sentence, trigger, roster, object_end, subj + obj)
     if not subj and not obj and not (
@@ -136,6 +139,24 @@ def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity])
     for mention, code in zip(named, codes, strict=True):
         entity = roster.by_name(mention.name or "")
         if entity is not None and entity in obj and (mention.country is None or mention.country == code):
+            entity.country = code
+
+
+_STOP_BEFORE = re.compile(r"\b[Ii]n\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:(?:he|she)\s+(?:met|held\s+talks\s+with)\s+)?"
+                          r"(?:(?:Sheikh|Sheikha|Prince|Princess|H\.E\.|HE|Dr\.?|Mr\.?|Ms\.?)\s+)*$")
+
+
+def _stop_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
+    """"In Riyadh she met X, in Doha Y, …": each counterpart of a multi-stop visit is of its stop's country."""
+    for mention in find_people(sentence.text, sentence.start, roster.known_keys()):
+        before = sentence.text[max(0, mention.name_start - sentence.start - 50): mention.name_start - sentence.start]
+        stop = _STOP_BEFORE.search(before)
+        if not stop:
+            continue
+        codes = capital_countries(stop.group("city"))
+        code = codes[0] if codes else None
+        entity = roster.by_name(mention.name or "")
+        if code and entity is not None and entity in obj and entity.country is None:
             entity.country = code
 
 

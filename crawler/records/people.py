@@ -525,6 +525,8 @@ def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tupl
         title, title_start = _outer_title(text, toks, before_run, title, title_start)
     if title and not _heads(title) and not find_countries(title):
         title = None
+    if title and not _heads(title) and re.search(r"\b[Ii]n\s+$", text[max(0, title_start - 4):title_start]):
+        title, title_start = None, toks[run_start].start  # "in Kuwait City Abdullah X": a place, not an office
     return title, title_start, honorific
 
 

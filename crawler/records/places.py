@@ -7,13 +7,14 @@ import re
 from .countries import (
     capital_countries,
     find_countries,
+    leading_capital,
 )
 from .encounter import Encounter
 from .roster import Entity
 from .text import Sentence
 
 _LOC_RE = re.compile(
-    r"\b(?:in|at)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|d['’][A-Z][\w\-]+|[A-Z][\w\-’']+)){0,4}"
+    r"(?:\b(?:in|at)|^In)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|d['’][A-Z][\w\-]+|[A-Z][\w\-’']+)){0,4}"
     r"(?:,\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?)"
 )
 
@@ -63,6 +64,9 @@ def location_of(sentence: Sentence, kind: str) -> str | None:
             loc = loc[: tail.start()]
         if _NOT_LOC.match(loc):
             continue
+        capital = leading_capital(loc)
+        if capital and capital != loc and not loc[len(capital):].startswith((",", " City")):
+            loc = capital  # "in Doha Sheikh Mohammed …": the city, then its host
         if _INSIDE_NAME.match(sentence.text, place_match.start("loc") + len(loc)) and " " not in loc:
             continue
         if _HQ_BEFORE.search(sentence.text[max(0, place_match.start() - 25):place_match.start()]):
