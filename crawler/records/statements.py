@@ -223,8 +223,8 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
     if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
             institution.group("inst") or (present and _whole_country(institution.group("state")))):
-        who = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
-        return who, False, [who]
+        speaker = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
+        return speaker, False, [speaker]
     if _PRON_RE.search(stripped_tail):
         who = ctx.last or ctx.spokes
         return (who, False, [who] if who else [])
