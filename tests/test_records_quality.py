@@ -337,3 +337,15 @@ def test_surname_first_capitals_and_initials_stay_as_written() -> None:
     r = extract_records(text, published=datetime.date(2024, 5, 4), country="JP")
     assert _names(r) == {"KAMIKAWA Yoko", "S. Jaishankar"}
     assert [s.speaker for s in r.statements] == ["KAMIKAWA Yoko", "S. Jaishankar"]
+
+
+def test_express_keeps_its_object_after_a_possessive_and_inverted_said() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister Costa expressed Portugal's interest in the port project.\n"
+            "Minister Ruiz expressed the Philippines' support, as a partner.\n"
+            "“Trade between us has doubled,” says Ms Ruiz.\n"
+            "The agreement will be signed in June, said Minister Paulo Costa.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Paulo Costa", "express interest"), ("Ana Ruiz", "express support"), ("Ana Ruiz", "say"),
+                   ("Paulo Costa", "say")]

@@ -268,7 +268,8 @@ _QUOTE_CLOSE = re.compile(r"[,.!?…]?\s*[”\"’']\s*,?\s*$")
 
 def _inverted_speaker(sentence: Sentence, verb_end: int, ments: list[tuple[Mention, Entity]], ctx: Context) -> Entity | None:
     for mention, entity in ments:
-        if verb_end <= mention.start - sentence.start <= verb_end + 2:
+        if verb_end <= mention.start - sentence.start <= verb_end + 2 or re.fullmatch(
+                r"\s+(?:(?:Mr|Ms|Mrs|Dr|H\.\s?E|Prof)\.?\s+)?", sentence.text[verb_end:max(verb_end, mention.name_start - sentence.start)]):
             return entity
     title_ref = re.match(r"\s+(?:the\s+)?((?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|Spokesperson|T[áa]naiste))\b",
                          sentence.text[verb_end:])
@@ -279,7 +280,7 @@ def _inverted_speaker(sentence: Sentence, verb_end: int, ments: list[tuple[Menti
 
 _EXPRESS_OBJECT = re.compile(
     r"\s+((?:(?:his|her|their|its|our|my|the|deep|deepest|sincere|sincerest|full|great|profound|heartfelt|strong|"
-    r"warm|utmost|once\s+again|also)\s+)*)([a-z]+)")
+    r"warm|utmost|once\s+again|also|[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}(?:['’]s|s['’]))\s+)*)([a-z]+)")
 
 
 def _with_object(verb: str, after: str) -> str:
@@ -407,7 +408,7 @@ def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_to
     verb list; participles are handled by `_trailing`."""
     subj: Subject | None = None
     if not is_topic and verb_match.group("v") in ("said", "says", "added", "adds", "stressed", "noted") and \
-            _QUOTE_CLOSE.search(scan.sentence.text[:pos]):
+            (_QUOTE_CLOSE.search(scan.sentence.text[:pos]) or scan.sentence.text[:pos].rstrip().endswith(",")):
         inverted = _inverted_speaker(scan.sentence, verb_match.end(), scan.mentions, scan.ctx)
         if inverted is not None:
             subj = (inverted, False, [inverted])

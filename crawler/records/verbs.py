@@ -55,7 +55,7 @@ _E_BASES = frozenset(
     " welcome intervene convene"
     " sense expense license"
     " arrive derive strive survive revive thrive"
-    " cite excite invite unite write opine define refine combine seize".split()
+    " cite excite invite unite write opine define refine combine seize decide provide guide side reside preside".split()
 )
 _DOUBLE_OK = frozenset("ll ss ff zz".split())
 _PARTICLES = {"on": "on", "upon": "on", "for": "for", "out": "out", "forward": "forward", "attention": "attention",
