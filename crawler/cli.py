@@ -68,8 +68,42 @@ def _require_existing(url: str) -> None:
         raise click.ClickException(f"no archive at {parsed.database}: crawl first")
 
 
+def _use_sources_dirs(ctx: click.Context, given: Sequence[str] = (),
+                      config: Path | None = None) -> None:
+    """The user's own declared sources: --sources-dir (before or after the command), else
+    $MFA_ARCHIVE_SOURCES_DIR as the caller set it, else sources_dir in the config file."""
+    import os
+
+    from crawler.declared.config import SOURCES_DIR_ENV, config_sources_dirs, use_sources_dirs
+    from crawler.scheduler import DEFAULT_CONFIG
+
+    state = ctx.find_root().meta.setdefault("mfa_sources", {
+        "dirs": [], "env": [p for p in os.environ.get(SOURCES_DIR_ENV, "").split(os.pathsep) if p]})
+    state["dirs"].extend(given)
+    if state["dirs"]:
+        use_sources_dirs(state["dirs"])
+    elif state["env"]:
+        use_sources_dirs(state["env"])
+    else:
+        path = config or Path(DEFAULT_CONFIG)
+        use_sources_dirs(config_sources_dirs(path) if path.is_file() else [])
+
+
+def _sources_dir_option(ctx: click.Context, param: click.Parameter,
+                        value: tuple[str, ...]) -> None:
+    _use_sources_dirs(ctx, value)
+
+
+SOURCES_DIR_OPTION = click.option(
+    "--sources-dir", multiple=True, metavar="DIR", type=click.Path(exists=True, file_okay=False),
+    expose_value=False, callback=_sources_dir_option,
+    help="A directory of your own source declarations (KEY.toml); default: sources_dir in "
+         "./mfa-archive.toml.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mfa-archive")
+@SOURCES_DIR_OPTION
 def cli() -> None:
     """Archive foreign ministries' press releases as Meeting and Statement records."""
 
@@ -105,6 +139,7 @@ def _check_base_url(url: str) -> str:
               help="Re-fetch every archived release (conditional GET) and walk every page.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
           full: bool, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl SOURCES (keys such as az) into the archive.
@@ -179,6 +214,7 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
              max_runs: int | None, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl every source (or SOURCES) on its cron schedule until SIGTERM.
@@ -204,6 +240,8 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     path = Path(config_path) if config_path else None
     if path is None and Path(DEFAULT_CONFIG).exists():
         path = Path(DEFAULT_CONFIG)
+    if path is not None:
+        _use_sources_dirs(click.get_current_context(), config=path)  # unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
     sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
@@ -216,8 +254,14 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
 @cli.group(invoke_without_command=True)
 @DB_OPTION
 @click.pass_context
+@SOURCES_DIR_OPTION
 def sources(ctx: click.Context, db_url: str | None) -> None:
-    """List the sources: key, country, ministry, listing URL and the last run."""
+    """List the sources: key, country, ministry, how declared, evidence date, listing, last run.
+
+    "declared": a declaration file (crawler/sources/KEY.toml or --sources-dir);
+    "coded": a spider in crawler/spiders. "evidence": when the facts the source
+    is built on were gathered.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from rich.console import Console
@@ -237,23 +281,24 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
             for row, key in session.execute(queries.runs(limit=10_000)):
                 last.setdefault(key, row)
         engine.dispose()
-    table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
-                  "new/changed/failed")
+    table = Table("key", "country", "ministry", "kind", "evidence", "listing", "schedule",
+                  "last run", "status", "new/changed/failed")
     for source in all_sources():
         run_row: Any = last.get(source.key)
         table.add_row(
-            source.key, source.country, source.ministry, source.listing_url,
-            source.schedule or "daily",
+            source.key, source.country, source.ministry, source.kind,
+            source.evidence_date or "-", source.listing_url, source.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",
             run_row.status if run_row else "-",
             f"{run_row.releases_new}/{run_row.releases_changed}/{run_row.releases_failed}"
             if run_row else "-",
         )
-    Console(width=220).print(table)
+    Console(width=260).print(table)
 
 
 @sources.command("check")
 @click.argument("keys", nargs=-1, metavar="[KEY]...")
+@SOURCES_DIR_OPTION
 def sources_check(keys: tuple[str, ...]) -> None:
     """Crawl each source's offline mirror and check listing, dates, titles and bodies.
 
@@ -558,6 +603,7 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @click.option("--country", metavar="XX", help="ISO code of the ministry that wrote the pages.")
 @click.option("--source", metavar="KEY", help="Read the pages with this source's page objects.")
+@SOURCES_DIR_OPTION
 def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             source: str | None) -> None:
     """Extract text, meetings and statements from pages, without a database.

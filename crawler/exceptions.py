@@ -13,3 +13,7 @@ class SpiderArgumentError(ArchiveError):
 
 class UnknownSourceError(ArchiveError):
     """No source has that key."""
+
+
+class DeclarationError(ArchiveError):
+    """A source declaration (a ``<key>.toml`` file) that cannot be used, with file and field."""

@@ -3,7 +3,10 @@
 A document's extraction has two stages, each versioned in its own column:
 
 * text (trafilatura and the source's page object over the stored raw HTML:
-  text, title, date, language), ``documents.text_extractor``;
+  text, title, date, language), ``documents.text_extractor``; the page is
+  rebuilt as the crawl built it (:meth:`crawler.release.FetchedPage.of_source`:
+  the registered source, and the listing's title and date as the frontier kept
+  them), so the same bytes give the same result;
 * records (Meetings and Statements from that text), ``records_extractor``.
 
 The text stage is deterministic for a given version, so it is re-run only for
@@ -24,40 +27,42 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
+from crawler.registry import Source as RegisteredSource
 from crawler.registry import all_sources
-from crawler.release import FetchedPage, NoContentError, build_release, records_for
+from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
 from db import repository
-from db.models import Document, Source
+from db.models import Document, FrontierEntry, Source
 from db.release import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
-
-if TYPE_CHECKING:
-    from crawler.pages.base import ReleasePage
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
 
 
 @dataclass(frozen=True, slots=True)
 class _PageJob:
-    """A stored page to extract again from its raw HTML (the text stage and records)."""
+    """A stored page to extract again from its raw HTML (the text stage and records).
+
+    It is rebuilt as the crawl built it (:meth:`FetchedPage.of_source`): from its
+    source (``None`` if no longer registered: no page object, ``country`` only) and
+    the hints its listing gave, as the frontier kept them.
+    """
 
     document_id: int
-    release_page: type[ReleasePage] | None
+    source: RegisteredSource | None
     country: str
     url: str
     raw_html: bytes
     encoding: str | None
     status: int
     fetched_at: dt.datetime
-    title: str | None
-    published: dt.date | None
+    hints: ListingHints
     etag: str | None
     last_modified: str | None
 
@@ -84,11 +89,10 @@ def _extract(job: _PageJob | _TextJob) -> _Result:
             return job.document_id, records_for(
                 job.text, title=job.title, published=job.published, language=job.language,
                 country=job.country)
-        return job.document_id, build_release(FetchedPage(
-            url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
-            status=job.status, fetched_at=job.fetched_at, etag=job.etag,
-            last_modified=job.last_modified, listing_title=job.title,
-            listing_date=job.published, release_page=job.release_page, country=job.country,
+        return job.document_id, build_release(FetchedPage.of_source(
+            job.source, url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
+            hints=job.hints, country=job.country, status=job.status, fetched_at=job.fetched_at,
+            etag=job.etag, last_modified=job.last_modified,
         ))
     except NoContentError as exc:
         return job.document_id, str(exc)
@@ -113,16 +117,22 @@ def _selected(query: Any, source: str | None, text: bool, *, stale_text: bool) -
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    pages = {source.key: source.release_page for source in all_sources()}
+    sources = {registered.key: registered for registered in all_sources()}
     page_query = _selected(
         select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
-               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
-               Document.published, Document.etag, Document.last_modified),
+               Document.encoding, Document.http_status, Document.fetched_at,
+               FrontierEntry.listing_title, FrontierEntry.listing_date, Document.etag,
+               Document.last_modified)
+        .outerjoin(FrontierEntry, FrontierEntry.url == Document.url),
         source, text, stale_text=True,
     ).order_by(Document.id)
     with engine.connect() as conn:
-        for document_id, key, *rest in conn.execution_options(yield_per=200).execute(page_query):
-            yield _PageJob(document_id, pages.get(key), *rest)
+        for row in conn.execution_options(yield_per=200).execute(page_query):
+            yield _PageJob(
+                row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
+                row.http_status, row.fetched_at,
+                ListingHints(title=row.listing_title, date=row.listing_date),
+                row.etag, row.last_modified)
         if text:
             return
         text_query = _selected(

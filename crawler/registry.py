@@ -62,6 +62,7 @@ class Source:
     canonical: Callable[[str], str]
     schedule: str | None = None  # cron expression; None: daily, staggered
     kind: SourceKind = "coded"
+    evidence_date: str | None = None  # when the evidence the source is built on was gathered
 
     def owns(self, host: str) -> bool:
         """Whether ``host`` is one of the source's sites."""

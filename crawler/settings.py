@@ -11,7 +11,8 @@ BOT_NAME = "mfa-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 # Where sources come from (crawler/registry.py), in order: callables returning Source records.
-ARCHIVE_SOURCE_PROVIDERS = ["crawler.registry.coded_sources"]
+ARCHIVE_SOURCE_PROVIDERS = ["crawler.registry.coded_sources",
+                            "crawler.declared.provider.declared_sources"]
 
 # Identify honestly, with a way to reach the operator.
 ARCHIVE_CONTACT_URL = os.getenv("MFA_ARCHIVE_CONTACT", "https://github.com/mfa-archive/mfa-archive")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,8 @@ def extract_input(
     """The JSON object ``extract --json`` prints for one input (an ``error`` key on failure).
 
     When the input belongs to a known source (``source``, or a URL on its site),
-    that source's page object supplies title, date and body as in a crawl.
+    it is read as a crawl reads that source's pages (page object, country,
+    language); there is no listing, so no listing hints.
     """
     key = "url" if value.startswith(("http://", "https://")) else "path"
     try:
@@ -59,13 +59,9 @@ def extract_input(
         if b"<" not in body[:4096]:
             raise ValueError("not HTML: no markup")
         encoding, _ = html_to_unicode(content_type, body)
-        page_url = url or Path(value).resolve().as_uri()
-        known = _source_for(url, source)
-        release = build_release(FetchedPage(
-            url=page_url, body=body, encoding=encoding, status=200,
-            fetched_at=dt.datetime.now(dt.UTC),
-            release_page=known.release_page if known else None,
-            country=(country or (known.country if known else "")).upper() or None,
+        release = build_release(FetchedPage.of_source(
+            _source_for(url, source), url=url or Path(value).resolve().as_uri(), body=body,
+            encoding=encoding, country=country.upper() if country else None,
         ))
     except (OSError, ValueError, NoContentError) as exc:
         return {key: value, "error": str(exc) or type(exc).__name__}

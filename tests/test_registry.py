@@ -23,8 +23,19 @@ EXPECTED_KEYS = ["am", "az", "by", "cn", "fr", "gb", "in", "pk", "ru", "tr", "us
 
 def test_every_coded_source_in_key_order() -> None:
     sources = all_sources()
-    assert [s.key for s in sources] == EXPECTED_KEYS
-    assert {s.kind for s in sources} == {"coded"}
+    assert [s.key for s in sources if s.kind == "coded"] == EXPECTED_KEYS
+    assert [s.key for s in sources] == sorted(s.key for s in sources)
+
+
+def test_declared_sources_are_registered_with_their_evidence_date() -> None:
+    declared = {s.key: s for s in all_sources() if s.kind == "declared"}
+    assert {"jp", "tw", "de", "ua"} <= set(declared)
+    jp = declared["jp"]
+    assert jp.evidence_date == "2026-10-08" and jp.spider.name == "jp"
+    assert jp.release_page is jp.spider.release_page
+    assert jp.canonical("http://www.mofa.go.jp/press/release/a.html#x") == \
+        "https://www.mofa.go.jp/press/release/a.html"
+    assert all(s.evidence_date for s in all_sources())
 
 
 def test_a_source_record_carries_its_spider_facts() -> None:
@@ -57,7 +68,7 @@ def test_owns_a_host_and_its_subdomains() -> None:
 
 
 def test_unknown_key_is_one_clear_error() -> None:
-    with pytest.raises(UnknownSourceError, match=r"^unknown source xx; known: am, az, "):
+    with pytest.raises(UnknownSourceError, match=r"^unknown source xx; known: am, ar, au, az, "):
         get_source("xx")
     with pytest.raises(UnknownSourceError, match=r"^unknown source xx, yy; known: am"):
         resolve_sources(["az", "xx", "yy"])
@@ -65,7 +76,7 @@ def test_unknown_key_is_one_clear_error() -> None:
 
 def test_resolve_keeps_order_and_drops_repeats() -> None:
     assert [s.key for s in resolve_sources(["ru", "az", "ru"])] == ["ru", "az"]
-    assert [s.key for s in resolve_sources([], every=True)] == EXPECTED_KEYS
+    assert [s.key for s in resolve_sources([], every=True)] == [s.key for s in all_sources()]
 
 
 def _extra(key: str) -> Source:
