@@ -127,13 +127,10 @@ def _match_participants(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) 
                     pairs.append((g, p))
                     used.add(i)
                     break
-            elif p_unnamed:
-                gt = set(_tokens(g.get("title") or ""))
-                pt = set(_tokens(p.get("title") or ""))
-                if (g.get("country") and g.get("country") == p.get("country")) or (gt and pt and len(gt & pt) >= min(2, len(pt))):
-                    pairs.append((g, p))
-                    used.add(i)
-                    break
+            elif p_unnamed and _unnamed_fits(g, p, [q for j, q in enumerate(pred) if j not in used and _unnamed(q)]):
+                pairs.append((g, p))
+                used.add(i)
+                break
     return pairs
 
 
@@ -191,6 +188,21 @@ def _statement_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]],
                 tp += 1
                 break
     return tp
+
+
+_TITLE_STOP = frozenset("of the to and for in".split())
+
+
+def _unnamed_fits(g: dict[str, Any], p: dict[str, Any], free: list[dict[str, Any]]) -> bool:
+    """An unnamed gold participant and an unnamed prediction: the same country (preferred when any free
+    prediction has it), else titles sharing two words (of / the / to … not counted)."""
+    if g.get("country") and g.get("country") == p.get("country"):
+        return True
+    if g.get("country") and any(q.get("country") == g.get("country") for q in free):
+        return False  # a prediction of the right country is still free: keep this one for another
+    gt = set(_tokens(g.get("title") or "")) - _TITLE_STOP
+    pt = set(_tokens(p.get("title") or "")) - _TITLE_STOP
+    return bool(gt and pt and len(gt & pt) >= min(2, len(pt)))
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:

@@ -349,3 +349,15 @@ def test_express_keeps_its_object_after_a_possessive_and_inverted_said() -> None
     got = [(s.speaker, s.verb_lemma) for s in r.statements]
     assert got == [("Paulo Costa", "express interest"), ("Ana Ruiz", "express support"), ("Ana Ruiz", "say"),
                    ("Paulo Costa", "say")]
+
+
+def test_unnamed_ambassadors_keep_their_state_and_accreditation() -> None:
+    summons = extract_records("Today, the Ministry summoned the Ambassador of the Islamic Republic of Iran to Sweden.",
+                              published=datetime.date(2025, 10, 15), country="SE")
+    credentials = extract_records("Minister Ana Berg received a copy of credentials from the newly appointed Ambassador "
+                                  "Extraordinary and Plenipotentiary of Japan to Sweden.",
+                                  published=datetime.date(2025, 10, 15), country="SE")
+    unnamed = {(p.title, p.country) for r in (summons, credentials) for m in r.meetings for p in m.participants
+               if p.name is None and not p.group}
+    assert unnamed == {("Ambassador of the Islamic Republic of Iran to Sweden", "IR"),
+                       ("Ambassador Extraordinary and Plenipotentiary of Japan to Sweden", "JP")}

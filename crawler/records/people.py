@@ -268,6 +268,7 @@ def _clean_title(title: str) -> str | None:
     title = re.sub(r"^(?:(?:HE|H\.E\.?|HH|H\.H\.?)\s+)+", "", title.strip())
     title = title.strip(" ,;:()")
     title = re.sub(r"^(?:the|a|an|and|of|his|her)\s+", "", title, flags=re.IGNORECASE).strip(" ,")
+    title = re.sub(r"^newly\s+appointed\s+", "", title)
     title = re.sub(r"\s+(?:of|for|to|the|and|,)$", "", title).strip(" ,")
     title = re.sub(r"[’']s?$", "", title)
     return title or None
@@ -632,9 +633,12 @@ _UNNAMED_RE = re.compile(
     r"(?:(?:Director|Secretary|Consul|Attorney)[\- ]General|Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
     r"Advisor|Commissioner|Premier|Chancellor|Spokesperson|official|officials|counterpart|counterparts|"
     r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy)s?\b"
-    r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?"
-    r"(?:\s+(?:of|from)\s+(?:the\s+)?((?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)(?:\s*,\s*(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*"
-    r"(?:,?\s+and\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?))?)"
+    r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?(?:\s+Extraordinary\s+and\s+Plenipotentiary)?"
+    r"(?:\s+(?:of|from)\s+(?:the\s+)?((?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)"
+    r"(?:\s*,\s*(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*"
+    r"(?:,?\s+and\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?))?"
+    # "… to the State of Qatar", "… in Spain": the accreditation belongs to the title
+    r"(?:\s+(?:to|in)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)?)"
 )
 
 
