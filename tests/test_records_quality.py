@@ -361,3 +361,22 @@ def test_unnamed_ambassadors_keep_their_state_and_accreditation() -> None:
                if p.name is None and not p.group}
     assert unnamed == {("Ambassador of the Islamic Republic of Iran to Sweden", "IR"),
                        ("Ambassador Extraordinary and Plenipotentiary of Japan to Sweden", "JP")}
+
+
+def test_articleless_offices_of_south_asian_style() -> None:
+    text = ("Foreign Secretary Shri Ravi Mehta visited Kathmandu on 23-24 November 2026.\n"
+            "2. During the visit, Foreign Secretary called on Prime Minister of Nepal and held talks with Foreign "
+            "Secretary of Nepal Amrit Bahadur Rai.")
+    r = extract_records(text, title="Visit of Foreign Secretary to Nepal", published=datetime.date(2026, 11, 25),
+                        country="IN")
+    got = {(p.name, p.title, p.country) for m in r.meetings for p in m.participants}
+    assert got == {("Ravi Mehta", "Foreign Secretary", "IN"), (None, "Prime Minister of Nepal", "NP"),
+                   ("Amrit Bahadur Rai", "Foreign Secretary of Nepal", "NP")}
+    assert r.meetings[0].date == datetime.date(2026, 11, 23)
+
+
+def test_a_dropped_lead_sentence_passes_its_date_on() -> None:
+    text = ("Prime Minister Ali Hamad held a number of meetings on Monday, 13 October 2025, on the sidelines of the "
+            "summit.\nHe met with Minister of Foreign Affairs of Egypt Omar Said, and they discussed Gaza.")
+    r = extract_records(text, published=datetime.date(2025, 10, 14), country="QA")
+    assert r.meetings[0].date == datetime.date(2025, 10, 13)

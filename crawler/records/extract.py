@@ -190,6 +190,14 @@ def settle_trip(draft: ReleaseDraft) -> None:
     if len(draft.encounters) > 1:
         two_sided = [encounter for encounter in draft.encounters
                      if len(encounter.people) > 1 or encounter.participate]
+        dated: Encounter | None = None
+        for encounter in draft.encounters:
+            # "X held a number of meetings on Monday, 13 October. He met with A …": the dropped lead's date
+            if encounter not in two_sided and encounter.date_found:
+                dated = encounter
+            elif encounter in two_sided and dated is not None and not encounter.date_found:
+                encounter.date, encounter.date_found = dated.date, True
+                dated = None
         draft.encounters = two_sided or draft.encounters[:1]
     encounters = draft.encounters
     if trip and (len(encounters) > 1 or several_visited):

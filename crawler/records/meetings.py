@@ -77,7 +77,8 @@ def _subject_group(pairs: list[tuple[Mention, Entity]], sentence: Sentence, pos:
 
 def _title_refs(sentence: Sentence, roster: Roster, span_start: int, span_end: int) -> list[Entity]:
     out: list[Entity] = []
-    for reference in re.finditer(r"\b(EAM|FM|MOS)\b|\b[Tt]he\s+((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))\b", sentence.text[span_start:span_end]):
+    for reference in re.finditer(r"\b(EAM|FM|MOS)\b|\b[Tt]he\s+((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))\b"
+                                 r"|(?:^|,\s+)((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))(?=\s*$|\s+[a-z]+\b)", sentence.text[span_start:span_end]):
         entity = roster.by_title(reference.group(0))
         if entity is not None:
             out.append(entity)

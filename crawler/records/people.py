@@ -628,7 +628,7 @@ def _appositive_words(rest: str, appositive: re.Match[str]) -> str:
 
 
 _UNNAMED_RE = re.compile(
-    r"(?:^|\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+)((?:(?:[A-Z][\w\-’']*|of|for|and|the|senior|newly|appointed|"
+    r"(?:^|\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+|\b(?:called\s+on|met|met\s+with|received|with)\s+(?=[A-Z]))((?:(?:[A-Z][\w\-’']*|of|for|and|the|senior|newly|appointed|"
     r"outgoing|incoming|new|visiting)\s+){0,8}"
     r"(?:(?:Director|Secretary|Consul|Attorney)[\- ]General|Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
     r"Advisor|Commissioner|Premier|Chancellor|Spokesperson|official|officials|counterpart|counterparts|"
