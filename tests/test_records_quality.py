@@ -380,3 +380,15 @@ def test_a_dropped_lead_sentence_passes_its_date_on() -> None:
             "summit.\nHe met with Minister of Foreign Affairs of Egypt Omar Said, and they discussed Gaza.")
     r = extract_records(text, published=datetime.date(2025, 10, 14), country="QA")
     assert r.meetings[0].date == datetime.date(2025, 10, 13)
+
+
+def test_remarks_at_a_meeting_count_only_first_person_stances() -> None:
+    text = ("Minister Ana Ruiz and Minister Paulo Costa Before Their Meeting\n"
+            "MINISTER RUIZ: Paulo, let me welcome you to Lima. We have a lot to talk about. I think our ties have "
+            "never been closer.\n"
+            "MINISTER COSTA: (Via interpreter) Well, I’m delighted to be here. From Lima, I travel to Quito.")
+    r = extract_records(text, title="Remarks With Minister Paulo Costa Before Their Meeting",
+                        published=datetime.date(2025, 5, 3), country="PE")
+    assert r.meetings
+    got = [((s.speaker or "").split()[-1].casefold(), s.verb_lemma) for s in r.statements]
+    assert got == [("ruiz", "welcome"), ("ruiz", "think"), ("costa", "delight")]

@@ -89,6 +89,18 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|I['’]ve|I['’]d|me|my|My|we|We|o
 _FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}")
 
 
+# direct speech that takes a position: a first-person stance verb opening the sentence ("I think", "Let me
+# welcome", "We look forward", "I'm delighted", "My pleasure to", "My first announcement")
+_STANCE = re.compile(
+    r"[“\"‘']?(?:\([^)]{0,30}\)\s*)?(?:[A-Z][^,.;:]{0,40},\s+)?(?:(?:And|So|But|Obviously|Now|Today|Again|First(?:ly)?|Finally|Once again|and|so|but),?\s+)*"
+    r"(?:(?:[Ll]et\s+me|[Ll]et\s+us|[Aa]llow\s+me\s+to)\b|My\s+(?:\w+\s+)?(?:pleasure|announcement|thanks|congratulations|condolences)\b"
+    r"|(?:I|We)(?:['’](?:m|re|ve|d))?\s+(?:(?:also|really|very|truly|sincerely|strongly|once again|certainly|do|would|am|are|'m|’m)\s+)*"
+    r"(?:think|believe|welcome|look(?:ing)?\s+forward|delighted|pleased|glad|happy|satisfied|hope|want|wish|like|thank|"
+    r"appreciate|congratulate|condemn|call|urge|express|convey|reaffirm|reiterate|stress|emphasi[sz]e|note|support|"
+    r"reject|regret|deplore|have\s+(?:two|three|a\s+few|few|some|an?)\s+announcements?|have\s+to\s+think|agree|"
+    r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud)\b)")
+
+
 @dataclass(slots=True)
 class StatementDraft:
     speaker: Entity | None
@@ -513,13 +525,17 @@ def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, i
     return speaker, labelled.start("rest")
 
 
-def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[StatementDraft]:
-    """One statement per first-person sentence of direct speech."""
+def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity | None, from_pos: int = 0,
+                      stance_only: bool = False) -> list[StatementDraft]:
+    """One statement per first-person sentence of direct speech (with `stance_only`, the remarks at an
+    encounter: only sentences that open with a first-person stance, "I think", "Let me welcome")."""
     off = max(0, from_pos - sentence.start)
     body = sentence.text[off:]
     lead = len(body) - len(body.lstrip())
     if not _FIRST_PERSON.search(body):
         return []
+    if stance_only and not _STANCE.match(body.lstrip()):
+        return []  # "we have a lot to talk about", "From Portugal, …": speech, but no act of stance
     phrase = _FP_PHRASE.search(body)
     verb = phrase.group(0) if phrase else body.strip().split(",")[0][:40]
     return [StatementDraft(speaker, False, verb, sentence.start + off + lead, sentence.end, sentence_index, [speaker] if speaker else [])]

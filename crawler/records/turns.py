@@ -53,7 +53,8 @@ def read_statements(draft: ReleaseDraft) -> None:
             _follow_turn(draft, turn, sentence)
         if turn.open:
             if turn.speaker is not None:
-                draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from))
+                draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from,
+                                                          stance_only=bool(draft.encounters)))
             continue
         if sentence.body:
             _read_prose_sentence(draft, context, index, sentence)
@@ -96,7 +97,7 @@ def _read_prose_sentence(draft: ReleaseDraft, context: Context, index: int, sent
     found, agents = sentence_statements(index, sentence, context)
     if not found and draft.speech_author is not None and encounters and not re.search(
             r"\b(?:said|stated|noted)\b", sentence.text):
-        found = speech_statements(index, sentence, draft.speech_author)
+        found = speech_statements(index, sentence, draft.speech_author, stance_only=True)
     if not found:
         found = present_statements(index, sentence, context)
     draft.statements.extend(found)

@@ -18,7 +18,7 @@ _SKIP = frozenset(
     "it there we i he she they you also further once again repeatedly strongly firmly highly particularly "
     "specially especially duly warmly sincerely fully then later in turn moreover additionally hereby "
     "resolutely was were is are been be being has have had having would should will shall can could may "
-    "let me us 'm ’m am to like wish want the a an thus".split()
+    "let me us 'm ’m am to like wish want the a an thus i'm we're i've we've i'd we'd and so but obviously now".split()
 )
 _POSSESSIVE = frozenset("his her their its our my your the a an deep deepest sincere full great profound strong "
                         "high utmost warm".split())
