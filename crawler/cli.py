@@ -10,16 +10,18 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
+from crawler.exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from crawler.interrupts import Interrupts
-from db.config import database_url, redact
-from db.errors import ArchiveDatabaseError, first_line
+from db.errors import ArchiveDatabaseError, ArchiveOutdated, DatabaseError, first_line
+from db.urls import archive_exists, database_url, missing_sqlite_file, redact
+
+if TYPE_CHECKING:
+    from db.session import Engine
 
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
@@ -33,39 +35,23 @@ DERIVED_EXPORTS = ("events", "warc")
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
     """An engine on the archive, migrated to the newest schema unless read-only."""
-    from db.migrate import current_revision, ensure_schema, head_revision
-    from db.session import make_engine
+    from db.session import open_archive
 
     url = database_url(db_url)
+    if read_only:
+        _require_existing(url)
     try:
-        if read_only:
-            _require_existing(url)
-            engine = make_engine(url, read_only=True)
-            if current_revision(engine) != head_revision():
-                raise click.ClickException(
-                    f"the archive at {redact(url)} is not at the newest schema: "
-                    "run `mfa-archive db upgrade`"
-                )
-            return engine
-        engine = make_engine(url)
-        if migrate:
-            ensure_schema(engine)
-        return engine
+        return open_archive(url, read_only=read_only, migrate=migrate)
+    except ArchiveOutdated as exc:
+        raise click.ClickException(f"{exc}: run `mfa-archive db upgrade`") from exc
     except ArchiveDatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    except OperationalError as exc:
-        raise click.ClickException(
-            f"cannot open the database {redact(url)}: {first_line(exc)}"
-        ) from exc
 
 
 def _require_existing(url: str) -> None:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            and not Path(parsed.database).exists()):
-        raise click.ClickException(f"no archive at {parsed.database}: crawl first")
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        raise click.ClickException(f"no archive at {missing}: crawl first")
 
 
 def _use_sources_dirs(ctx: click.Context, given: Sequence[str] = (),
@@ -271,15 +257,13 @@ def sources(ctx: click.Context, db_url: str | None) -> None:
 
     last: dict[str, Any] = {}
     url = database_url(db_url)
-    if _archive_exists(url):
-        from sqlalchemy.orm import Session
-
+    if archive_exists(url):
         from db import queries
+        from db.session import read_session
 
         engine = _open(url, read_only=True)
-        with Session(engine) as session:
-            for row, key in session.execute(queries.runs(limit=10_000)):
-                last.setdefault(key, row)
+        with read_session(engine) as session:
+            last.update(queries.last_run_per_source(session))
         engine.dispose()
     table = Table("key", "country", "ministry", "kind", "evidence", "listing", "schedule",
                   "last run", "status", "new/changed/failed")
@@ -326,16 +310,7 @@ def sources_check(keys: tuple[str, ...]) -> None:
         table.add_row(c.source, c.status, str(c.expected), str(c.listed), str(c.dated),
                       str(c.titled), str(c.bodies), "ok" if c.ok else "CHANGED")
     Console(width=140).print(table)
-    sys.exit(0 if all(c.ok for c in checks) else 1)
-
-
-def _archive_exists(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return bool(parsed.database) and Path(parsed.database or "").exists()
-    return True
+    sys.exit(EXIT_OK if all(c.ok for c in checks) else EXIT_ERRORS)
 
 
 @cli.command()
@@ -357,14 +332,13 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         mfa-archive runs --source az
         mfa-archive runs --json | jq 'select(.status != "completed")'
     """
-    from sqlalchemy.orm import Session
-
-    from db import queries, repository, warc
+    from db import queries, warc
+    from db.session import read_session
 
     engine = _open(db_url, read_only=True)
-    with Session(engine) as session:
-        rows = session.execute(queries.runs(source, limit)).all()
-        errors = repository.run_errors(session, [r.id for r, _ in rows])
+    with read_session(engine) as session:
+        rows = queries.recent_runs(session, source, limit)
+        errors = queries.run_errors(session, [r.id for r, _ in rows])
         warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
@@ -434,7 +408,7 @@ def _write_table(columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
 def _refused(exc: Exception) -> None:
     """A refused write: one line on stderr and exit code 2, the archive untouched."""
     click.echo(f"Error: refused: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
 
 
 @cli.command()
@@ -465,7 +439,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     Exit codes: 0 done, 1 failed (error or timeout), 2 refused (not a single
     read-only statement; nothing was changed).
     """
-    from db.export import stdout_text, write_rows
+    from db.export import stdout_text
+    from db.rows import write_rows
     from db.sql import QueryFailed, QueryRefused, check_read_only, run_query
 
     try:
@@ -553,7 +528,7 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
                            worker=worker)
     except ExportRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
         raise click.ClickException(f"export failed: {exc}") from exc
@@ -636,7 +611,7 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             for statement in result["statements"]:
                 click.echo(f"  {statement['speaker'] or '(the sides)'} {statement['verb']}: "
                            f"{statement['text'][:100]}")
-    sys.exit(1 if failed else 0)
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
 @cli.command()
@@ -669,7 +644,7 @@ def reextract(source: str | None, text: bool, db_url: str | None) -> None:
         engine.dispose()
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
-    sys.exit(1 if stats["failed"] else 0)
+    sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
 
 
 # --- demo -----------------------------------------------------------------------------
@@ -689,15 +664,15 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except ArchiveDatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except SQLAlchemyError as exc:
+        sys.exit(EXIT_ERRORS)
+    except DatabaseError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except BrokenPipeError:
-        sys.exit(0)
+        sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from crawler.browse import CodebookEntry
     from db.export_parallel import Worker
     from db.queries import ExportFilters
+    from db.session import Engine
 
 # The table an export's columns come from, and the name its id goes by in the export.
 _TABLE_OF = {"documents": ("documents", "document_id"), "meetings": ("meetings", "meeting_id"),
@@ -88,11 +87,12 @@ def run_export(engine: Engine, name: str, filters: ExportFilters, *, fmt: str,
         return export.export_named(engine, name, filters, fmt=fmt, path=path, bom=bom,
                                    worker=worker)
     from db import parquet, queries
+    from db.session import dialect
 
     if worker is not None:
         worker.close()
     assert path is not None
-    query = queries.export_select(name, filters, engine.dialect.name)
+    query = queries.export_select(name, filters, dialect(engine))
     meanings, types = column_docs(_codebook(), name,
                                   [col.name for col in query.selected_columns])
     return parquet.export_parquet(engine, query, path, descriptions=meanings, hints=types,

@@ -27,20 +27,19 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.registry import Source as RegisteredSource
 from crawler.registry import all_sources
 from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
-from db import repository
-from db.models import Document, FrontierEntry, Source
+from db import documents, queries
 from db.release import ReleaseRecord
-from db.session import make_engine, make_sessionmaker
+from db.session import make_sessionmaker, read_only_twin, reading, transaction
+
+if TYPE_CHECKING:
+    from db.session import Engine, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
 
@@ -104,30 +103,13 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
     return [_extract(job) for job in jobs]
 
 
-def _selected(query: Any, source: str | None, text: bool, *, stale_text: bool) -> Any:
-    query = query.join(Source, Source.id == Document.source_id)
-    if source:
-        query = query.where(Source.key == source)
-    if not text:
-        current = Document.text_extractor == TEXT_EXTRACTOR_VERSION
-        query = query.where(~current if stale_text else current)
-    return query
-
-
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
     sources = {registered.key: registered for registered in all_sources()}
-    page_query = _selected(
-        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
-               Document.encoding, Document.http_status, Document.fetched_at,
-               FrontierEntry.listing_title, FrontierEntry.listing_date, Document.etag,
-               Document.last_modified)
-        .outerjoin(FrontierEntry, FrontierEntry.url == Document.url),
-        source, text, stale_text=True,
-    ).order_by(Document.id)
-    with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=200).execute(page_query):
+    with reading(engine) as conn:  # one read transaction for both
+        stale = None if text else TEXT_EXTRACTOR_VERSION
+        for row in queries.stored_pages(conn, source=source, stale_text=stale):
             yield _PageJob(
                 row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
                 row.http_status, row.fetched_at,
@@ -135,12 +117,8 @@ def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob |
                 row.etag, row.last_modified)
         if text:
             return
-        text_query = _selected(
-            select(Document.id, Source.country, Document.text, Document.title,
-                   Document.published, Document.language),
-            source, text, stale_text=False,
-        ).order_by(Document.id)
-        for row in conn.execution_options(yield_per=500).execute(text_query):
+        for row in queries.stored_texts(conn, source=source,
+                                        text_version=TEXT_EXTRACTOR_VERSION):
             yield _TextJob(*row)
 
 
@@ -182,14 +160,13 @@ def reextract_archive(
     ``changed``: whose text changed; ``failed``: whose page gave no text (kept as it was).
     """
     sessions = make_sessionmaker(engine)
-    with engine.connect() as conn:
-        total = conn.execute(_selected(select(func.count(Document.id)), source, True,
-                                       stale_text=False)).scalar_one()
+    with reading(engine) as conn:
+        total = queries.document_count(conn, source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.release"])
     with ProcessPoolExecutor(max(workers, 1), mp_context=context) as pool:
-        reader = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+        reader = read_only_twin(engine)
         try:
             results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))
             stats = _write_results(sessions, results, total, on_progress)
@@ -199,7 +176,7 @@ def reextract_archive(
 
 
 def _write_results(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     results: Iterator[_Result],
     total: int,
     on_progress: Callable[[int, int], None] | None,
@@ -210,17 +187,17 @@ def _write_results(
     batch: list[tuple[int, ReleaseRecord | Records]] = []
 
     def flush() -> None:
-        with sessions.begin() as session:
+        with transaction(sessions) as session:
             for document_id, result in batch:
                 if isinstance(result, ReleaseRecord):
-                    outcome = repository.store_release(
+                    outcome = documents.store_release(
                         session, source_id=None, run_id=None, release=result,
                         force_records=True,
                     )
                     stats["changed"] += outcome == "changed"
                 else:
-                    repository.store_records(session, document_id, result,
-                                             version=EXTRACTOR_VERSION)
+                    documents.store_records(session, document_id, result,
+                                            version=EXTRACTOR_VERSION)
         batch.clear()
 
     for document_id, result in results:

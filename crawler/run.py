@@ -8,17 +8,15 @@ from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
+from crawler.exitcodes import (
+    EXIT_DEGRADED,
+    EXIT_ERRORS,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+)
 from crawler.interrupts import Interrupts
 from crawler.registry import project_settings, resolve_sources
-
-# Exit codes of `mfa-archive crawl` (documented in the README), most severe first
-# when several sources end differently: interrupted, errors, locked, degraded.
-EXIT_OK = 0
-EXIT_ERRORS = 1  # completed_with_errors or failed
-EXIT_USAGE = 2
-EXIT_DEGRADED = 3  # degraded or blocked: the site may have changed
-EXIT_INTERRUPTED = 4  # SIGTERM/SIGINT: in-flight work committed, resume with the next run
-EXIT_LOCKED = 5  # another crawl of the source is running: this one did not start
 
 # Politeness off: for mirrors on this machine only (tests, demo, benchmarks).
 FAST_SETTINGS: dict[str, Any] = {
@@ -131,6 +129,7 @@ def _outcome(key: str, crawler: Crawler | None, unrecorded: str) -> CrawlOutcome
 
 
 def exit_code(outcomes: Sequence[CrawlOutcome]) -> int:
+    """The crawl's exit code: the most severe of its sources' (:mod:`crawler.exitcodes`)."""
     statuses = {o.status for o in outcomes}
     if "interrupted" in statuses:
         return EXIT_INTERRUPTED

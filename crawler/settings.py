@@ -88,7 +88,7 @@ ITEM_PIPELINES = {
 }
 
 # --- mfa-archive settings -------------------------------------------------
-ARCHIVE_DB_URL = None  # None: db.config.database_url() (env MFA_ARCHIVE_DB)
+ARCHIVE_DB_URL = None  # None: db.urls.database_url() (env MFA_ARCHIVE_DB)
 ARCHIVE_BASE_URL = None  # a mirror to send every request to (tests, demo)
 ARCHIVE_MAX_PAGES = 500  # listing pages per run, a guard against endless paging
 ARCHIVE_EXTRACT_WORKERS = None  # processes for extraction; None: one per core, 0: a thread
@@ -97,7 +97,6 @@ ARCHIVE_FULL = False  # re-fetch every archived release (conditional GET), walk 
 ARCHIVE_RETRY_BACKOFF = 3600  # seconds before a failed URL is retried; x4 per attempt, max 7 days
 ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried next run)
 ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
-ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
 ARCHIVE_WARC_DIR = None  # a directory: also write every request/response as WARC 1.1 there

@@ -32,11 +32,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
-from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.extensions import ArchiveRun
 from db import warc
-from db.errors import first_line
+from db.errors import DatabaseError, first_line
+from db.session import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +102,9 @@ class WarcRecorder:
         if sessions is None or self.run_id is None:
             return
         try:
-            with sessions.begin() as session:
+            with transaction(sessions) as session:
                 action(session)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             logger.warning("could not record WARC file of run %s: %s", self.run_id,
                            first_line(exc))
 

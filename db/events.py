@@ -26,9 +26,10 @@ import pyarrow as pa
 import pycountry
 from sqlalchemy import Connection, Engine, select
 
-from db.export import atomic_output, snapshot, write_rows
+from db.export import atomic_output
 from db.models import Document, Meeting, Participant, Person, Source
 from db.queries import AnySelect, ExportFilters
+from db.rows import snapshot, write_rows
 
 PLOVER_CATEGORY = "CONSULT"
 BATCH = 5_000

@@ -4,7 +4,7 @@ Column types come from the query's SQLAlchemy types (ids and counts ``int64``,
 dates ``date32``, timestamps ``timestamp[us, UTC]``, booleans ``bool``, JSON
 as its text); an untyped column (a view's) takes its type from a hint, the
 codebook's type name (``integer``, ``date``, ``timestamp``, ``boolean`` ...).
-Rows are fetched ``batch`` at a time from one snapshot (:func:`db.export.snapshot`)
+Rows are fetched ``batch`` at a time from one snapshot (:func:`db.rows.snapshot`)
 and each batch becomes one row group, so memory does not grow with the table.
 Each field carries its codebook description as field metadata
 (``description``); the file is replaced atomically (:mod:`db.atomic`).
@@ -24,8 +24,8 @@ from sqlalchemy import Engine, TypeDecorator
 from sqlalchemy.sql import sqltypes
 
 from db.atomic import replace_when_done
-from db.export import snapshot
 from db.queries import AnySelect
+from db.rows import snapshot
 
 BATCH = 50_000  # rows per row group
 TEXT_BATCH = 2_000  # ... when a row holds a release's text: a few MB per row group

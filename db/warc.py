@@ -32,9 +32,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from db.atomic import replace_when_done
-from db.export import snapshot
 from db.models import CrawlError, Document, Source, WarcFile
 from db.queries import AnySelect, ExportFilters
+from db.rows import snapshot
 
 WARC_VERSION = "1.1"
 SOFTWARE = "mfa-archive"

@@ -21,10 +21,10 @@ from crawler.cli import cli
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.reextract import _extract, _TextJob, reextract_archive
-from db import events, repository
+from db import documents, events, runs
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
-from tests.test_repository import M, P, R, release
+from tests.test_documents import M, P, R, release
 
 
 @pytest.mark.parametrize(("kind", "role1", "role2", "location", "mode", "cameo"), [
@@ -77,10 +77,10 @@ def _archive(url: str, records: Any = MEETINGS) -> None:
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
                                           listing_url="https://mfa.gov.az/en/news")
-        run = repository.start_run(s, source_id=source, base_url=None)
-        repository.store_release(s, source_id=source, run_id=run,
+        run = runs.start_run(s, source_id=source, base_url=None)
+        documents.store_release(s, source_id=source, run_id=run,
                                  release=release("https://mfa.example/1", records=records))
     engine.dispose()
 
@@ -155,7 +155,7 @@ def test_event_ids_depend_on_the_facts_not_on_row_ids(db_url: str) -> None:
         P("Jean Dupont", "Ambassador of France", "FR"),
     ))
     with sessions.begin() as s:
-        repository.store_records(s, 1, R((extra, *MEETINGS.meetings), ()), version="r-2")
+        documents.store_records(s, 1, R((extra, *MEETINGS.meetings), ()), version="r-2")
     after = {r["event_id"]: r for r in _events(db_url)}
     assert set(before) < set(after)
     assert len(after) == len(before) + 2
@@ -167,7 +167,7 @@ def test_event_ids_depend_on_the_facts_not_on_row_ids(db_url: str) -> None:
         dataclasses.replace(p, organisation="UN") if p.organisation else p
         for p in MEETINGS.meetings[0].participants))
     with sessions.begin() as s:
-        repository.store_records(s, 1, R((moved, MEETINGS.meetings[1]), ()), version="r-2")
+        documents.store_records(s, 1, R((moved, MEETINGS.meetings[1]), ()), version="r-2")
     engine.dispose()
     changed = {r["event_id"] for r in _events(db_url)}
     assert {e for e, r in before.items() if "OSCE" not in (r["actor1_organisation"],
@@ -191,9 +191,9 @@ def test_event_ids_survive_reextract(db_url: str) -> None:
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
                                           listing_url="https://mfa.gov.az/en/news")
-        repository.store_release(s, source_id=source, run_id=None, release=stored)
+        documents.store_release(s, source_id=source, run_id=None, release=stored)
     before = _events(db_url)
     assert before and {(r["actor1_iso3"], r["actor2_iso3"]) for r in before} \
         == {("AZE", "BLR"), ("BLR", "AZE")}

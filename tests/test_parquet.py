@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from crawler.browse import read_codebook
 from crawler.cli import EXPORTS, cli
 from crawler.exports import column_docs
-from db import parquet, queries
+from db import parquet, queries, urls
 from db.session import make_engine
 from tests.test_export import build, database_rows
 
@@ -30,7 +30,7 @@ def archive(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
     from tests.conftest import fresh_database
 
     with fresh_database(backend, tmp_path_factory.mktemp("parquet")) as url:
-        build(url, nul=url.startswith("sqlite"))
+        build(url, nul=urls.is_sqlite(url))
         yield url
 
 

@@ -31,7 +31,7 @@ Arguments: ``since`` (ISO date): page back to this date (a backfill);
 
 Incremental by default: the ``ArchiveRun`` extension (crawler/extensions.py)
 hands the spider its source's frontier (:attr:`PressReleaseSpider.frontier`, a
-:class:`db.repository.FrontierPlan`) before the first request. The spider
+:class:`db.frontier.FrontierPlan`) before the first request. The spider
 fetches the releases the frontier queues (pending, retries that are due and,
 with ``full``, every archived release by conditional GET), skips what is
 archived, and stops paging at a listing page that holds only releases known
@@ -62,7 +62,7 @@ from crawler.registry import Source
 from crawler.release import FetchedPage, ListingHints
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
-from db.repository import Discovery, FrontierPlan, FrontierTask
+from db.frontier import Discovery, FrontierPlan, FrontierTask
 
 # Statuses a re-fetch of an archived release handles itself: not modified, gone.
 _REFETCH_STATUSES = [304, 404, 410]
