@@ -279,7 +279,8 @@ def test_json_shape() -> None:
     m = j["meetings"][0]
     assert set(m) == {"date", "kind", "location", "participants", "topics"}
     assert set(m["participants"][0]) == {"name", "title", "country", "organisation", "role", "group"}
-    assert set(j["statements"][0]) == {"speaker", "verb", "verb_lemma", "joint", "text", "start", "end", "meeting"}
+    assert set(j["statements"][0]) == {"speaker", "verb", "verb_lemma", "joint", "speaker_person", "text", "start",
+                                       "end", "meeting"}
     assert m["date"] == "2023-05-11"
 
 

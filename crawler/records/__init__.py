@@ -51,7 +51,7 @@ def records_to_json(records: Records) -> dict[str, Any]:
         ],
         "statements": [
             {"speaker": statement.speaker, "verb": statement.verb, "verb_lemma": statement.verb_lemma,
-             "joint": statement.joint, "text": statement.text, "start": statement.start, "end": statement.end,
+             "joint": statement.joint, "speaker_person": statement.speaker_person, "text": statement.text, "start": statement.start, "end": statement.end,
              "meeting": statement.meeting}
             for statement in records.statements
         ],

@@ -156,7 +156,10 @@ def _statements(draft: ReleaseDraft) -> tuple[Statement, ...]:
         seen.add((found.start, found.end))
         speaker = None if found.joint or found.speaker is None else found.speaker.label
         meeting = encounters.index(current_encounter(encounters, found.sent)) if encounters else None
+        person = speaker is not None and found.speaker is not None and found.speaker.name is not None \
+            and not found.speaker.group
         statements.append(Statement(speaker=speaker, verb=found.verb, verb_lemma=verb_lemma(found.verb), joint=found.joint,
+                                    speaker_person=person,
                                     text=draft.text[found.start:found.end],
                                     start=found.start, end=found.end, meeting=meeting))
     statements.sort(key=lambda statement: statement.start)

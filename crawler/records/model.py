@@ -39,6 +39,7 @@ class Statement:
     verb: str  # the reporting verb as written ("It was emphasised", "Recalling", "expressed his satisfaction")
     verb_lemma: str  # its normalised lemma (verbs.verb_lemma: "emphasise", "recall", "express satisfaction")
     joint: bool  # attributed to the sides jointly ("the sides agreed", "X and Y stressed")
+    speaker_person: bool  # the speaker is a named person (not an office, institution, state or the sides)
     text: str
     start: int
     end: int
