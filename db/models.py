@@ -250,7 +250,7 @@ class Participant(Base):
     group: Mapped[bool] = mapped_column(default=False, server_default=false())  # a group counterpart, no person
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 class Statement(Base):
