@@ -183,10 +183,11 @@ def replace_records(
     document inserted in this transaction, so without records) skips the
     lookups of existing rows. ``people`` is a writer's person id cache (:func:`person_ids`).
     """
+    # persons are named people only: never an unnamed office holder, a group, an institution or the sides
     ids = person_ids(
         session,
-        [p.name for m in records.meetings for p in m.participants]
-        + [s.speaker for s in records.statements if s.speaker],
+        [p.name for m in records.meetings for p in m.participants if p.name and not p.group]
+        + [s.speaker for s in records.statements if s.speaker and s.speaker_person],
         people,
     )
     conn = session.connection()
@@ -220,7 +221,8 @@ def replace_records(
         {
             "meeting_id": meeting_id,
             "ordinal": ordinal,
-            "person_id": ids[participant.name],
+            "person_id": ids[participant.name] if participant.name and not participant.group else None,
+            "group": participant.group,
             "title": participant.title,
             "country": participant.country,
             "organisation": participant.organisation,
@@ -246,8 +248,9 @@ def replace_records(
                 else None
             ),
             "speaker": statement.speaker,
-            "speaker_id": ids[statement.speaker] if statement.speaker else None,
+            "speaker_id": ids[statement.speaker] if statement.speaker and statement.speaker_person else None,
             "verb": statement.verb,
+            "verb_lemma": statement.verb_lemma,
             "text": statement.text,
             "start_offset": statement.start,
             "end_offset": statement.end,

@@ -260,16 +260,18 @@ class Participant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    # NULL for an unnamed office holder ("the Foreign Secretary") and for a group: neither is a person
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     ordinal: Mapped[int]
     title: Mapped[str | None] = mapped_column(String(500))
     country: Mapped[str | None] = mapped_column(String(2))
     organisation: Mapped[str | None] = mapped_column(String(300))
     role: Mapped[str | None] = mapped_column(String(16))
     extractor_version: Mapped[str] = mapped_column(String(32))
+    group: Mapped[bool] = mapped_column(default=False, server_default=false())  # a group counterpart, no person
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 class Statement(Base):
@@ -291,3 +293,4 @@ class Statement(Base):
     start_offset: Mapped[int]
     end_offset: Mapped[int]
     extractor_version: Mapped[str] = mapped_column(String(32))
+    verb_lemma: Mapped[str | None] = mapped_column(String(100), index=True)

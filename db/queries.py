@@ -246,7 +246,7 @@ def participants_label(dialect: str) -> Callable[[object], object]:
 
     def build(meeting_id: object) -> object:
         label = (
-            Person.name + " (" + func.coalesce(Participant.title, "") + ", "
+            func.coalesce(Person.name, Participant.title, "") + " (" + func.coalesce(Participant.title, "") + ", "
             + func.coalesce(Participant.country, Participant.organisation, "") + ")"
         )
         if dialect == "postgresql":
@@ -256,7 +256,7 @@ def participants_label(dialect: str) -> Callable[[object], object]:
                 select(func.string_agg(label, aggregate_order_by(literal("; "),
                                                                  Participant.ordinal)))
                 .select_from(Participant)
-                .join(Person, Person.id == Participant.person_id)
+                .outerjoin(Person, Person.id == Participant.person_id)
                 .where(Participant.meeting_id == meeting_id)
                 .scalar_subquery()
             )
@@ -265,7 +265,7 @@ def participants_label(dialect: str) -> Callable[[object], object]:
         rows = (
             select(label.label("label"))
             .select_from(Participant)
-            .join(Person, Person.id == Participant.person_id)
+            .outerjoin(Person, Person.id == Participant.person_id)
             .where(Participant.meeting_id == meeting_id)
             .order_by(Participant.ordinal)
             .correlate(Meeting)
@@ -300,7 +300,7 @@ def meetings_export(filters: ExportFilters, participant_list: Callable[..., obje
 
 
 def _meetings_matching(filters: ExportFilters) -> AnySelect:
-    query = select(Participant.meeting_id).join(Person, Person.id == Participant.person_id)
+    query = select(Participant.meeting_id).outerjoin(Person, Person.id == Participant.person_id)
     if filters.country:
         query = query.where(Participant.country == filters.country.upper())
     if filters.person:
@@ -324,7 +324,7 @@ def participants_export(filters: ExportFilters) -> AnySelect:
             Document.url,
         )
         .join(Meeting, Meeting.id == Participant.meeting_id)
-        .join(Person, Person.id == Participant.person_id)
+        .outerjoin(Person, Person.id == Participant.person_id)  # unnamed and group participants too
         .join(Document, Document.id == Meeting.document_id)
         .join(Source, Source.id == Document.source_id)
         .order_by(Meeting.id, Participant.ordinal)

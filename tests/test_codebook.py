@@ -71,7 +71,8 @@ def test_columns_are_listed_in_schema_order(
 def test_the_parser_sees_a_missing_column(tmp_path: Path) -> None:
     broken = tmp_path / "schema.md"
     broken.write_text(CODEBOOK.read_text(encoding="utf-8").replace(
-        "| `verb` | varchar(100) | The reporting verb phrase. | `stressed` |\n", "", 1),
+        "| `verb` | varchar(100) | The reporting verb phrase as written (inflection, spelling and auxiliaries kept). "
+        "| `was emphasised` |\n", "", 1),
         encoding="utf-8")
     assert "verb" in read_codebook(CODEBOOK)["statements"].columns
     assert "verb" not in read_codebook(broken)["statements"].columns

@@ -20,11 +20,12 @@ from db.session import make_engine, make_sessionmaker
 
 @dataclass(frozen=True)
 class P:
-    name: str
+    name: str | None
     title: str | None
     country: str | None
     organisation: str | None = None
     role: str | None = None
+    group: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class S:
     start: int
     end: int
     meeting: int | None
+    verb_lemma: str = ""
+    speaker_person: bool = True
 
 
 @dataclass(frozen=True)
@@ -160,3 +163,28 @@ def test_a_failed_transaction_leaves_nothing(session) -> None:  # type: ignore[n
                                       ("Mr. Ali", "ALI"), ("Sir Lindsay", "lindsay")])
 def test_name_key(a: str, b: str) -> None:
     assert name_key(a) == name_key(b)
+
+
+def test_offices_groups_and_institutions_never_become_persons(session) -> None:  # type: ignore[no-untyped-def]
+    from crawler.records import extract_records
+
+    text = ("The Foreign Secretary received the Chinese delegation led by Vice Minister Zhou Lan in London on "
+            "4 March 2025.\nThe Foreign Secretary emphasised the value of the climate dialogue. "
+            "Vice Minister Zhou emphasized the importance of trade.")
+    records = extract_records(text, published=dt.date(2025, 3, 5), country="GB")
+    with session.begin() as s:
+        source = runs.ensure_source(s, key="gb", country="GB", ministry="FCDO", listing_url="https://x")
+        run = runs.start_run(s, source_id=source, base_url=None)
+        documents.store_release(s, source_id=source, run_id=run, release=release(text=text, records=records))
+    with session.begin() as s:
+        assert s.scalars(select(Person.name)).all() == ["Zhou Lan"]
+        rows = s.execute(select(Participant.person_id, Participant.title, Participant.country, Participant.group)
+                         .order_by(Participant.ordinal)).all()
+        assert (None, "Foreign Secretary", "GB", False) in rows
+        assert (None, "Chinese delegation", "CN", True) in rows
+        assert sum(1 for row in rows if row[0] is not None) == 1
+        said = s.execute(select(Statement.speaker, Statement.speaker_id, Statement.verb, Statement.verb_lemma)
+                         .order_by(Statement.ordinal)).all()
+        assert [(speaker, verb, lemma) for speaker, _id, verb, lemma in said] == [
+            ("Foreign Secretary", "emphasised", "emphasise"), ("Zhou Lan", "emphasized", "emphasise")]
+        assert said[0][1] is None and said[1][1] is not None

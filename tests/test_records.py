@@ -105,7 +105,8 @@ def test_offsets_round_trip(rec: dict[str, Any]) -> None:
     for m in r.meetings:
         assert m.kind in {"meeting", "phone_call", "video_call", "talks", "visit", "reception", "other"}
         for p in m.participants:
-            assert p.name
+            assert p.name or p.title  # unnamed office holders and groups carry their title
+            assert not (p.group and p.name)
             assert p.role in (None, "host", "guest")
             assert p.country is None or len(p.country) == 2
 
@@ -208,14 +209,15 @@ def test_organisation_participant_has_no_country() -> None:
     assert klaar.organisation == "European Union"
 
 
-def test_unnamed_participants_use_title() -> None:
+def test_unnamed_participants_have_no_name_but_title_and_country() -> None:
     text = ("The Iranian Chargé d’Affaires was summoned to the Foreign Office today.\n"
             "A senior FCDO official made clear that threats against journalists will not be tolerated.")
     r = extract_records(text, published=datetime.date(2024, 1, 16), country="GB")
     assert len(r.meetings) == 1
-    names = _names(r)
-    assert "Iranian Chargé d’Affaires" in names
-    assert "senior FCDO official" in names
+    unnamed = {(p.title, p.country) for p in r.meetings[0].participants if p.name is None}
+    assert ("Iranian Chargé d’Affaires", "IR") in unnamed
+    assert ("senior FCDO official", "GB") in unnamed
+    assert not any(p.group for p in r.meetings[0].participants)
     assert r.meetings[0].date == datetime.date(2024, 1, 16)
 
 
@@ -276,8 +278,9 @@ def test_json_shape() -> None:
     json.dumps(j)
     m = j["meetings"][0]
     assert set(m) == {"date", "kind", "location", "participants", "topics"}
-    assert set(m["participants"][0]) == {"name", "title", "country", "organisation", "role"}
-    assert set(j["statements"][0]) == {"speaker", "verb", "text", "start", "end", "meeting"}
+    assert set(m["participants"][0]) == {"name", "title", "country", "organisation", "role", "group"}
+    assert set(j["statements"][0]) == {"speaker", "verb", "verb_lemma", "joint", "speaker_person", "text", "start",
+                                       "end", "meeting"}
     assert m["date"] == "2023-05-11"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from . import extract as _extract
 from .model import Meeting, Participant, Records, Statement
 
-EXTRACTOR_VERSION = "records-3"
+EXTRACTOR_VERSION = "records-4"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -42,7 +42,7 @@ def records_to_json(records: Records) -> dict[str, Any]:
                 "location": meeting.location,
                 "participants": [
                     {"name": person.name, "title": person.title, "country": person.country, "organisation": person.organisation,
-                     "role": person.role}
+                     "role": person.role, "group": person.group}
                     for person in meeting.participants
                 ],
                 "topics": list(meeting.topics),
@@ -50,7 +50,8 @@ def records_to_json(records: Records) -> dict[str, Any]:
             for meeting in records.meetings
         ],
         "statements": [
-            {"speaker": statement.speaker, "verb": statement.verb, "text": statement.text, "start": statement.start, "end": statement.end,
+            {"speaker": statement.speaker, "verb": statement.verb, "verb_lemma": statement.verb_lemma,
+             "joint": statement.joint, "speaker_person": statement.speaker_person, "text": statement.text, "start": statement.start, "end": statement.end,
              "meeting": statement.meeting}
             for statement in records.statements
         ],

@@ -12,7 +12,9 @@ from .encounter import Encounter, current_encounter
 from .model import Meeting, Participant, Records, Statement
 from .places import home_ground
 from .roster import Entity
+from .verbs import verb_lemma
 
+_PARAGRAPH_NUMBER = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|\([a-z]\)|[a-z]\)|[•·▪–-])\s+")
 _AGENT_BEFORE = re.compile(r"\b(?:by|led|headed)\s+(?:the\s+)?$")  # "hosted by X", "led by the X"
 
 
@@ -35,6 +37,13 @@ def _foreign_mentions(draft: ReleaseDraft, entities: dict[int, Entity]) -> Count
                 for _start, _end, country in find_countries(sentence.text):
                     if country != draft.own_country:
                         foreign[country] += 1
+        if not foreign:
+            # no foreign country named: a foreign capital ("in London") speaks for the counterpart
+            for sentence in draft.sentences:
+                if sentence.body:
+                    for country in capital_countries(sentence.text):
+                        if country != draft.own_country:
+                            foreign[country] += 1
     return foreign
 
 
@@ -45,9 +54,9 @@ def _meeting(draft: ReleaseDraft, encounter: Encounter, entities: dict[int, Enti
     own = draft.own_country
     home = home_ground(encounter, people, countries, own, draft.sentences)
     participants = tuple(
-        Participant(name=person.label, title=person.title, country=countries.get(person.idx),
+        Participant(name=person.name, title=person.title, country=countries.get(person.idx),
                     organisation=person.organisation,
-                    role=_role(encounter, person, countries.get(person.idx), own, home))
+                    role=_role(encounter, person, countries.get(person.idx), own, home), group=person.group)
         for person in people
     )
     return Meeting(date=encounter.date, kind=encounter.kind, location=encounter.location,
@@ -61,13 +70,14 @@ def _participant_countries(draft: ReleaseDraft, encounter: Encounter, people: li
     own = draft.own_country
     first_subject = encounter.subj[0] if encounter.subj else (encounter.people[0] if encounter.people else -1)
     countries: dict[int, str | None] = {
-        person.idx: person.country if person.country else (own if person.organisation not in INTERGOV else None)
+        person.idx: person.country if person.country or person.group else (
+            own if person.organisation not in INTERGOV else None)
         for person in people
     }
     explicit_foreign = any((person.country and person.country != own) or person.organisation in INTERGOV
                            for person in people)
     for person in people:
-        if person.country is None and person.title and person.idx != first_subject:
+        if person.country is None and person.title and person.idx != first_subject and not person.group:
             capital = capital_country(person.title)
             if capital:
                 countries[person.idx] = capital
@@ -106,7 +116,7 @@ def _dominant_foreign_state(draft: ReleaseDraft, encounter: Encounter, people: l
     pool = local if (local or len(draft.encounters) > 1) and encounter.kind != "visit" else foreign
     dominant = pool.most_common(1)[0][0] if pool else None
     for person in people:
-        if dominant and person.country is None and person.organisation not in INTERGOV \
+        if dominant and not person.group and person.country is None and person.organisation not in INTERGOV \
                 and person.idx != first_subject and person.idx not in encounter.subj:
             countries[person.idx] = dominant
 
@@ -138,10 +148,19 @@ def _statements(draft: ReleaseDraft) -> tuple[Statement, ...]:
     for found in draft.statements:
         if (found.start, found.end) in seen or found.end <= found.start:
             continue
+        numbered = _PARAGRAPH_NUMBER.match(draft.text, found.start, found.end)
+        if numbered and numbered.end() < found.end:
+            found.start = numbered.end()  # "3. EAM appreciated …": the number is no part of the statement
+        if (found.start, found.end) in seen:
+            continue
         seen.add((found.start, found.end))
         speaker = None if found.joint or found.speaker is None else found.speaker.label
         meeting = encounters.index(current_encounter(encounters, found.sent)) if encounters else None
-        statements.append(Statement(speaker=speaker, verb=found.verb, text=draft.text[found.start:found.end],
+        person = speaker is not None and found.speaker is not None and found.speaker.name is not None \
+            and not found.speaker.group
+        statements.append(Statement(speaker=speaker, verb=found.verb, verb_lemma=verb_lemma(found.verb), joint=found.joint,
+                                    speaker_person=person,
+                                    text=draft.text[found.start:found.end],
                                     start=found.start, end=found.end, meeting=meeting))
     statements.sort(key=lambda statement: statement.start)
     return tuple(statements)

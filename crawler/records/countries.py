@@ -178,6 +178,14 @@ def country_code(name: str) -> str | None:
     return _ALL_NAMES.get(name.strip())
 
 
+def country_name(code: str) -> str:
+    """The short English name of an ISO code ("AZ" → "Azerbaijan")."""
+    record = pycountry.countries.get(alpha_2=code)
+    if record is None:
+        return code
+    return str(getattr(record, "common_name", None) or record.name).split(",")[0]
+
+
 def find_organisations(text: str) -> list[tuple[int, int, str]]:
     """International bodies mentioned in *text* as (start, end, canonical name)."""
     out: list[tuple[int, int, str]] = []
@@ -235,6 +243,12 @@ _CAPITAL_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(capital) for capit
 
 
 CAPITAL_WORDS: frozenset[str] = frozenset(fold(capital) for capital in _CAPITALS if " " not in capital and capital != "Washington")
+
+
+def leading_capital(text: str) -> str | None:
+    """The capital a phrase starts with ("Doha Sheikh Mohammed" → "Doha"), if any."""
+    found = _CAPITAL_RE.match(text)
+    return found.group(1) if found else None
 
 
 def capital_countries(text: str) -> list[str]:

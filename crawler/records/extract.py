@@ -106,6 +106,9 @@ def _prose_outside_questions(draft: ReleaseDraft) -> Iterator[tuple[int, Sentenc
             yield index, sentence, prose_count
 
 
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She)\s+(?:also\s+|then\s+|later\s+)?$")
+
+
 def _read_trigger_sentence(draft: ReleaseDraft, index: int, sentence: Sentence, triggers: list[Trigger]) -> None:
     author = draft.author
     first: Encounter | None = None
@@ -128,6 +131,11 @@ def _read_trigger_sentence(draft: ReleaseDraft, index: int, sentence: Sentence, 
             encounter.subj = [person for person in first.subj if person not in encounter.obj]
             if not encounter.date_found and first.date_found:
                 encounter.date, encounter.date_found = first.date, True
+        if not encounter.subj and _PRONOUN_BEFORE.search(before_trigger):
+            # "In Riyadh she met X": the subject of an earlier encounter (else the release's first person)
+            earlier = draft.encounters[-1].subj if draft.encounters else []
+            fallback = [entity.idx for entity in draft.roster.entities if entity.name and not entity.group][:1]
+            encounter.subj = [person for person in (earlier or fallback) if person not in encounter.obj]
         first = first if first is not None else encounter
         place_encounter(draft.encounters, encounter, sentence, trigger, draft.roster)
 
@@ -182,6 +190,14 @@ def settle_trip(draft: ReleaseDraft) -> None:
     if len(draft.encounters) > 1:
         two_sided = [encounter for encounter in draft.encounters
                      if len(encounter.people) > 1 or encounter.participate]
+        dated: Encounter | None = None
+        for encounter in draft.encounters:
+            # "X held a number of meetings on Monday, 13 October. He met with A …": the dropped lead's date
+            if encounter not in two_sided and encounter.date_found:
+                dated = encounter
+            elif encounter in two_sided and dated is not None and not encounter.date_found:
+                encounter.date, encounter.date_found = dated.date, True
+                dated = None
         draft.encounters = two_sided or draft.encounters[:1]
     encounters = draft.encounters
     if trip and (len(encounters) > 1 or several_visited):
@@ -200,6 +216,9 @@ def settle_trip(draft: ReleaseDraft) -> None:
 
 
 # --- dates -----------------------------------------------------------------------------------------
+
+
+_DATELINE_ONLY = re.compile(r"^[A-Z][A-Za-z.\-’' ]{1,30},\s+(?:[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4})\.?\s*$")
 
 
 def date_encounters(draft: ReleaseDraft) -> None:
@@ -223,6 +242,15 @@ def _date_from_title_or_today(draft: ReleaseDraft, encounter: Encounter) -> None
         if title_dates:
             encounter.date, encounter.date_found = title_dates[-1].date, True
             return
+    index = encounter.sentence_index
+    if index > 0 and draft.sentences[index - 1].para == draft.sentences[index].para:
+        # "Mexico City, May 9, 2025. Foreign Secretary X received …": the dateline just before the trigger
+        dateline = draft.sentences[index - 1].text
+        if len(dateline) < 60 and _DATELINE_ONLY.match(dateline):
+            found = [mention for mention in find_dates(dateline, draft.published, draft.fallback_year) if not mention.relative]
+            if found:
+                encounter.date, encounter.date_found = found[0].date, True
+                return
     for sentence in draft.sentences:
         if sentence.body and _TODAY.search(sentence.text):
             encounter.date = draft.published

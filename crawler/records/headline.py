@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .countries import country_name
 from .draft import ReleaseDraft
 from .kinds import title_has_trigger
 from .people import find_people, find_unnamed
@@ -16,6 +17,10 @@ _SPEECH_TITLE = re.compile(
     r"\b(?:Remarks|Statement|Address|Speech|Comments?|Message)\s+(?:by|of)\s+(?P<who>.+?)(?:\s+(?:during|at|before|with|on|to|in)\b|$)"
     r"|^(?:No[:.]?\s*[\d/ ]+,\s*)?(?P<who2>[^’',:]{3,80}?)[’']s?\s+(?:opening\s+|closing\s+|introductory\s+)?(?:remarks|statement|speech|address)\b",
     re.IGNORECASE)
+
+_INSTITUTION = re.compile(
+    r"^(?:the\s+)?(?P<inst>(?:(?:Press|Information)\s+(?:Service\s+)?(?:Department|Office)\s+of\s+the\s+)?"
+    r"(?:(?:[A-Z][\w\-]+\s+){0,2}(?:Ministry|Foreign\s+Ministry|Foreign\s+Office|Department|Embassy)\b[^,;:]{0,80}))$")
 
 _SPOKESPERSON_TITLE = re.compile(r"[Ss]pokesperson\s+(?:of\s+[^,]+?,?\s+)?(?P<n>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){1,2})")
 
@@ -65,6 +70,11 @@ def read_speech_author(draft: ReleaseDraft, title: str) -> None:
     unnamed = find_unnamed("the " + who, 0)
     if unnamed:
         draft.speech_author = draft.roster.add(unnamed[0])
+        return
+    institution = _INSTITUTION.match(who.strip())
+    if institution:
+        # "Statement of the Ministry of Foreign Affairs of X": the ministry speaks the release's "We …"
+        draft.speech_author = draft.roster.add_institution(institution.group("inst").strip(" ,"))
 
 
 def read_title_spokesperson(draft: ReleaseDraft, title: str) -> None:
@@ -146,3 +156,7 @@ def find_author(draft: ReleaseDraft) -> None:
         named = find_people(f"{header.group('title').strip()} {header.group('name')} said", 0)
         if named:
             draft.author = draft.roster.add(named[0])
+            return
+    if draft.hard_negative and draft.spokesperson is None and draft.own_country:
+        # an unsigned statement or press release: its "We …" is the issuing ministry's
+        draft.author = draft.roster.add_institution(f"Ministry of Foreign Affairs of {country_name(draft.own_country)}")

@@ -6,19 +6,21 @@ import datetime
 import re
 
 from .countries import (
+    capital_countries,
     find_countries,
 )
 from .dates import DateMention, find_dates
 from .encounter import Encounter
 from .kinds import Trigger, medium
-from .people import Mention, find_people, find_unnamed
+from .people import Mention, find_groups, find_people, find_unnamed
 from .places import location_of
 from .roster import Entity, Roster
 from .text import Sentence
 
 _OBJ_CUT = re.compile(
     r",\s+(?!(?:the|a|an|and|as\s+well\s+as|including|his|her|former|newly|outgoing|incoming|H\.E|HE|Mr|Ms|Mrs|Dr|"
-    r"respectively|with(?!\s+whom))\b)(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
+    r"respectively|with(?!\s+whom))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
+    r"Foreign|Secretary|King|Emir|Sultan|[A-Z][\w\-]+\s+[A-Z]))(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
     r"|\s+(?:and|to)\s+(?:discuss|discussed|exchanged|evaluated|briefed|informed|expressed|noted|reviewed|wished|"
     r"met|held|received|visited|called|paid|"
     r"congratulated|thanked|agreed|emphasi[sz]ed|stressed|conveyed|presented)\b"
@@ -28,7 +30,7 @@ _OBJ_CUT = re.compile(
 )
 
 
-LEAD_NOMINAL = re.compile(r"^(?:At|During|In)\s+(?![A-Z][\w\-]+,)|^[“\"]?(?:Meeting|Summoning)\b")
+LEAD_NOMINAL = re.compile(r"^(?:At|During|In)\s+(?![A-Z][\w\-]+,)(?![A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:he|she|they|we|I)\b)|^[“\"]?(?:Meeting|Summoning)\b")
 
 
 # "ASTANA, October 10, 2023 –", "SINGAPORE, May 11, 2020 /PRNewswire/ --": the issue date, not the encounter's
@@ -75,14 +77,15 @@ def _subject_group(pairs: list[tuple[Mention, Entity]], sentence: Sentence, pos:
 
 def _title_refs(sentence: Sentence, roster: Roster, span_start: int, span_end: int) -> list[Entity]:
     out: list[Entity] = []
-    for reference in re.finditer(r"\b(EAM|FM|MOS)\b|\b[Tt]he\s+((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))\b", sentence.text[span_start:span_end]):
+    for reference in re.finditer(r"\b(EAM|FM|MOS)\b|\b[Tt]he\s+((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))\b"
+                                 r"|(?:^|,\s+)((?:[A-Z]\w+\s+){0,3}(?:Minister|Secretary|Ambassador))(?=\s*$|\s+[a-z]+\b)", sentence.text[span_start:span_end]):
         entity = roster.by_title(reference.group(0))
         if entity is not None:
             out.append(entity)
     return out
 
 
-_PASSIVE_TRIGGER = re.compile(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations)")
+_PASSIVE_TRIGGER = re.compile(r"(?:was|were|took|a\s+telephone|telephone|phone|[Mm]eeting|[Tt]alks|[Cc]onsultations|(?:[Aa]n?\s+)?(?:[Vv]ideo|[Vv]irtual|[Oo]nline))")
 
 
 def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, roster: Roster, published: datetime.date | None,
@@ -92,6 +95,10 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
     object_cut = _OBJ_CUT.search(sentence.text, trigger.end)
     object_end = object_cut.start() if object_cut else length
     subj, obj = _sides(sentence, trigger, roster, among, object_end)
+    _respective_countries(sentence, roster, obj)
+    _stop_countries(sentence, roster, obj)
+    if subj or obj:
+        obj = obj + _groups_in(sentence, trigger, roster, object_end, subj + obj)
     if not subj and not obj and not (
         trigger.kind == "meeting" and re.search(r"consultations|talks|negotiations|dialogue|meeting", trigger.verb, re.IGNORECASE)
         and find_countries(sentence.text)
@@ -112,6 +119,72 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
         enc.date, enc.date_found = best.date, True
     enc.location = location_of(sentence, kind)
     return enc
+
+
+_RESPECTIVE = re.compile(
+    r"\b(?P<dems>(?:[A-Z][\w\-]+,\s+)*[A-Z][\w\-]+,?\s+and\s+[A-Z][\w\-]+)\s+(?:counterparts|colleagues|"
+    r"(?:[Ff]oreign\s+)?[Mm]inisters|[Aa]mbassadors)\b,?\s+")
+
+
+def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
+    """"his German and Polish counterparts, A and B": A is German and B Polish (the demonyms in order)."""
+    found = _RESPECTIVE.search(sentence.text)
+    if not found:
+        return
+    codes = [code for _start, _end, code in find_countries(found.group("dems"))]
+    after = sentence.start + found.end()
+    named = [mention for mention in find_people(sentence.text, sentence.start, roster.known_keys())
+             if mention.name_start >= after][: len(codes)]
+    if len(codes) < 2 or len(named) != len(codes):
+        return
+    for mention, code in zip(named, codes, strict=True):
+        entity = roster.by_name(mention.name or "")
+        if entity is not None and entity in obj and (mention.country is None or mention.country == code):
+            entity.country = code
+
+
+_STOP_BEFORE = re.compile(r"\b[Ii]n\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:(?:he|she)\s+(?:met|held\s+talks\s+with)\s+)?"
+                          r"(?:(?:Sheikh|Sheikha|Prince|Princess|H\.E\.|HE|Dr\.?|Mr\.?|Ms\.?)\s+)*$")
+
+
+def _stop_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
+    """"In Riyadh she met X, in Doha Y, …": each counterpart of a multi-stop visit is of its stop's country."""
+    for mention in find_people(sentence.text, sentence.start, roster.known_keys()):
+        before = sentence.text[max(0, mention.name_start - sentence.start - 50): mention.name_start - sentence.start]
+        stop = _STOP_BEFORE.search(before)
+        if not stop:
+            continue
+        codes = capital_countries(stop.group("city"))
+        code = codes[0] if codes else None
+        entity = roster.by_name(mention.name or "")
+        if code and entity is not None and entity in obj and entity.country is None:
+            entity.country = code
+
+
+def _groups_in(sentence: Sentence, trigger: Trigger, roster: Roster, object_end: int, people: list[Entity]
+               ) -> list[Entity]:
+    """Group counterparts of the object ("received the Chinese delegation", "met heads of missions of …") that
+    no named or unnamed person of the sides already stands for."""
+    passive = bool(_PASSIVE_TRIGGER.match(trigger.verb)) or trigger.verb.startswith(("was ", "were "))
+    span_start, span_end = (0, len(sentence.text)) if passive else (trigger.end, object_end)
+    taken = [(entity.first, entity.first + len(entity.name or entity.title or "")) for entity in people]
+    out: list[Entity] = []
+    for group in find_groups(sentence.text, sentence.start):
+        rel = group.start - sentence.start
+        if not span_start <= rel < span_end or any(start < group.end and group.start < end for start, end in taken):
+            continue
+        named_inside = find_people(sentence.text[rel: group.end - sentence.start], group.start)
+        if named_inside and not re.search(r"\b(?:delegation|delegations|missions|members)\b", group.title):
+            continue  # "the foreign ministers, X and Y": the people stand for themselves
+        entity = roster.add_group(group)
+        out.append(entity)
+        led = re.match(r",?\s+(?:led|headed)\s+by\s+", sentence.text[group.end - sentence.start:])
+        if led and group.country:
+            leader_at = group.end + led.end()
+            for person in people:
+                if person.country is None and person.organisation is None and abs(person.first - leader_at) <= 40:
+                    person.country = group.country  # "the Chinese delegation led by X": X speaks for China
+    return out
 
 
 def _sides(sentence: Sentence, trigger: Trigger, roster: Roster, among: set[int], object_end: int

@@ -32,7 +32,7 @@ HEADS = frozenset(
     counterpart counterparts secretary-general vice-president vice-minister mos fm eam ceo member
     members chargé charge counsellor counselor official officials diplomat diplomats deputy
     coordinator rapporteur attorney-general commander mantri under-secretary-general
-    deputy-secretary-general assistant-secretary-general director-general""".split()
+    deputy-secretary-general assistant-secretary-general director-general tanaiste taoiseach""".split()
 )
 
 
@@ -67,7 +67,8 @@ _ORG_WORDS = frozenset(
     travel advice guidance overview table contents opening remarks transcript briefing telephone phone
     talk talks call calls conversation conversations consultations videoconference video bureau politburo
     directorate division section unit chamber corps presidium institution institutions majlis tribunal
-    kremlin""".split()
+    kremlin action plan mechanism province partnership retreat abroad route transport atomic strategy framework
+    roadmap platform network zone programme""".split()
 )
 
 
@@ -98,16 +99,32 @@ _ACRONYMS = frozenset(
 )
 
 
-STOP = CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUNCTION_WORDS | frozenset(fold(word) for word in COUNTRY_WORDS)
+# page chrome of bilingual pages (language menus) and party names that look like personal names
+_CHROME_WORDS = frozenset(
+    """english français francais deutsch español espanol русский gaeilge cymraeg suomi svenska norsk dansk
+    português portugues italiano nederlands polski türkçe turkce magyar čeština cestina lietuvių latviešu eesti
+    hrvatski srpski ελληνικά bahasa melayu tiếng việt 中文 日本語 한국어 العربية עברית فارسی
+    gael fianna fáil fail sinn féin fein likud fidesz kuomintang kmt labour tory tories conservatives
+    republicans democrats""".split()
+)
+
+
+STOP = _CHROME_WORDS | CAPITAL_WORDS | _ACRONYMS | _TITLE_WORDS | _ORG_WORDS | _GEO_WORDS | _FUNCTION_WORDS | frozenset(fold(word) for word in COUNTRY_WORDS)
 
 
 _HONORIFIC = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. h.e h.e. hh h.h. shri smt hon hon. sheikh sheikha makhdoom prof "
-    "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable".split()
+    "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable "
+    # Malay and Brunei honorifics ("Dato' Seri", "Datuk", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin")
+    "dato dato' datuk datin seri tun tan-sri puan-sri toh-puan pehin".split()
 )
 
 
 _PARTICLES = frozenset("bin bint ibn al el de da dos das van von der den la le du di y al-".split())
+
+
+# post-nominal letters after a name ("Simon Harris TD", "Yvette Cooper MP"): never part of the name
+POST_NOMINALS = frozenset("TD MP MEP MLA MSP MS QC KC OBE CBE MBE KBE DBE KCMG GCMG CMG AO AC PC".split())
 
 
 _CONNECT = frozenset("of for to the and on in".split())
@@ -184,7 +201,9 @@ def _is_hon(tok: Tok, nxt: Tok | None) -> bool:
 
 
 def _namey(tok: Tok, first: bool) -> bool:
-    if not tok.cap or tok.key in STOP or tok.key.rstrip(".") in STOP:
+    if not tok.cap:
+        return False
+    if (tok.key in STOP or tok.key.rstrip(".") in STOP) and not _accented_name(tok):
         return False
     if tok.text[0] in "(),;:“”\"":
         return False
@@ -198,6 +217,14 @@ def _namey(tok: Tok, first: bool) -> bool:
         # acronyms (PRC, OSCE, FCDO) are not names; but allow 'K' initial
         return len(tok.text) == 1
     return True
+
+
+_COUNTRY_KEYS = frozenset(fold(word) for word in COUNTRY_WORDS)
+
+
+def _accented_name(tok: Tok) -> bool:
+    """"Jordán" (a surname) is not "Jordan" (a country): a country word written with other accents."""
+    return tok.key in _COUNTRY_KEYS and tok.text.casefold() != tok.key and tok.text not in COUNTRY_WORDS
 
 
 def surname_key(name: str) -> str:
@@ -237,8 +264,11 @@ def _heads(title: str | None) -> frozenset[str]:
 
 
 def _clean_title(title: str) -> str | None:
+    title = re.sub(r"^.*[·•|]\s*", "", title)  # "Doha · HE Prime Minister": a dateline before the title
+    title = re.sub(r"^(?:(?:HE|H\.E\.?|HH|H\.H\.?)\s+)+", "", title.strip())
     title = title.strip(" ,;:()")
     title = re.sub(r"^(?:the|a|an|and|of|his|her)\s+", "", title, flags=re.IGNORECASE).strip(" ,")
+    title = re.sub(r"^newly\s+appointed\s+", "", title)
     title = re.sub(r"\s+(?:of|for|to|the|and|,)$", "", title).strip(" ,")
     title = re.sub(r"[’']s?$", "", title)
     return title or None
@@ -270,6 +300,7 @@ def _finish(text: str, base: int, start: int, end: int, name_start: int, name_en
 
 
 _ARABIC_PART = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar|an|abu|abd|bin|ibn)-[A-Z]")
+_TWO_WORD_HON = re.compile(r"\b(Tan|Puan|Toh)\s(Sri|Puan)\b")
 _PAREN_GIVEN = re.compile(r"\b(Lord|Lady|Sir|Dame|Baroness|Baron)\s\(([A-Z][a-z]+)\)")
 
 
@@ -321,6 +352,8 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
     count = len(toks)
     while index >= 0:
         token = toks[index]
+        if token.key in _CHROME_WORDS:
+            break  # a party or a language menu is no part of an office
         if token.cap or token.key in ("of", "for", "to", "the", "and") or token.text in "()" or (
             # "Resident Coordinator in Georgia", "Ambassador in Berlin"
             token.key == "in" and index > 0 and toks[index - 1].cap and toks[index - 1].key in HEADS
@@ -352,6 +385,7 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
 
 _HON_TAIL_RE = re.compile(
     r"(?:\b(?:H\.E\.?|HE|HH|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Shri|Hon\.?|Honou?rable|Sheikh|Makhdoom|His Excellency|"
+    r"Dato['’]?(?:\s+Seri)?|Datuk(?:\s+Seri)?|Datin|Tan\s+Sri|Tan-Sri|Puan\s+Sri|Puan-Sri|Tun|Sir|Dame|"
     r"His Holiness|Her Excellency|Lord|Prof\.?)\s*)+$"
 )
 
@@ -390,6 +424,9 @@ def find_people(text: str, base: int = 0, known: frozenset[str] | set[str] | Non
 
 @lru_cache(maxsize=2048)
 def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, ...]:
+    if "Sri" in text or "Puan" in text:
+        # "Tan Sri X", "Puan Sri X", "Toh Puan X": one honorific token (same length, offsets kept)
+        text = _TWO_WORD_HON.sub(lambda two: two.group(1) + "-" + two.group(2), text)
     if "(" in text:
         # "Lord (Tariq) Ahmad": the bracketed given name is part of the name (same length, offsets kept)
         text = _PAREN_GIVEN.sub(lambda bracketed: bracketed.group(1) + "   " + bracketed.group(2), text)
@@ -425,7 +462,7 @@ def _name_run_end(toks: tuple[Tok, ...], run_start: int, known: frozenset[str]) 
     run_end = run_start + 1
     while run_end < count:
         token = toks[run_end]
-        if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss:
+        if token.start - toks[run_end - 1].end > 1 or toks[run_end - 1].poss or token.text in POST_NOMINALS:
             break
         if (token.cap and (_known_key(token) in known or (_namey(token, False) if not token.text.isupper() or len(token.text) < 2
                                                    else token.key not in STOP))) or (
@@ -433,9 +470,14 @@ def _name_run_end(toks: tuple[Tok, ...], run_start: int, known: frozenset[str]) 
         ):
             run_end += 1
             continue
-        if token.key in _PARTICLES and run_end + 1 < count and _namey(toks[run_end + 1], False):
-            run_end += 2
-            continue
+        if token.key in _PARTICLES:
+            # "de la Fuente", "van der Leyen", "bin Abdulaziz bin Saleh": a chain of particles, then a name word
+            after = run_end
+            while after < count and toks[after].key in _PARTICLES and after - run_end < 3:
+                after += 1
+            if after < count and after > run_end and (_namey(toks[after], False) or _ARABIC_PART.match(toks[after].text)):
+                run_end = after + 1
+                continue
         if _ARABIC_PART.match(token.text):
             run_end += 1  # "Riyad al-Maliki", "Ahmed el-Tayeb"
             continue
@@ -451,8 +493,12 @@ def _person_at(text: str, base: int, toks: tuple[Tok, ...], run_start: int, run_
     if not _is_person(text, toks, run_start, run_end, known, bool(honorific or (title and _heads(title)))):
         return None
     name = " ".join(text[run[0].start:run[-1].end].split())
-    title, end = _appositive_title(text, run[-1].end, title)
-    return _finish(text, base, title_start, end, run[0].start, run[-1].end, name, title, text[run[-1].end:])
+    after = run_end
+    while after < len(toks) and toks[after].text in POST_NOMINALS and toks[after].start - toks[after - 1].end <= 1:
+        after += 1  # "Yvette Cooper MP, the Foreign Secretary": the letters belong to the mention, not the name
+    tail = toks[after - 1].end
+    title, end = _appositive_title(text, tail, title)
+    return _finish(text, base, title_start, end, run[0].start, run[-1].end, name, title, text[tail:])
 
 
 def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tuple[str | None, int, bool]:
@@ -476,10 +522,12 @@ def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tupl
         title, title_start = _title_back(text, toks, before_run)
     elif comma_title:
         title, title_start = _title_back(text, toks, before_run - 1)
-    if title and title_start > 0 and title_country(title) is None:
+    if title and title_start > 0 and (title_country(title) is None or fold(title) in _HONORIFIC_HEADS):
         title, title_start = _outer_title(text, toks, before_run, title, title_start)
     if title and not _heads(title) and not find_countries(title):
         title = None
+    if title and not _heads(title) and re.search(r"\b[Ii]n\s+$", text[max(0, title_start - 4):title_start]):
+        title, title_start = None, toks[run_start].start  # "in Kuwait City Abdullah X": a place, not an office
     return title, title_start, honorific
 
 
@@ -493,9 +541,16 @@ def _outer_title(text: str, toks: tuple[Tok, ...], before_run: int, title: str, 
         before_title -= 1
     if before_title >= 1 and toks[before_title].text == "," and toks[before_title - 1].cap and toks[before_title - 1].key in STOP:
         outer_title, outer_title_start = _title_back(text, toks, before_title - 1)
+        if outer_title and _heads(outer_title) and fold(title) in _HONORIFIC_HEADS:
+            # "Minister of Foreign Affairs, Prince Faisal", "…, Ambassador X": the title ends before the honorific
+            return outer_title, outer_title_start
         if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
             return f"{outer_title}, {title}", outer_title_start
     return title, title_start
+
+
+# heads that, right before a name after a comma title, are the name's honorific rather than its office
+_HONORIFIC_HEADS = frozenset("prince princess sheikh sheikha ambassador senator".split())
 
 
 def _is_person(text: str, toks: tuple[Tok, ...], run_start: int, run_end: int, known: frozenset[str],
@@ -573,17 +628,63 @@ def _appositive_words(rest: str, appositive: re.Match[str]) -> str:
 
 
 _UNNAMED_RE = re.compile(
-    r"(?:^|\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+)((?:(?:[A-Z][\w\-’']*|of|for|and|the|senior|newly|appointed|"
+    r"(?:^|\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+|\b(?:called\s+on|met|met\s+with|received|with)\s+(?=[A-Z]))((?:(?:[A-Z][\w\-’']*|of|for|and|the|senior|newly|appointed|"
     r"outgoing|incoming|new|visiting)\s+){0,8}"
     r"(?:(?:Director|Secretary|Consul|Attorney)[\- ]General|Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
     r"Advisor|Commissioner|Premier|Chancellor|Spokesperson|official|officials|counterpart|counterparts|"
     r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy)s?\b"
-    r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?"
-    r"(?:\s+(?:of|from)\s+(?:the\s+)?((?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)(?:\s*,\s*(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*"
-    r"(?:,?\s+and\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?))?)"
+    r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?(?:\s+Extraordinary\s+and\s+Plenipotentiary)?"
+    r"(?:\s+(?:of|from)\s+(?:the\s+)?((?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)"
+    r"(?:\s*,\s*(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*"
+    r"(?:,?\s+and\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?))?"
+    # "… to the State of Qatar", "… in Spain": the accreditation belongs to the title
+    r"(?:\s+(?:to|in)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)?)"
 )
 
 
+
+
+_GROUP_MORE = r"(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z][\w\-’'()]*|of|the|and|for|member|states|countries|accredited(?:\s+in)?|on(?=\s+[A-Z])|\([A-Z0-9\-]+\))"
+_GROUP_RE = re.compile(
+    r"\b(?:(?:[Tt]he|[Aa]n?)\s+)?(?P<phrase>(?:(?:[A-Z][\w\-’']*|cross-party|bipartisan|high-level|parliamentary|"
+    r"business|visiting|joint|large|official)\s+){0,3}"
+    r"(?:delegations?|[Hh]eads\s+of\s+(?:(?:diplomatic|foreign)\s+)?missions|[Aa]mbassadors|[Ff]oreign\s+[Mm]inisters|"
+    r"[Mm]inisters\s+of\s+[Ff]oreign\s+[Aa]ffairs|[Mm]embers|[Rr]epresentatives|officials|[Ll]eaders)\b"
+    r"(?:\s+(?:of|from)\s+" + _GROUP_MORE + r"(?:\s+" + _GROUP_MORE + r")*)?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A group counterpart: "the Chinese delegation", "heads of diplomatic missions of EU member states"."""
+
+    start: int  # absolute offsets of the phrase
+    end: int
+    title: str
+    country: str | None
+    organisation: str | None
+
+
+def find_groups(text: str, base: int = 0) -> list[Group]:
+    """Group counterparts of a sentence (delegations, heads of missions, ambassadors, foreign ministers of …)."""
+    out: list[Group] = []
+    for found in _GROUP_RE.finditer(text):
+        phrase = re.sub(r"(?:\s+(?:of|the|and|for|on|in|to|accredited))+$", "", found.group("phrase"))
+        if re.match(r"(?:[Mm]embers|[Rr]epresentatives|officials|[Ll]eaders)$", phrase):
+            continue  # a bare plural noun is no counterpart
+        if phrase.split()[0].lower() in ("delegation", "delegations") and len(phrase.split()) == 1 and not found.group(0).lower().startswith(("the", "a")):
+            continue
+        org, inter = title_org(phrase)
+        codes = {code for _s, _e, code in find_countries(phrase)}
+        country = next(iter(codes)) if len(codes) == 1 and not (org and inter) and not re.search(
+            r"\b(?:accredited|to)\s+(?:in\s+)?(?:the\s+)?[A-Z]", phrase) else None
+        if country is None and len(codes) >= 1 and re.search(r"\baccredited\b|\bto\s", phrase):
+            before = re.split(r"\baccredited\b|\bto\s", phrase)[0]
+            inner = {code for _s, _e, code in find_countries(before)}
+            country = next(iter(inner)) if len(inner) == 1 and not (org and inter) else None
+        start = base + found.start("phrase")
+        out.append(Group(start, start + len(phrase), phrase, country, org if org else None))
+    return out
 
 
 def find_unnamed(text: str, base: int = 0) -> list[Mention]:

@@ -7,13 +7,14 @@ import re
 from .countries import (
     capital_countries,
     find_countries,
+    leading_capital,
 )
 from .encounter import Encounter
 from .roster import Entity
 from .text import Sentence
 
 _LOC_RE = re.compile(
-    r"\b(?:in|at)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|[A-Z][\w\-’']+)){0,4}"
+    r"(?:\b(?:in|at)|^In)\s+(?P<loc>(?:the\s+)?[A-Z][\w\-’']+(?:\s+(?:de|da|del|do|of|the|d['’][A-Z][\w\-]+|[A-Z][\w\-’']+)){0,4}"
     r"(?:,\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?)"
 )
 
@@ -39,7 +40,10 @@ _NOT_LOC = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December|Ministry|"
     r"Meeting|Council|Organization|Organisation|Conference|Summit|Forum|Session|Assembly|Group|COVID|"
     r"Commonwealth|Committee|Commission|Union|United Nations|UN)\b"
+    r"|^(?:the\s+)?(?:Foreign|External)(?:\s+(?:Ministry|Office|Affairs))?$|^(?:the\s+)?Ministry\s+of\s+Foreign\s+Affairs$"
 )
+# "… Measures in Asia (CICA) Ministerial Meeting": the place word is inside a proper name
+_INSIDE_NAME = re.compile(r"\s*\([A-Z][A-Z0-9\-]{1,9}\)\s+[A-Z]")
 
 
 def location_of(sentence: Sentence, kind: str) -> str | None:
@@ -59,6 +63,11 @@ def location_of(sentence: Sentence, kind: str) -> str | None:
                 continue  # "the Foreign, Commonwealth and Development Office": one name, not a place
             loc = loc[: tail.start()]
         if _NOT_LOC.match(loc):
+            continue
+        capital = leading_capital(loc)
+        if capital and capital != loc and not loc[len(capital):].startswith((",", " City")):
+            loc = capital  # "in Doha Sheikh Mohammed …": the city, then its host
+        if _INSIDE_NAME.match(sentence.text, place_match.start("loc") + len(loc)) and " " not in loc:
             continue
         if _HQ_BEFORE.search(sentence.text[max(0, place_match.start() - 25):place_match.start()]):
             continue

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .countries import INTERGOV, find_countries, fold
-from .people import HEADS, Mention, is_spokesperson, name_keys, surname_key
+from .people import HEADS, Group, Mention, is_spokesperson, name_keys, surname_key
 
 
 @dataclass(slots=True)
@@ -22,6 +22,7 @@ class Entity:
     heads: set[str]
     first: int
     spokes: bool = False
+    group: bool = False  # a group counterpart ("the Chinese delegation"): a participant, never a person
 
     @property
     def label(self) -> str:
@@ -37,6 +38,18 @@ _REF_HEADS: dict[str, frozenset[str]] = {
 }
 
 
+def _same_office(short: str | None, full: str | None) -> bool:
+    """The office *short* is written out in *full* ("Deputy Minister" in "Deputy Minister of Foreign Affairs"), as
+    whole words and with a head word."""
+    if not short or not full:
+        return False
+    short_words = fold(short).split()
+    full_words = fold(full).split()
+    if not set(short_words) & HEADS or len(short_words) > len(full_words):
+        return False
+    return any(full_words[i:i + len(short_words)] == short_words for i in range(len(full_words) - len(short_words) + 1))
+
+
 class Roster:
     """Entities of one release with coreference by surname, title and pronoun."""
 
@@ -50,6 +63,29 @@ class Roster:
         for entity in self.entities:
             out |= entity.keys
         return frozenset(out)
+
+    def add_group(self, group: Group) -> Entity:
+        """One entity per group phrase (the same title, country and organisation give the same entity)."""
+        for entity in self.entities:
+            if entity.group and entity.title == group.title and entity.country == group.country:
+                return entity
+        entity = Entity(len(self.entities), None, group.title, group.country, group.organisation, set(), set(),
+                        group.start, False, True)
+        self.entities.append(entity)
+        return entity
+
+    def add_institution(self, title: str) -> Entity:
+        """A ministry or department that speaks for itself ("Statement of the Foreign Ministry of X"): an
+        unnamed speaker titled by the institution, never a person."""
+        bare = re.fullmatch(r"(?:Foreign\s+)?Ministry|MFA|Government", title) is not None
+        for known in self.entities:
+            if known.name is None and not known.heads and not known.group and known.title and (
+                    known.title == title or (bare and known.title.startswith(title))):
+                return known  # "The Ministry …" after "The Ministry of Foreign Affairs of X …"
+        countries = [country for _start, _end, country in find_countries(title)]
+        entity = Entity(len(self.entities), None, title, countries[0] if countries else self.own, None, set(), set(), -1)
+        self.entities.append(entity)
+        return entity
 
     def by_name(self, name: str) -> Entity | None:
         keys = name_keys(name)
@@ -75,7 +111,14 @@ class Roster:
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
-                    if unnamed.name is None and ((mention.country and unnamed.country == mention.country) or (
+                    if unnamed.name is None and not unnamed.group and _same_office(unnamed.title, mention.title) and \
+                            unnamed.country in (None, mention.country, self.own) and unnamed.organisation == mention.organisation:
+                        entity = unnamed  # "the Deputy Minister" of the title, then "Deputy Minister X" in the text
+                        entity.name = mention.name
+                        entity.keys = name_keys(mention.name)
+                        entity.country = entity.country if mention.country is None else mention.country
+                        break
+                    if unnamed.name is None and not unnamed.group and ((mention.country and unnamed.country == mention.country) or (
                             mention.organisation and unnamed.organisation == mention.organisation and unnamed.country is None)) and (
                         not unnamed.heads or not mention.heads or unnamed.heads & mention.heads or "counterpart" in unnamed.heads
                         or "counterparts" in unnamed.heads
@@ -109,7 +152,7 @@ class Roster:
     def resolve_unnamed(self, mention: Mention, among: set[int] | None, create: bool) -> Entity | None:
         """An office holder named only by title: an existing entity if one fits, else (optionally) a new one."""
         for entity in self.entities:
-            if entity.spokes and not is_spokesperson(mention.title):
+            if entity.group or (entity.spokes and not is_spokesperson(mention.title)):
                 continue
             if mention.country and entity.country == mention.country and (not mention.heads or not entity.heads or entity.heads & mention.heads):
                 return entity
@@ -118,6 +161,11 @@ class Roster:
             ):
                 return entity
             if mention.organisation and entity.organisation == mention.organisation and (not mention.heads or entity.heads & mention.heads):
+                return entity
+        for entity in self.entities:
+            # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
+            if entity.name and not entity.group and _same_office(mention.title, entity.title) and (
+                    mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:
             found = self.by_title(mention.title or "", among=among, strict=True)
@@ -141,7 +189,7 @@ class Roster:
             elif word in HEADS:
                 heads.add(word.rstrip("s") if word.endswith("s") and word[:-1] in HEADS else word)
         countries = [country for _start, _end, country in find_countries(phrase)]
-        cands = [entity for entity in self.entities if not entity.spokes]
+        cands = [entity for entity in self.entities if not entity.spokes and not entity.group]
         if among:
             inner = [entity for entity in cands if entity.idx in among]
             cands = inner if (inner or strict) else cands

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .countries import find_countries, fold
 from .kinds import CALLED_ON_OFFICE
-from .people import Mention, find_people, find_unnamed
+from .people import HEADS, Mention, find_people, find_unnamed
 from .roster import Entity, Roster
 from .text import Sentence
 
@@ -19,11 +19,14 @@ _REPORTING_VERBS = (
     r"vowed|confirmed|assured|proposed|suggested|raised|conveyed|extended|praised|commended|voiced|announced|"
     r"explained|outlined|described|remarked|declared|insisted|warned|hoped|made\s+(?:it\s+)?clear|was\s+clear|"
     r"updated|added|mentioned|indicated|observed|affirmed|requested|demanded|rejected|deplored|regretted|"
-    r"offered|promised|pledged|gave|took\s+the\s+opportunity|drew\s+(?:the\s+)?attention|handed\s+over|replied|"
+    r"offered|promised|pledged|gave|took\s+the\s+opportunity(?:\s+to\s+[a-z]+)?|drew\s+(?:the\s+)?attention|handed\s+over|replied|"
     r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
     r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
     r"issued\s+(?:the\s+following|a|this)\s+statement|accepted\s+(?:the|this|an|his|her)\s+invitation|"
-    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward"
+    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
+    # present tense of a ministry's or a country's own statement ("Malaysia strongly condemns …")
+    r"condemns|welcomes|urges|calls\s+(?:on|upon|for)|reaffirms|reiterates|expresses|rejects|deplores|regrets|"
+    r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports"
 )
 _ING = (
     r"Noting|Recalling|Stressing|Emphasi[sz]ing|Underlining|Highlighting|Reiterating|Reaffirming|Expressing|"
@@ -46,11 +49,16 @@ _PRES_RE = re.compile(
     r"hope|draw\s+(?:the\s+)?attention|(?:have\s+)?tak(?:e|en)\s+note|protest|(?:are|am)\s+convinced|congratulate|emphasi[sz]e|reiterate|reaffirm|stress|demand|denounce|regret|deplore|"
     r"appreciate|commend|recall|insist|expect|stand)\b"
 )
+_PRES_AND_RE = re.compile(
+    r"(?:,\s*|\s)and\s+(?P<v>(?:(?:also|strongly|once again|again|further|firmly|resolutely)\s+)*"
+    r"(?:call\s+(?:on|upon)|condemn|urge|remind|welcome|express|convey|reject|support|demand|denounce|regret|deplore|"
+    r"reiterate|reaffirm|stress|emphasi[sz]e|insist))\b"
+)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|further|highly|once again|again|strongly|particularly|specially|especially|duly|warmly)\s+)*$")
 _ADV_TAIL = re.compile(
     r"(?:\s|,)*(?:(?:also|further|once\s+again|again|then|later|in\s+turn|in\s+(?:his|her|its|their)\s+turn|moreover|"
     r"in\s+particular|particularly|especially|strongly|highly|repeatedly|firmly|warmly|sincerely|fully|briefly|"
-    r"additionally|too|jointly|both|all|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
+    r"additionally|too|jointly|both|all|has|have|had|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
 )
 _JOINT_RE = re.compile(
     r"(?:\b(?:they|both|both\s+sides|the\s+sides|the\s+parties|the\s+two\s+sides|the\s+two|both\s+parties|"
@@ -69,7 +77,7 @@ _I_RE = re.compile(r"(?:^|[\s,;])I$")
 _SIDE_RE = re.compile(r"\bthe\s+(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:side|delegation|party)$", re.IGNORECASE)
 _TITLE_REF_RE = re.compile(
     r"(?:\b(?:the|The)\s+)?(?P<ref>(?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|President|Director|Chairman|"
-    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official)|"
+    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official|T[áa]naiste|Taoiseach)|"
     r"\b(?:the|The)\s+(?:[A-Z][\w\-]+\s+)?(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
     r"president|director)|\bEAM|\bFM|\bMOS)$"
 )
@@ -79,6 +87,18 @@ _LABEL_RE = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|I['’]ve|I['’]d|me|my|My|we|We|our|Our|us|let me|Let me|Let us)\b")
 _FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}")
+
+
+# direct speech that takes a position: a first-person stance verb opening the sentence ("I think", "Let me
+# welcome", "We look forward", "I'm delighted", "My pleasure to", "My first announcement")
+_STANCE = re.compile(
+    r"[“\"‘']?(?:\([^)]{0,30}\)\s*)?(?:[A-Z][^,.;:]{0,40},\s+)?(?:(?:And|So|But|Obviously|Now|Today|Again|First(?:ly)?|Finally|Once again|and|so|but),?\s+)*"
+    r"(?:(?:[Ll]et\s+me|[Ll]et\s+us|[Aa]llow\s+me\s+to)\b|My\s+(?:\w+\s+)?(?:pleasure|announcement|thanks|congratulations|condolences)\b"
+    r"|(?:I|We)(?:['’](?:m|re|ve|d))?\s+(?:(?:also|really|very|truly|sincerely|strongly|once again|certainly|do|would|am|are|'m|’m)\s+)*"
+    r"(?:think|believe|welcome|look(?:ing)?\s+forward|delighted|pleased|glad|happy|satisfied|hope|want|wish|like|thank|"
+    r"appreciate|congratulate|condemn|call|urge|express|convey|reaffirm|reiterate|stress|emphasi[sz]e|note|support|"
+    r"reject|regret|deplore|have\s+(?:two|three|a\s+few|few|some|an?)\s+announcements?|have\s+to\s+think|agree|"
+    r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud)\b)")
 
 
 @dataclass(slots=True)
@@ -131,7 +151,7 @@ def _subject(
     stripped_tail = stripped[max(0, cut - 160):]
     if re.search(r"(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)\s+and\s+(?:the\s+)?"
                  r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
-                 stripped_tail) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
+                 stripped_tail) and not _one_titled_mention(sentence, cut, ments) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
         return None, True, []
     decided, subject = _mention_subject(sentence, cut, ments, prev)
     if decided:
@@ -139,7 +159,18 @@ def _subject(
     appositive = _appositive_subject(sentence, cut, ments)
     if appositive is not None:
         return appositive
-    return _referred_subject(before, stripped_tail, ctx, prev)
+    present = bool(re.match(r"[a-z]+s\b(?<!ss)", sentence.text[pos:pos + 20])) and not sentence.text[pos:pos + 20].startswith("was")
+    return _referred_subject(before, stripped_tail, ctx, prev, present)
+
+
+def _one_titled_mention(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]]) -> bool:
+    """"Minister for Foreign Affairs and Cooperation X updated …": one person whose title holds "and"."""
+    for mention, _entity in ments:
+        title_text = sentence.text[mention.start - sentence.start: mention.name_start - sentence.start]
+        if mention.name and abs(mention.end - sentence.start - cut) <= 1 and " and " in title_text and not (
+                set(re.findall(r"[\w\-]+", fold(title_text.rsplit(" and ", 1)[1]))) & HEADS):
+            return True
+    return False
 
 
 def _mention_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]],
@@ -197,15 +228,23 @@ def _appositive_subject(sentence: Sentence, cut: int, ments: list[tuple[Mention,
     return None
 
 
-def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None) -> Subject | None:
-    """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", or the
-    previous statement's across "and" / "but"."""
+def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: StatementDraft | None,
+                      present: bool = False) -> Subject | None:
+    """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", a ministry,
+    government or country opening the sentence, or the previous statement's across "and" / "but"."""
+    institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
+    if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
+            institution.group("inst") or (present and _whole_country(institution.group("state")))):
+        speaker = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
+        return speaker, False, [speaker]
     if _PRON_RE.search(stripped_tail):
         who = ctx.last or ctx.spokes
         return (who, False, [who] if who else [])
     side_ref = _SIDE_RE.search(stripped_tail)
     if side_ref:
         side = ctx.roster.by_title(side_ref.group("who"), among=ctx.among)
+        if side is None and ctx.spokes is not None and country_side(side_ref.group("who")) == ctx.roster.own:
+            return ctx.spokes, False, [ctx.spokes]  # an answering spokesperson's "the Armenian side has …"
         return (side, side is None, [side] if side else [])
     if _JOINT_RE.search(stripped_tail):
         return None, True, []
@@ -223,13 +262,50 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     return None
 
 
-def _verb_phrase(text: str, verb_match: re.Match[str]) -> str:
-    verb = verb_match.group("v")
-    if verb.startswith(("expressed", "Expressing")):
-        object_noun = re.match(r"\s+((?:his|her|their|its|the|deep|sincere|full|great)\s+)?([a-z]+)", text[verb_match.end():])
-        if object_noun:
+_INSTITUTION_SUBJECT = re.compile(
+    r"(?:[Tt]he\s+)?(?:(?P<inst>(?:(?:Press|Information)\s+(?:Service\s+)?(?:Department|Office)\s+of\s+the\s+)?"
+    r"(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|MFA)\b(?:\s+(?:of|for)\s+[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*))*)?)"
+    r"|(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,3}))"
+)
+
+
+def _whole_country(phrase: str | None) -> bool:
+    found = find_countries(phrase or "")
+    return bool(found) and found[0][0] == 0 and found[0][1] == len(phrase or "")
+
+
+# ", … countries," said Minister X' / '… ,’ says Foreign Minister X': the speaker follows the verb
+_QUOTE_CLOSE = re.compile(r"[,.!?…]?\s*[”\"’']\s*,?\s*$")
+
+
+def _inverted_speaker(sentence: Sentence, verb_end: int, ments: list[tuple[Mention, Entity]], ctx: Context) -> Entity | None:
+    for mention, entity in ments:
+        if verb_end <= mention.start - sentence.start <= verb_end + 2 or re.fullmatch(
+                r"\s+(?:(?:Mr|Ms|Mrs|Dr|H\.\s?E|Prof)\.?\s+)?", sentence.text[verb_end:max(verb_end, mention.name_start - sentence.start)]):
+            return entity
+    title_ref = re.match(r"\s+(?:the\s+)?((?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|Spokesperson|T[áa]naiste))\b",
+                         sentence.text[verb_end:])
+    if title_ref:
+        return ctx.roster.by_title(title_ref.group(1), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+    return None
+
+
+_EXPRESS_OBJECT = re.compile(
+    r"\s+((?:(?:his|her|their|its|our|my|the|deep|deepest|sincere|sincerest|full|great|profound|heartfelt|strong|"
+    r"warm|utmost|once\s+again|also|[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}(?:['’]s|s['’]))\s+)*)([a-z]+)")
+
+
+def _with_object(verb: str, after: str) -> str:
+    """"expressed his deep satisfaction": an "express" verb keeps its object noun."""
+    if verb.lower().split()[-1].startswith("express"):
+        object_noun = _EXPRESS_OBJECT.match(after)
+        if object_noun and object_noun.group(2) not in ("that", "to", "a", "an", "on", "in", "for"):
             return (verb + " " + (object_noun.group(1) or "") + object_noun.group(2)).replace("  ", " ")
     return verb
+
+
+def _verb_phrase(text: str, verb_match: re.Match[str]) -> str:
+    return _with_object(verb_match.group("v"), text[verb_match.end():])
 
 
 def _finish_spans(items: list[tuple[int, StatementDraft]], sentence: Sentence) -> list[StatementDraft]:
@@ -262,8 +338,19 @@ class _SentenceScan:
     pending: StatementDraft | None = None  # a leading participle's statement waiting for its speaker
 
 
+# "There was unanimous agreement that …" (joint), "Emphasis was placed on …" (agentless)
+_AGENTLESS_RE = re.compile(
+    r"^(?:(?:During|At|In)\s+[^,]{3,80},\s+)?(?P<v>(?P<agree>There\s+was\s+(?:(?:an?|unanimous|broad|full|general|common)\s+)?"
+    r"(?:agreement|consensus|understanding))|(?:[Ee]mphasis|[Ss]tress|[Pp]articular\s+attention)\s+was\s+(?:also\s+)?(?:placed|laid|put|paid)\s+on)\b")
+
+
 def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -> tuple[list[StatementDraft], list[Entity]]:
     """Statements of one sentence and the agents of its topic verbs."""
+    agentless = _AGENTLESS_RE.match(sentence.text)
+    if agentless:
+        act = StatementDraft(None, agentless.group("agree") is not None, agentless.group("v"), sentence.start,
+                             sentence.end, sentence_index)
+        return _finish_spans([(0, act)], sentence), []
     lead = _LEAD_RE.match(sentence.text)
     fin = list(_FIN_RE.finditer(sentence.text))
     topic = list(_TOPIC_RE.finditer(sentence.text))
@@ -310,7 +397,8 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
     if prev is not None and re.search(r"\bthat\b", sentence.text[prev.start - sentence.start if prev.start else 0:pos]) and speaker is None:
         return
     before_tail = before[-60:]
-    passive_verb = re.search(r"(?:\bIt\s+|\bit\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
+    passive_verb = re.search(r"(?:\bIt\s+|\bit\s+|\b(?:An?\s+|The\s+)?(?:[Ii]nvitation|[Ee]mphasis|[Ii]nformation|[Ss]upport|"
+                             r"[Aa]ppreciation|[Gg]ratitude|[Cc]ondolences)\s+)?\b(?:was|were)\s+(?:\w+\s+){0,2}$", before_tail)
     verb_start = pos - len(before_tail) + passive_verb.start() if passive_verb else pos
     start = verb_start
     if scan.items and not (passive_verb and passive_verb.group(0).lower().startswith("it")):
@@ -330,7 +418,14 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
 def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_topic: bool) -> None:
     """A finite reporting (or topic) verb with its subject; nominal "expression of" etc. are skipped by the
     verb list; participles are handled by `_trailing`."""
-    subj = _subject(scan.sentence, pos, scan.mentions, scan.ctx, scan.prev)
+    subj: Subject | None = None
+    if not is_topic and verb_match.group("v") in ("said", "says", "added", "adds", "stressed", "noted") and \
+            (_QUOTE_CLOSE.search(scan.sentence.text[:pos]) or scan.sentence.text[:pos].rstrip().endswith(",")):
+        inverted = _inverted_speaker(scan.sentence, verb_match.end(), scan.mentions, scan.ctx)
+        if inverted is not None:
+            subj = (inverted, False, [inverted])
+    if subj is None:
+        subj = _subject(scan.sentence, pos, scan.mentions, scan.ctx, scan.prev)
     if subj is None:
         return
     speaker, joint, subject_agents = subj
@@ -392,7 +487,13 @@ def present_statements(sentence_index: int, sentence: Sentence, ctx: Context) ->
         who = ctx.author if found.group("subj") == "I" else (ctx.spokes or (ctx.author if ctx.author_we else None))
         if found.group("subj") == "I" and who is None:
             continue
-        out.append((found.start() if out else 0, StatementDraft(who, False, found.group(0)[: found.end("v") - found.start()], 0, 0, sentence_index)))
+        verb = _with_object(found.group(0)[: found.end("v") - found.start()], sentence.text[found.end("v"):])
+        out.append((found.start() if out else 0, StatementDraft(who, False, verb, 0, 0, sentence_index)))
+        # "We consider … and strongly condemn it": a coordinated verb of the same subject is its own act
+        nxt = _PRES_RE.search(sentence.text, found.end())
+        limit = nxt.start() if nxt else len(sentence.text)
+        for coordinated in _PRES_AND_RE.finditer(sentence.text, found.end(), limit):
+            out.append((coordinated.start("v"), StatementDraft(who, False, coordinated.group("v"), 0, 0, sentence_index)))
     return _finish_spans(out, sentence)
 
 
@@ -424,13 +525,17 @@ def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, i
     return speaker, labelled.start("rest")
 
 
-def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity | None, from_pos: int = 0) -> list[StatementDraft]:
-    """One statement per first-person sentence of direct speech."""
+def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity | None, from_pos: int = 0,
+                      stance_only: bool = False) -> list[StatementDraft]:
+    """One statement per first-person sentence of direct speech (with `stance_only`, the remarks at an
+    encounter: only sentences that open with a first-person stance, "I think", "Let me welcome")."""
     off = max(0, from_pos - sentence.start)
     body = sentence.text[off:]
     lead = len(body) - len(body.lstrip())
     if not _FIRST_PERSON.search(body):
         return []
+    if stance_only and not _STANCE.match(body.lstrip()):
+        return []  # "we have a lot to talk about", "From Portugal, …": speech, but no act of stance
     phrase = _FP_PHRASE.search(body)
     verb = phrase.group(0) if phrase else body.strip().split(",")[0][:40]
     return [StatementDraft(speaker, False, verb, sentence.start + off + lead, sentence.end, sentence_index, [speaker] if speaker else [])]

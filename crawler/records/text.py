@@ -36,7 +36,7 @@ def _is_abbrev(chunk: str) -> bool:
 def is_prose(line: str) -> bool:
     """Running prose rather than navigation, captions or stamps."""
     words = _WORD_RE.findall(line)
-    if line.rstrip().endswith(":") and len(words) >= 4 and re.search(r"\b(?:said|stated|added|noted|says)\s*:\s*$", line):
+    if line.rstrip().endswith(":") and len(words) >= 2 and re.search(r"\b(?:said|stated|added|noted|says)\s*:\s*$", line):
         return True
     if len(words) < 6:
         return False

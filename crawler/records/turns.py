@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .countries import country_name
 from .draft import ReleaseDraft
 from .encounter import current_encounter
 from .roster import Entity
@@ -38,7 +39,11 @@ class Turn:
 def read_statements(draft: ReleaseDraft) -> None:
     """Fill `draft.statements`; speakers who are not yet participants join the current encounter."""
     draft.participants = {index for encounter in draft.encounters for index in encounter.people}
-    context = Context(draft.roster, draft.participants, spokes=draft.spokesperson, author=draft.author,
+    author = draft.author
+    if author is None and draft.spokesperson is None and not draft.encounters and draft.own_country:
+        # a release reporting no encounter, signed by nobody: its "We …" is the issuing ministry's
+        author = draft.roster.add_institution(f"Ministry of Foreign Affairs of {country_name(draft.own_country)}")
+    context = Context(draft.roster, draft.participants, spokes=draft.spokesperson, author=author,
                       author_we=not draft.encounters)
     turn = Turn()
     paragraph = -1
@@ -48,7 +53,8 @@ def read_statements(draft: ReleaseDraft) -> None:
             _follow_turn(draft, turn, sentence)
         if turn.open:
             if turn.speaker is not None:
-                draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from))
+                draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from,
+                                                          stance_only=bool(draft.encounters)))
             continue
         if sentence.body:
             _read_prose_sentence(draft, context, index, sentence)
@@ -91,7 +97,7 @@ def _read_prose_sentence(draft: ReleaseDraft, context: Context, index: int, sent
     found, agents = sentence_statements(index, sentence, context)
     if not found and draft.speech_author is not None and encounters and not re.search(
             r"\b(?:said|stated|noted)\b", sentence.text):
-        found = speech_statements(index, sentence, draft.speech_author)
+        found = speech_statements(index, sentence, draft.speech_author, stance_only=True)
     if not found:
         found = present_statements(index, sentence, context)
     draft.statements.extend(found)

@@ -39,8 +39,8 @@ def _extracted(db_url: str) -> dict[str, Any]:
             (m.document_id, m.ordinal, m.date, m.kind, m.location, tuple(m.topics))
             for m in session.scalars(select(Meeting)))
         participants = sorted(
-            (p.meeting.document_id, p.meeting.ordinal, p.ordinal, p.person.name, p.title,
-             p.country, p.organisation, p.role)
+            (p.meeting.document_id, p.meeting.ordinal, p.ordinal, p.person.name if p.person else None,
+             p.title, p.country, p.organisation, p.role, p.group)
             for p in session.scalars(select(Participant)))
         statements = sorted(
             (s.document_id, s.ordinal, s.speaker, s.verb, s.text, s.start_offset, s.end_offset)

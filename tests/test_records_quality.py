@@ -1,0 +1,394 @@
+"""Extraction quality rules of records-4 (issue 14), each over text written for the test in the style of
+ministries: offices are not people, names whole, groups, locations, titles, topics, statement texts and
+verb lemmas, encounters that were missed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from crawler.records import extract_records, records_to_json
+from crawler.records.model import Records
+from crawler.records.verbs import verb_lemma
+
+
+def _people(r: Records) -> list[tuple[str | None, str | None, str | None, bool]]:
+    return [(p.name, p.title, p.country, p.group) for m in r.meetings for p in m.participants]
+
+
+def _names(r: Records) -> set[str]:
+    return {p.name for m in r.meetings for p in m.participants if p.name}
+
+
+# --- item 1: offices are not people ------------------------------------------------------------------
+
+def test_unnamed_office_holder_has_null_name_and_keeps_title_country() -> None:
+    text = ("The Foreign Secretary received the Ambassador of Chile at the Foreign Office on 4 March 2025.\n"
+            "The Foreign Secretary stressed the value of the free trade agreement.")
+    r = extract_records(text, published=datetime.date(2025, 3, 5), country="GB")
+    assert len(r.meetings) == 1
+    people = {(p.title, p.country) for p in r.meetings[0].participants if p.name is None}
+    assert ("Foreign Secretary", "GB") in people
+    assert any(title and "Ambassador" in title and country == "CL" for title, country in people)
+    assert all(p.name is None for p in r.meetings[0].participants)
+    j = records_to_json(r)
+    assert all(p["name"] is None and p["group"] is False for p in j["meetings"][0]["participants"])
+
+
+def test_group_counterparts_are_participants_marked_group() -> None:
+    text = ("Minister Ana Ruiz received the Chinese delegation led by Vice Minister Zhou Lan in Lima on "
+            "2 May 2025.\n"
+            "Later, Minister Ruiz met heads of diplomatic missions of the European Union member states "
+            "accredited in Peru.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    people = _people(r)
+    assert ("Zhou Lan", "Vice Minister", "CN", False) in people  # the delegation's leader speaks for China
+    groups = [p for m in r.meetings for p in m.participants if p.group]
+    assert any(g.title == "Chinese delegation" and g.country == "CN" and g.name is None for g in groups)
+    assert any(g.title and g.title.startswith("heads of diplomatic missions") for g in groups)
+    assert all(g.country != "PE" for g in groups)  # a group never takes the own country by default
+
+
+def test_post_nominals_are_not_part_of_names_and_tanaiste_is_a_title() -> None:
+    text = ("Tánaiste and Minister for Foreign Affairs Mary Keane TD met Robert Hale MP, the Foreign "
+            "Secretary, in London on 3 June 2025.\n"
+            "The Tánaiste welcomed the joint work on the peace programme.")
+    r = extract_records(text, published=datetime.date(2025, 6, 4), country="IE")
+    people = {(name, title, country) for name, title, country, _group in _people(r)}
+    assert ("Mary Keane", "Tánaiste and Minister for Foreign Affairs", "IE") in people
+    assert ("Robert Hale", "Foreign Secretary", "GB") in people  # London gives the counterpart his country
+    assert not any(name == "Tánaiste" for name, _t, _c in people)
+    assert [s.speaker for s in r.statements] == ["Mary Keane"]
+
+
+# --- item 2: names whole -----------------------------------------------------------------------------
+
+def test_multi_part_names_and_particles_are_whole() -> None:
+    text = ("Foreign Secretary Juan Carlos de la Vega met Minister of Foreign Affairs Lin Chia-hung of "
+            "Taiwan and Commissioner Anna van der Berg in Mexico City on 9 July 2025.\n"
+            "Foreign Secretary de la Vega thanked Minister Lin.")
+    r = extract_records(text, published=datetime.date(2025, 7, 10), country="MX")
+    assert {"Juan Carlos de la Vega", "Lin Chia-hung", "Anna van der Berg"} <= _names(r)
+
+
+# --- item 6: encounters that were missed ------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "title", "kind"), [
+    (("Minister Jan Novak spoke by telephone on Wednesday with the Minister of Foreign Affairs of Ireland, "
+      "Sean Walsh."), None, "phone_call"),
+    (("Foreign Minister Omar Haddad and his Qatari counterpart Khalid Al-Thani, in a telephone conversation "
+      "on Monday, discussed the situation in the region."), None, "phone_call"),
+    (("The Minister, Elena Soler, chaired today a videoconference of the Foreign Ministers of the Lisbon "
+      "Group."), None, "video_call"),
+    (("Deputy Minister Dana Levi hosted today (Tuesday, 3 June 2025) the Ambassador of Kenya at the "
+      "ministry."), None, "reception"),
+    (("Director General Avi Cohen held today (Monday, 13 October 2025) a round of political consultations "
+      "with the Kazakh delegation."), None, "meeting"),
+    (("Undersecretary Ewa Nowak received copies of the letters of credence from the newly appointed "
+      "Ambassador of Peru."), None, "reception"),
+    (("Vice Minister Park Ji-won held the 9th Korea-Japan-U.S. Vice Ministerial Meeting with Deputy "
+      "Secretary Tom Reed in Seoul on May 2."), None, "meeting"),
+    (("Minister Tomas Berg took part in a meeting of the Nordic foreign ministers in Oslo, hosted by Minister "
+      "Kari Lund."), None, "meeting"),
+    ("Minister Wen Li hosted a luncheon in Taipei on May 27 for President Mark Tan of Palau.", None,
+     "reception"),
+    ("Minister Ana Ruiz spoke by phone yesterday evening with the Minister of Foreign Affairs of Chile, Juan Soto.", None,
+     "phone_call"),
+    ("Minister Ana Ruiz received at the San Martín Palace, in Lima, the Secretary General of the OAS, Luis Mora.", None,
+     "reception"),
+    ("Secretary Rosa Cruz received today the courtesy call of the Ambassador of Chile.", None, "reception"),
+    ("Minister Ana Ruiz received a bipartisan delegation of the United States Congress today.", None, "reception"),
+    (("Minister Ken Sato held a video teleconference meeting with Mr. Omar Lev, Minister of Foreign Affairs of "
+      "Israel."), None, "video_call"),
+    (("Minister Lee Jun held a Korea-U.S. Foreign Ministers' Meeting with Secretary of State Tom Reed in "
+      "Washington, D.C., on July 31 (local time)."), None, "meeting"),
+    ("Minister Jonas Petras hosted a meeting of the foreign ministers of the Nordic-Baltic Eight in Vilnius.", None,
+     "meeting"),
+    (("Minister Marco Bassi had a telephone conversation today with the Minister of Foreign Affairs of "
+      "Ukraine, Oleh Kovalenko."), "Bassi-Kovalenko call: Italy ready to host the conference", "phone_call"),
+])
+def test_encounters_in_the_language_of_diplomacy(text: str, title: str | None, kind: str) -> None:
+    r = extract_records(text, title=title, published=datetime.date(2025, 10, 14), country="XX")
+    assert r.meetings, text
+    assert r.meetings[0].kind == kind
+
+
+def test_a_future_title_still_announces_no_meeting() -> None:
+    r = extract_records("Minister Ana Ruiz will travel to Madrid next week.", title="Minister to visit Spain",
+                        published=datetime.date(2025, 1, 2), country="PE")
+    assert not r.meetings
+
+
+# --- item 6: statements -----------------------------------------------------------------------------
+
+def test_verb_lemmas_fold_spelling_inflection_and_auxiliaries() -> None:
+    assert verb_lemma("emphasized") == verb_lemma("emphasised") == verb_lemma("It was emphasised") == "emphasise"
+    assert verb_lemma("expressed his deep satisfaction") == "express satisfaction"
+    assert verb_lemma("We call upon") == verb_lemma("called on") == "call on"
+    assert verb_lemma("Recalling") == "recall"
+    assert verb_lemma("It was agreed") == "agree"
+    assert verb_lemma("has repeatedly stressed") == "stress"
+    assert verb_lemma("noted") == "note" and verb_lemma("underlined") == "underline"
+    assert verb_lemma("regretted") == "regret" and verb_lemma("clarified") == "clarify"
+
+
+def test_statements_carry_verb_lemma_and_joint_flag() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister Ruiz emphasized the importance of the ports agreement. The sides agreed to meet again.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    lemmas = [(s.speaker, s.verb_lemma, s.joint) for s in r.statements]
+    assert ("Ana Ruiz", "emphasise", False) in lemmas
+    assert (None, "agree", True) in lemmas
+
+
+def test_ministry_statement_speaks_for_itself() -> None:
+    text = ("Statement of the Ministry of Foreign Affairs of Ruritania\n"
+            "We consider the shelling of the border villages a grave provocation and strongly condemn it.\n"
+            "We call on the international community to respond.")
+    r = extract_records(text, title="Statement of the Ministry of Foreign Affairs of Ruritania",
+                        published=datetime.date(2025, 1, 2), country="AZ")
+    assert not r.meetings
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert ("Ministry of Foreign Affairs of Ruritania", "condemn") in got
+    assert ("Ministry of Foreign Affairs of Ruritania", "call on") in got
+
+
+def test_honorifics_never_become_names_and_titles_end_before_them() -> None:
+    text = ("Foreign Minister Karl Weber held talks with the Minister of Foreign Affairs of Oman, Sayyid Badr "
+            "Hamad Albusaidi, the Minister of Foreign Affairs of Saudi Arabia, Prince Faisal bin Farhan Al Saud, "
+            "H.E. Dato' Seri Rahim Hasan, Datuk Amran Zin, Tan Sri Ahmad Fuzi, Sheikh Abdullah bin Zayed Al Nahyan, "
+            "Sir Keir Lamb and Dr Amal Hussain in Berlin on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="DE")
+    names = _names(r)
+    assert {"Sayyid Badr Hamad Albusaidi", "Faisal bin Farhan Al Saud", "Rahim Hasan", "Amran Zin", "Ahmad Fuzi",
+            "Abdullah bin Zayed Al Nahyan", "Keir Lamb", "Amal Hussain"} <= names
+    assert not any(word in name.split() for name in names for word in ("Dato", "Datuk", "Tan", "Sri", "Sheikh", "Sir", "Dr"))
+    titles = {p.name: p.title for m in r.meetings for p in m.participants}
+    assert titles["Faisal bin Farhan Al Saud"] == "Minister of Foreign Affairs of Saudi Arabia"
+
+
+def test_comma_titles_do_not_end_with_ambassador_or_senator() -> None:
+    text = ("Minister Karl Weber met the Permanent Representative of Chile to the UN, Ambassador Paula Rojas, "
+            "and the Chair of the Foreign Relations Committee, Senator Jim Hart, in Berlin on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="DE")
+    titles = {p.name: p.title for m in r.meetings for p in m.participants}
+    assert titles["Paula Rojas"] == "Permanent Representative of Chile to the UN"
+    assert titles["Jim Hart"] == "Chair of the Foreign Relations Committee"
+
+
+def test_party_names_and_language_menus_are_not_people() -> None:
+    text = ("English Gaeilge\n"
+            "Minister Helen Byrne (Fine Gael) met Minister Tomás Walsh of Fianna Fáil and Minister Pieter Smit of "
+            "the Netherlands in Dublin on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="IE")
+    assert _names(r) == {"Helen Byrne", "Tomás Walsh", "Pieter Smit"}
+    assert all(p.title == "Minister" for m in r.meetings for p in m.participants)
+
+
+# --- item 6: locations, counterparts' countries, topics, statement texts -----------------------------
+
+@pytest.mark.parametrize(("sentence", "location"), [
+    ("Minister Jean Morel met Minister Anna Kowal at the Quai d'Orsay on 2 May 2025.", "Quai d'Orsay"),
+    ("Minister Jean Morel received Minister Anna Kowal at the Foreign Ministry on 2 May 2025.", None),
+    (("On 2 May 2025, Minister Aidos Bek met Minister Ali Khan on the sidelines of the Conference on Interaction "
+      "and Confidence Building Measures in Asia (CICA) Ministerial Meeting in Baku."), "Baku"),
+])
+def test_locations_are_places_not_pieces_of_names(sentence: str, location: str | None) -> None:
+    r = extract_records(sentence, published=datetime.date(2025, 5, 3), country="FR")
+    assert r.meetings[0].location == location
+
+
+def test_respective_counterparts_take_their_demonyms_in_order() -> None:
+    text = ("Minister Jan Kowalski met his German and Polish counterparts, Klaus Weber and Piotr Nowak, in "
+            "Vilnius on 2 May 2025.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="LT")
+    countries = {p.name: p.country for p in r.meetings[0].participants}
+    assert countries["Klaus Weber"] == "DE" and countries["Piotr Nowak"] == "PL"
+
+
+def test_topics_keep_abbreviations_and_lists_of_fields_whole() -> None:
+    text = ("Minister Jan Berg met Minister Tom Lee in Oslo on 2 May 2025. They discussed U.S. tariffs, "
+            "cooperation in the political, trade and economic fields, as well as energy security.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="NO")
+    assert list(r.meetings[0].topics) == [
+        "U.S. tariffs", "cooperation in the political, trade and economic fields", "energy security"]
+
+
+def test_paragraph_numbers_stay_out_of_statement_texts_with_exact_offsets() -> None:
+    text = ("1. Minister Jan Berg met Minister Tom Lee in Oslo on 2 May 2025.\n"
+            "2. Minister Berg appreciated the support of Korea.\n"
+            "(b) Minister Lee stressed the need for a ceasefire.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="NO")
+    assert [s.text for s in r.statements] == ["Minister Berg appreciated the support of Korea.",
+                                              "Minister Lee stressed the need for a ceasefire."]
+    assert all(text[s.start:s.end] == s.text for s in r.statements)
+
+
+def test_quoted_speech_attributed_after_the_quote() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "“Our ports agreement opens a new chapter,” says Minister Ana Ruiz.\n"
+            "Minister Costa said:\n"
+            "“We will ratify it this year.”")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert ("Ana Ruiz", "say") in got
+    assert ("Paulo Costa", "say") in got
+
+
+def test_a_state_or_ministry_opening_the_sentence_speaks_in_the_present() -> None:
+    text = ("Norway strongly condemns the attack on the aid convoy.\n"
+            "The Ministry of Foreign Affairs of Norway calls on all parties to respect humanitarian law.\n"
+            "The Ministry expresses its deepest condolences to the families.")
+    r = extract_records(text, title="Norway condemns attack on aid convoy", published=datetime.date(2025, 5, 3),
+                        country="NO")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Norway", "condemn"), ("Ministry of Foreign Affairs of Norway", "call on"),
+                   ("Ministry of Foreign Affairs of Norway", "express condolence")]
+
+
+def test_reporting_acts_in_perfect_nominal_and_existential_forms() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister Ruiz has repeatedly stressed the value of the ports agreement.\n"
+            "An invitation was also extended by Minister Costa to visit Lisbon.\n"
+            "There was unanimous agreement that the talks should continue.\n"
+            "Emphasis was placed on the fight against organised crime.\n"
+            "Minister Costa took the opportunity to support the candidacy of Peru.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.joint, s.verb_lemma) for s in r.statements]
+    assert got == [("Ana Ruiz", False, "stress"), ("Paulo Costa", False, "invite"), (None, True, "agree"),
+                   (None, False, "emphasise"), ("Paulo Costa", False, "support")]
+
+
+def test_a_title_holding_and_is_one_speaker_two_titles_are_two() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister for Foreign Affairs and Cooperation Paulo Costa updated Minister Ruiz on the elections.\n"
+            "The Minister for Foreign Affairs and Minister Costa welcomed the progress.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.joint, s.verb_lemma) for s in r.statements]
+    assert got == [("Paulo Costa", False, "update"), (None, True, "welcome")]
+
+
+def test_an_unsigned_release_speaks_for_the_issuing_ministry() -> None:
+    text = "We strongly condemn the attack on the embassy.\nWe convey our deepest condolences to the families."
+    r = extract_records(text, title="Press release regarding the attack on the embassy",
+                        published=datetime.date(2025, 5, 3), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Ministry of Foreign Affairs of Türkiye", "condemn"), ("Ministry of Foreign Affairs of Türkiye", "convey")]
+
+
+def test_a_dateline_before_the_trigger_dates_the_encounter() -> None:
+    text = ("Press Release No. 12\nLima, May 9, 2025. Minister Ana Ruiz received the Ambassador of Chile at the "
+            "Torre Tagle Palace.")
+    r = extract_records(text, published=datetime.date(2025, 5, 10), country="PE")
+    assert r.meetings[0].date == datetime.date(2025, 5, 9)
+
+
+def test_an_office_named_once_in_the_title_is_the_named_official_of_the_text() -> None:
+    text = ("On 12 March 2025, Mr. Niran Chai, Deputy Minister of Foreign Affairs, received a courtesy call from the "
+            "newly appointed Ambassador of Peru at the Ministry of Foreign Affairs.\n"
+            "The Deputy Minister welcomed the Ambassador.")
+    r = extract_records(text, title="Deputy Minister of Foreign Affairs Receives a Courtesy Call from the Ambassador of Peru",
+                        published=datetime.date(2025, 3, 12), country="TH")
+    people = _people(r)
+    assert [p for p in people if p[1] and p[1].startswith("Deputy Minister")] == [
+        ("Niran Chai", "Deputy Minister of Foreign Affairs", "TH", False)]
+    assert [s.speaker for s in r.statements][:1] == ["Niran Chai"]
+
+
+def test_surnames_spelled_like_countries_and_generic_capitalised_phrases() -> None:
+    text = ("State Secretary Elena Ruiz Jordán met Minister Ali Vahidi in Madrid on 3 May 2025 to launch the Digital "
+            "Partnership and the Transport Route Action Plan.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="ES")
+    assert _names(r) == {"Elena Ruiz Jordán", "Ali Vahidi"}
+
+
+@pytest.mark.parametrize("text", [
+    "A videoconference was held on 4 May 2025 between Minister Ana Ruiz and the Minister of Foreign Affairs of Chile, Juan Soto.",
+    "Minister Ana Ruiz was joined by video link by Minister Juan Soto of Chile on 4 May 2025.",
+])
+def test_a_video_call_reported_in_the_passive(text: str) -> None:
+    r = extract_records(text, published=datetime.date(2025, 5, 4), country="PE")
+    assert r.meetings and r.meetings[0].kind == "video_call"
+    assert _names(r) == {"Ana Ruiz", "Juan Soto"}
+
+
+def test_a_call_in_the_historical_present() -> None:
+    r = extract_records("Minister Ana Ruiz has a telephone conversation with Minister Juan Soto of Chile.",
+                        published=datetime.date(2025, 5, 4), country="PE")
+    assert r.meetings and r.meetings[0].kind == "phone_call"
+    assert {(p.name, p.country) for p in r.meetings[0].participants} == {("Ana Ruiz", "PE"), ("Juan Soto", "CL")}
+
+
+def test_a_multi_stop_visit_with_five_counterparts() -> None:
+    text = ("Minister Ana Ruiz is visiting the Gulf. In Riyadh she met Prince Faisal bin Farhan, in Doha Sheikh "
+            "Mohammed Al-Thani, in Abu Dhabi Sheikh Abdullah bin Zayed, in Muscat Sayyid Badr Albusaidi and in "
+            "Manama Abdullatif Al-Zayani.")
+    r = extract_records(text, published=datetime.date(2025, 5, 4), country="PE")
+    got = {(p.name, p.country) for m in r.meetings for p in m.participants}
+    assert got == {("Ana Ruiz", "PE"), ("Faisal bin Farhan", "SA"), ("Mohammed Al-Thani", "QA"),
+                   ("Abdullah bin Zayed", "AE"), ("Sayyid Badr Albusaidi", "OM"), ("Abdullatif Al-Zayani", "BH")}
+    assert r.meetings[0].kind == "visit" and r.meetings[0].location == "Riyadh"
+
+
+def test_surname_first_capitals_and_initials_stay_as_written() -> None:
+    text = ("Minister for Foreign Affairs KAMIKAWA Yoko met External Affairs Minister S. Jaishankar in Tokyo on "
+            "3 May 2024.\nMinister Kamikawa welcomed the progress. Minister Jaishankar thanked her.")
+    r = extract_records(text, published=datetime.date(2024, 5, 4), country="JP")
+    assert _names(r) == {"KAMIKAWA Yoko", "S. Jaishankar"}
+    assert [s.speaker for s in r.statements] == ["KAMIKAWA Yoko", "S. Jaishankar"]
+
+
+def test_express_keeps_its_object_after_a_possessive_and_inverted_said() -> None:
+    text = ("Minister Ana Ruiz met Minister Paulo Costa in Lima on 2 May 2025.\n"
+            "Minister Costa expressed Portugal's interest in the port project.\n"
+            "Minister Ruiz expressed the Philippines' support, as a partner.\n"
+            "“Trade between us has doubled,” says Ms Ruiz.\n"
+            "The agreement will be signed in June, said Minister Paulo Costa.")
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Paulo Costa", "express interest"), ("Ana Ruiz", "express support"), ("Ana Ruiz", "say"),
+                   ("Paulo Costa", "say")]
+
+
+def test_unnamed_ambassadors_keep_their_state_and_accreditation() -> None:
+    summons = extract_records("Today, the Ministry summoned the Ambassador of the Islamic Republic of Iran to Sweden.",
+                              published=datetime.date(2025, 10, 15), country="SE")
+    credentials = extract_records("Minister Ana Berg received a copy of credentials from the newly appointed Ambassador "
+                                  "Extraordinary and Plenipotentiary of Japan to Sweden.",
+                                  published=datetime.date(2025, 10, 15), country="SE")
+    unnamed = {(p.title, p.country) for r in (summons, credentials) for m in r.meetings for p in m.participants
+               if p.name is None and not p.group}
+    assert unnamed == {("Ambassador of the Islamic Republic of Iran to Sweden", "IR"),
+                       ("Ambassador Extraordinary and Plenipotentiary of Japan to Sweden", "JP")}
+
+
+def test_articleless_offices_of_south_asian_style() -> None:
+    text = ("Foreign Secretary Shri Ravi Mehta visited Kathmandu on 23-24 November 2026.\n"
+            "2. During the visit, Foreign Secretary called on Prime Minister of Nepal and held talks with Foreign "
+            "Secretary of Nepal Amrit Bahadur Rai.")
+    r = extract_records(text, title="Visit of Foreign Secretary to Nepal", published=datetime.date(2026, 11, 25),
+                        country="IN")
+    got = {(p.name, p.title, p.country) for m in r.meetings for p in m.participants}
+    assert got == {("Ravi Mehta", "Foreign Secretary", "IN"), (None, "Prime Minister of Nepal", "NP"),
+                   ("Amrit Bahadur Rai", "Foreign Secretary of Nepal", "NP")}
+    assert r.meetings[0].date == datetime.date(2026, 11, 23)
+
+
+def test_a_dropped_lead_sentence_passes_its_date_on() -> None:
+    text = ("Prime Minister Ali Hamad held a number of meetings on Monday, 13 October 2025, on the sidelines of the "
+            "summit.\nHe met with Minister of Foreign Affairs of Egypt Omar Said, and they discussed Gaza.")
+    r = extract_records(text, published=datetime.date(2025, 10, 14), country="QA")
+    assert r.meetings[0].date == datetime.date(2025, 10, 13)
+
+
+def test_remarks_at_a_meeting_count_only_first_person_stances() -> None:
+    text = ("Minister Ana Ruiz and Minister Paulo Costa Before Their Meeting\n"
+            "MINISTER RUIZ: Paulo, let me welcome you to Lima. We have a lot to talk about. I think our ties have "
+            "never been closer.\n"
+            "MINISTER COSTA: (Via interpreter) Well, I’m delighted to be here. From Lima, I travel to Quito.")
+    r = extract_records(text, title="Remarks With Minister Paulo Costa Before Their Meeting",
+                        published=datetime.date(2025, 5, 3), country="PE")
+    assert r.meetings
+    got = [((s.speaker or "").split()[-1].casefold(), s.verb_lemma) for s in r.statements]
+    assert got == [("ruiz", "welcome"), ("ruiz", "think"), ("costa", "delight")]
