@@ -77,7 +77,7 @@ def person_summaries(conn: Connection, *, country: str | None = None, name: str 
                 .where(Participant.person_id.in_(chunk), Participant.country.is_not(None))
                 .group_by(Participant.person_id, Participant.country)
                 .order_by(Participant.person_id, func.count().desc(), Participant.country)):
-            if code:
+            if code and person is not None:
                 countries[person].append(code)
         for person, title, _ in conn.execute(
                 select(Participant.person_id, Participant.title, func.min(seen).label("since"))
@@ -86,7 +86,7 @@ def person_summaries(conn: Connection, *, country: str | None = None, name: str 
                 .where(Participant.person_id.in_(chunk), Participant.title.is_not(None))
                 .group_by(Participant.person_id, Participant.title)
                 .order_by(Participant.person_id, func.min(seen), Participant.title)):
-            if title:
+            if title and person is not None:
                 titles[person].append(title)
     return [PersonSummary(r.id, r.name, countries[r.id], titles[r.id], r.first_seen,
                           r.last_seen, int(r.meetings), int(r.statements)) for r in rows]

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from sqlalchemy import Engine, delete, inspect, update
 
 from crawler.cli import cli
 from db import documents, runs
-from db.migrate import downgrade, upgrade
+from db.migrate import alembic_config, downgrade, upgrade
 from db.models import Document
 from db.search import (
     MARK_START,
@@ -224,8 +225,13 @@ def test_writes_are_searchable_in_the_same_transaction(archive: tuple[str, Engin
         assert search_statements(conn, "progress", SearchFilters())[0].url == RELEASES[1].url
 
 
+# The revision the search migration follows (read from it, so a relinked chain stays right).
+BEFORE_SEARCH = str(ScriptDirectory.from_config(alembic_config())
+                    .get_revision("search_fulltext").down_revision)
+
+
 def test_the_migration_indexes_stored_rows_and_goes_down(db_url: str) -> None:
-    store_archive(db_url, revision="exports_warc_files")  # the revision before search
+    store_archive(db_url, revision=BEFORE_SEARCH)
     engine = make_engine(db_url)
     assert not set(SEARCH_TABLES) & set(inspect(engine).get_table_names())
     upgrade(engine)
@@ -234,7 +240,7 @@ def test_the_migration_indexes_stored_rows_and_goes_down(db_url: str) -> None:
     with engine.connect() as conn:
         assert [h.speaker for h in search_statements(conn, "progress", SearchFilters())] == [
             "Ivan Sample"]
-    downgrade(engine, "exports_warc_files")
+    downgrade(engine, BEFORE_SEARCH)
     tables = set(inspect(engine).get_table_names())
     assert not {t for t in tables if t.startswith(("documents_search", "statements_search"))}
     with make_sessionmaker(engine).begin() as s:  # writes work without the triggers

@@ -6,7 +6,7 @@
 normalised lemma of the reporting verb (``emphasise``, ``express satisfaction``).
 
 Revision ID: records_unnamed_participants
-Revises: exports_warc_files
+Revises: scrapyd_nodes_and_leases
 Create Date: 2026-12-03 14:20:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "records_unnamed_participants"
-down_revision: Union[str, Sequence[str], None] = "exports_warc_files"
+down_revision: Union[str, Sequence[str], None] = "scrapyd_nodes_and_leases"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -5,7 +5,7 @@ the job id of a run dispatched there; ``reextract_queue`` holds the documents
 that re-extraction workers still have to rebuild, each claimed under a lease.
 
 Revision ID: scrapyd_nodes_and_leases
-Revises: search_person_meetings
+Revises: exports_warc_files
 Create Date: 2026-12-03 13:30:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "scrapyd_nodes_and_leases"
-down_revision: Union[str, Sequence[str], None] = "search_person_meetings"
+down_revision: Union[str, Sequence[str], None] = "exports_warc_files"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

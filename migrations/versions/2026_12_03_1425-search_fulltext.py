@@ -26,7 +26,7 @@ Note for later SQLite migrations: a batch operation that rebuilds
 a migration must create them again.
 
 Revision ID: search_fulltext
-Revises: exports_warc_files
+Revises: records_unnamed_participants
 Create Date: 2026-12-03 13:30:00.000000
 
 """
@@ -37,7 +37,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "search_fulltext"
-down_revision: str | Sequence[str] | None = "exports_warc_files"
+down_revision: str | Sequence[str] | None = "records_unnamed_participants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
