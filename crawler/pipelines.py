@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import logging
-import multiprocessing
 import os
 import re
-import signal
 from collections import Counter, deque
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -35,6 +32,7 @@ from crawler.extensions import ArchiveRun, RunState
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.release import NoContentError, build_release
 from crawler.spiders.base import Discovered, NotModified
+from crawler.workers import process_pool
 from db import repository
 from db.errors import first_line
 from db.release import ReleaseRecord
@@ -100,11 +98,11 @@ class Extract:
         if self.workers <= 0:
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="archive-extract")
         else:
-            context = multiprocessing.get_context("forkserver")
             # No preload: the forkserver stays small and each worker imports only the
-            # extraction modules (no ORM: results are db.release dataclasses).
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                            initializer=_IGNORE_INTERRUPTS)
+            # extraction modules (no ORM: results are db.release dataclasses). Workers
+            # leave Ctrl-C to the crawl process, which finishes in-flight items, and
+            # end with the crawl process, however it ends (crawler/workers.py).
+            self.pool = process_pool(self.workers, ignore_interrupts=True)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -125,11 +123,6 @@ class Extract:
             return FetchFailure(source=item.source, url=item.url,
                                 reason=f"extraction failed: {type(exc).__name__}")
         return item
-
-
-# Extraction workers leave Ctrl-C to the crawl process, which finishes in-flight items
-# (a picklable partial: the forkserver need not import this module).
-_IGNORE_INTERRUPTS = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
 
 
 class _DatabaseGone(Exception):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +32,7 @@ from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.release import FetchedPage, NoContentError, build_release, records_for
 from crawler.run import spider_classes
+from crawler.workers import process_pool
 from db import repository
 from db.models import Document, Source
 from db.release import ReleaseRecord
@@ -176,9 +176,7 @@ def reextract_archive(
         total = conn.execute(_selected(select(func.count(Document.id)), source, True,
                                        stale_text=False)).scalar_one()
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.release"])
-    with ProcessPoolExecutor(max(workers, 1), mp_context=context) as pool:
+    with process_pool(workers, preload=["crawler.release"]) as pool:
         reader = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
         try:
             results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))
