@@ -203,6 +203,10 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
         path = Path(DEFAULT_CONFIG)
     extra = [arg for value in settings for arg in ("-s", value)]
     _parse_setting(settings)
+    if sources:
+        from crawler import run
+
+        run.resolve_sources(sources, all_sources=False)
     sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
                            max_runs=max_runs, extra=extra))
 
@@ -310,8 +314,10 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     """
     from sqlalchemy.orm import Session
 
+    from crawler.filters import check_source
     from db import queries, repository
 
+    source = check_source(source)
     engine = _open(db_url, read_only=True)
     with Session(engine) as session:
         rows = session.execute(queries.runs(source, limit)).all()
@@ -471,6 +477,9 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     from db import export_parallel
     from db.errors import ExportFailed
 
+    from crawler.filters import check_country, check_source
+
+    source, country = check_source(source), check_country(country)
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
     worker = export_parallel.prestart(database_url(db_url), name, fmt, output)
     try:
@@ -545,11 +554,10 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
     Example:
         mfa-archive extract page.html --json
     """
-    from crawler import run
+    from crawler.filters import check_country, check_source
     from crawler.tryout import extract_input
 
-    if source:
-        run.resolve_sources([source], all_sources=False)
+    source, country = check_source(source), check_country(country)
     failed = False
     for value in inputs:
         result = extract_input(value, country=country, source=source)
@@ -587,8 +595,10 @@ def reextract(source: str | None, text: bool, db_url: str | None) -> None:
     """
     from rich.progress import Progress
 
+    from crawler.filters import check_source
     from crawler.reextract import reextract_archive
 
+    source = check_source(source)
     engine = _open(db_url)
     try:
         with Progress(transient=False) as progress:

@@ -13,3 +13,7 @@ class SpiderArgumentError(ArchiveError):
 
 class UnknownSourceError(ArchiveError):
     """No source has that key."""
+
+
+class BadFilterError(ArchiveError):
+    """A filter option (--country, --source) names nothing the archive can hold."""

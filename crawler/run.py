@@ -66,13 +66,13 @@ def spider_classes(settings: Settings | None = None) -> dict[str, type[PressRele
 
 def resolve_sources(keys: Sequence[str], *, all_sources: bool) -> list[str]:
     known = spider_classes()
-    if all_sources:
-        return list(known)
-    unknown = [k for k in keys if k not in known]
+    unknown = [k for k in keys if k not in known]  # also with --all: a typo is never ignored
     if unknown:
         raise UnknownSourceError(
             f"unknown source {', '.join(unknown)!s}; known: {', '.join(known)}"
         )
+    if all_sources:
+        return list(known)
     return list(dict.fromkeys(keys))
 
 

@@ -178,6 +178,11 @@ def country_code(name: str) -> str | None:
     return _ALL_NAMES.get(name.strip())
 
 
+def country_codes() -> frozenset[str]:
+    """Every code a participant's country can have (ISO 3166-1 alpha-2, and XK)."""
+    return frozenset(_ALL_NAMES.values())
+
+
 def find_organisations(text: str) -> list[tuple[int, int, str]]:
     """International bodies mentioned in *text* as (start, end, canonical name)."""
     out: list[tuple[int, int, str]] = []

@@ -1,0 +1,66 @@
+"""docs/bad-inputs.md stays true: every row of its table is run as written.
+
+Each row's command runs in ``bash`` (pipes included) with the installed
+``mfa-archive`` entry point first on PATH, in a directory holding a small
+archive (``MFA_ARCHIVE_DB``) and a ``page.html``; the exit code must be the
+row's, and stderr must be the row's line (plus click's usage lines), or empty
+where the row says so, and never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.entry import entry_env, shell
+
+CATALOGUE = ROOT / "docs" / "bad-inputs.md"
+_ROW = re.compile(r"^\| `(?P<command>[^`]+)` \| (?P<exit>\d+) \| (?P<stderr>.*) \|$")
+_USAGE = re.compile(r"^(Usage: |Try '.*' for help\.$)")
+
+
+def rows() -> list[tuple[str, int, str | None]]:
+    found = []
+    for line in CATALOGUE.read_text(encoding="utf-8").splitlines():
+        match = _ROW.match(line)
+        if match:
+            stderr = match["stderr"].strip()
+            expected = None if stderr == "(nothing)" else stderr.strip("`")
+            found.append((match["command"], int(match["exit"]), expected))
+    return found
+
+
+def test_the_catalogue_has_rows() -> None:
+    assert len(rows()) >= 9
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.test_repository import store_sample
+
+    directory = tmp_path_factory.mktemp("bad-inputs")
+    store_sample(f"sqlite:///{directory / 'archive.sqlite'}")
+    (directory / "page.html").write_text(
+        "<html lang='en'><body><article><p>Minister Jeyhun Bayramov met Ambassador "
+        "Gennady Akhramovich of Belarus. The sides discussed bilateral ties.</p>"
+        "</article></body></html>", encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize(("command", "code", "expected"), rows(),
+                         ids=[command for command, _, _ in rows()])
+def test_row(workdir: Path, command: str, code: int, expected: str | None) -> None:
+    env = entry_env(MFA_ARCHIVE_DB=f"sqlite:///{workdir / 'archive.sqlite'}")
+    result = shell(command, cwd=workdir, env=env, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, result.stderr
+    lines = [line for line in result.stderr.splitlines()
+             if line.strip() and not _USAGE.match(line)]
+    if expected is None:
+        assert lines == [], result.stderr
+    else:
+        assert len(lines) == 1, result.stderr
+        assert expected in lines[0], result.stderr
