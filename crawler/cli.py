@@ -474,10 +474,9 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
     """
+    from crawler.filters import check_country, check_source
     from db import export_parallel
     from db.errors import ExportFailed
-
-    from crawler.filters import check_country, check_source
 
     source, country = check_source(source), check_country(country)
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
