@@ -85,6 +85,20 @@ def _parse_setting(values: Sequence[str]) -> dict[str, str]:
     return settings
 
 
+def _checked_settings(values: Sequence[str]) -> dict[str, str]:
+    """``-s`` values parsed and checked (a bad value is a usage error, before any crawl);
+    a name nothing reads gets a warning."""
+    from crawler.overrides import check_values, unknown_settings
+    from crawler.run import project_settings
+
+    overrides = _parse_setting(values)
+    known = project_settings()
+    for warning in unknown_settings(overrides, known):
+        click.echo(f"Warning: {warning}", err=True)
+    check_values(overrides, known)
+    return overrides
+
+
 def _check_base_url(url: str) -> str:
     from urllib.parse import urlsplit
 
@@ -146,7 +160,7 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
             dt.date.fromisoformat(since)
         except ValueError as exc:
             raise click.BadParameter(f"not an ISO date: {since!r}", param_hint="--since") from exc
-    overrides = _parse_setting(settings)
+    overrides = _checked_settings(settings)
     url = database_url(db_url)
     _open(url).dispose()
     base_urls = {keys[0]: _check_base_url(base_url)} if base_url else {}
@@ -202,7 +216,7 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     if path is None and Path(DEFAULT_CONFIG).exists():
         path = Path(DEFAULT_CONFIG)
     extra = [arg for value in settings for arg in ("-s", value)]
-    _parse_setting(settings)
+    _checked_settings(settings)
     if sources:
         from crawler import run
 

@@ -3,8 +3,8 @@
 Each row's command runs in ``bash`` (pipes included) with the installed
 ``mfa-archive`` entry point first on PATH, in a directory holding a small
 archive (``MFA_ARCHIVE_DB``) and a ``page.html``; the exit code must be the
-row's, and stderr must be the row's line (plus click's usage lines), or empty
-where the row says so, and never a traceback.
+row's, and stderr must be the row's lines (plus click's usage lines), or empty
+where the row says ``(nothing)``, and never a traceback.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ _ROW = re.compile(r"^\| `(?P<command>[^`]+)` \| (?P<exit>\d+) \| (?P<stderr>.*) 
 _USAGE = re.compile(r"^(Usage: |Try '.*' for help\.$)")
 
 
-def rows() -> list[tuple[str, int, str | None]]:
+def rows() -> list[tuple[str, int, list[str]]]:
+    """(command, exit code, the lines stderr must hold: one per `...` of the row, in order)."""
     found = []
     for line in CATALOGUE.read_text(encoding="utf-8").splitlines():
         match = _ROW.match(line)
         if match:
-            stderr = match["stderr"].strip()
-            expected = None if stderr == "(nothing)" else stderr.strip("`")
+            expected = re.findall(r"`([^`]+)`", match["stderr"])
+            assert expected or match["stderr"].strip() == "(nothing)", line
             found.append((match["command"], int(match["exit"]), expected))
     return found
 
@@ -52,15 +53,13 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(("command", "code", "expected"), rows(),
                          ids=[command for command, _, _ in rows()])
-def test_row(workdir: Path, command: str, code: int, expected: str | None) -> None:
+def test_row(workdir: Path, command: str, code: int, expected: list[str]) -> None:
     env = entry_env(MFA_ARCHIVE_DB=f"sqlite:///{workdir / 'archive.sqlite'}")
     result = shell(command, cwd=workdir, env=env, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == code, result.stderr
     lines = [line for line in result.stderr.splitlines()
              if line.strip() and not _USAGE.match(line)]
-    if expected is None:
-        assert lines == [], result.stderr
-    else:
-        assert len(lines) == 1, result.stderr
-        assert expected in lines[0], result.stderr
+    assert len(lines) == len(expected), result.stderr
+    for line, text in zip(lines, expected, strict=True):
+        assert text in line, result.stderr
