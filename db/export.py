@@ -34,6 +34,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -346,14 +347,36 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+def replaceable_file(path: str | None) -> Path | None:
+    """Where an export to ``path`` is written atomically (temporary file, then rename):
+    the real path of a regular file or of a new one (a symlink is followed, so it stays a
+    link to the new file). None for stdout (``-``) and for what is neither: a FIFO, a
+    device, a terminal, a socket get the rows streamed into them, and stay what they are."""
+    if path is None or path == "-":
+        return None
+    try:
+        mode = os.stat(path).st_mode  # what the path (or the end of its links) is
+    except FileNotFoundError:
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | None, *, bom: bool = False) -> Iterator[IO[str]]:
-    """A UTF-8 text stream to ``path`` (replaced atomically on success) or to stdout."""
+    """A UTF-8 text stream to ``path`` (a regular file or a new one is replaced
+    atomically on success; anything else is written to in place) or to stdout."""
     if path is None or path == "-":
         with stdout_text(bom=bom) as out:
             yield out
         return
-    target = Path(path)
+    replaceable = replaceable_file(path)
+    if replaceable is None:  # a FIFO, a device, /dev/stdout ...: stream into it
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            if bom:
+                out.write("\ufeff")
+            yield out
+        return
+    target = replaceable
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     fd = _unnamed_file(directory)

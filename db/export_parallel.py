@@ -63,7 +63,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from db.errors import ExportFailed, first_line
-from db.export import snapshot, write_csv
+from db.export import replaceable_file, snapshot, write_csv
 
 if TYPE_CHECKING:  # db.queries and db.session import the ORM: not before the worker starts
     from db.queries import AnySelect, ExportFilters
@@ -115,7 +115,8 @@ def partition_key(query: AnySelect) -> Column[int] | None:
 
 def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
     """A :class:`Plan` if the CSV export of ``query`` to ``path`` is worth two processes."""
-    if engine.dialect.name != "sqlite" or path in (None, "-") or cpus() < 2:
+    target = replaceable_file(path)
+    if engine.dialect.name != "sqlite" or target is None or cpus() < 2:
         return None
     key = partition_key(query)
     url = engine.url
@@ -127,8 +128,7 @@ def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
         lo, hi = _bounds(conn, key)
     if not database or lo is None or hi is None or hi - lo < PARALLEL_MIN_KEYS:
         return None
-    assert path is not None
-    return Plan(key=key, database=database, directory=Path(path).parent)
+    return Plan(key=key, database=database, directory=target.parent)
 
 
 def _bounds(conn: Connection, key: Column[int]) -> tuple[int | None, int | None]:
@@ -147,7 +147,8 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
     SQLite file of at least :data:`PRESTART_MIN_BYTES`. :func:`plan` still decides;
     the caller closes the worker in any case (:meth:`Worker.close`).
     """
-    if fmt != "csv" or path in (None, "-") or cpus() < 2:
+    target = replaceable_file(path)
+    if fmt != "csv" or target is None or cpus() < 2:
         return None
     try:
         parsed = make_url(url)
@@ -157,8 +158,7 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
     if (parsed.get_backend_name() != "sqlite" or database in ("", ":memory:")
             or database.startswith("file:") or parsed.query):
         return None
-    assert path is not None
-    directory = Path(path).parent
+    directory = target.parent
     try:
         big = os.stat(database).st_size >= PRESTART_MIN_BYTES
     except OSError:
