@@ -66,7 +66,22 @@ def _require_existing(url: str) -> None:
         raise click.ClickException(f"no archive at {parsed.database}: crawl first")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OutputClosed(Exception):
+    """Whoever read our standard output stopped (``| head``): the command ends quietly."""
+
+
+class _Commands(click.Group):
+    """The command group; a closed output pipe leaves click (which would exit 1) as
+    :class:`OutputClosed`, for :func:`main` to end quietly with 0."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise OutputClosed from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mfa-archive")
 def cli() -> None:
     """Archive foreign ministries' press releases as Meeting and Statement records."""
@@ -403,7 +418,8 @@ def _refused(exc: Exception) -> None:
     sys.exit(2)
 
 
-@cli.command()
+# An SQL text may start with "-" (a "-- comment"): it is the argument, not an option.
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("sql")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
               help="A bound parameter, used as :NAME in the SQL (never pasted into it).")
@@ -438,6 +454,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
         check_read_only(sql)
     except QueryRefused as exc:
         _refused(exc)
+    except QueryFailed as exc:  # not a query at all (a typo, only comments)
+        raise click.ClickException(str(exc)) from exc
     engine = _open(db_url, read_only=True)
     truncated = False
     try:
@@ -514,6 +532,8 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
         raise click.ClickException(f"export failed: {exc}") from exc
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
@@ -652,8 +672,19 @@ def main() -> None:
     except SQLAlchemyError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
         sys.exit(1)
-    except BrokenPipeError:
-        sys.exit(0)
+    except (OutputClosed, BrokenPipeError):
+        _quiet_exit()
+
+
+def _quiet_exit() -> None:
+    """End with 0 after the reader of stdout went away (Unix's quiet end of a pipe):
+    what is left in stdout's buffer goes nowhere, and Python's exit writes no error."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,9 @@ ENTRY = Path(sys.executable).parent / "mfa-archive"
 
 
 def entry_env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("MFA_ARCHIVE_DB", None)
-    return env
+    return {**env, **extra}
 
 
 def run_entry(*args: str, cwd: Path | str = ROOT, timeout: float = 240,
