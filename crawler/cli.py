@@ -114,6 +114,19 @@ def _checked_settings(values: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
+def _warn_without_contact() -> None:
+    """A live crawl should say who runs it: warn when MFA_ARCHIVE_CONTACT is unset."""
+    import os
+
+    if not os.environ.get("MFA_ARCHIVE_CONTACT", "").strip():
+        from crawler.run import project_settings
+
+        click.echo("Warning: MFA_ARCHIVE_CONTACT is not set: the User-Agent names the "
+                   f"project's contact ({project_settings().get('ARCHIVE_CONTACT_URL')}); "
+                   "set it to a URL or mail address where site operators can reach you",
+                   err=True)
+
+
 def _check_base_url(url: str) -> str:
     from urllib.parse import urlsplit
 
@@ -175,6 +188,8 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
             dt.date.fromisoformat(since)
         except ValueError as exc:
             raise click.BadParameter(f"not an ISO date: {since!r}", param_hint="--since") from exc
+    if not base_url:
+        _warn_without_contact()
     overrides = _checked_settings(settings)
     url = database_url(db_url)
     _open(url).dispose()
@@ -325,7 +340,8 @@ def _archive_exists(url: str) -> bool:
 @cli.command()
 @click.option("--source", metavar="KEY", help="Only this source's runs.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run, with its errors.")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="The newest N runs; 0 for all of them.")
 @click.option("--errors", "max_errors", default=5, show_default=True,
               help="Errors listed per run in the text output.")
 @DB_OPTION
@@ -349,12 +365,15 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
     source = check_source(source)
     engine = _open(db_url, read_only=True)
     with Session(engine) as session:
-        rows = session.execute(queries.runs(source, limit)).all()
+        rows = session.execute(queries.runs(source, limit or None)).all()
         errors = repository.run_errors(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
               "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url")
+    if rows and not as_json:
+        click.echo(f"{'run':>5} {'src':<4} {'status':<22} {'started':<19}-{'ended':<8} "
+                   f"{'mode':<11} counts")
     for run_row, key in rows:
         data = {"source": key} | {f: getattr(run_row, f) for f in fields}
         run_errors = errors.get(run_row.id, [])

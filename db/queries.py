@@ -72,7 +72,8 @@ def summary() -> Select[str, int, int, int, int]:
     )
 
 
-def runs(source: str | None = None, limit: int = 50) -> Select[CrawlRun, str]:
+def runs(source: str | None = None, limit: int | None = 50) -> Select[CrawlRun, str]:
+    """The newest runs first (of ``source``), at most ``limit`` (None: all)."""
     query = select(CrawlRun, Source.key).join(Source).order_by(CrawlRun.id.desc()).limit(limit)
     if source:
         query = query.where(Source.key == source)

@@ -2,7 +2,7 @@
 
 Each row's command runs in ``bash`` (pipes included) with the installed
 ``mfa-archive`` entry point first on PATH, in a directory holding a small
-archive (``MFA_ARCHIVE_DB``) and a ``page.html``; the exit code must be the
+archive (``MFA_ARCHIVE_DB``, with ``MFA_ARCHIVE_CONTACT`` set) and a ``page.html``; the exit code must be the
 row's, and stderr must be the row's lines (plus click's usage lines), or empty
 where the row says ``(nothing)``, and never a traceback.
 """
@@ -56,7 +56,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(("command", "code", "expected"), rows(),
                          ids=[command for command, _, _ in rows()])
 def test_row(workdir: Path, command: str, code: int, expected: list[str]) -> None:
-    env = entry_env(MFA_ARCHIVE_DB=f"sqlite:///{workdir / 'archive.sqlite'}")
+    env = entry_env(MFA_ARCHIVE_DB=f"sqlite:///{workdir / 'archive.sqlite'}",
+                    MFA_ARCHIVE_CONTACT="mailto:archive-tests@example.org")
     result = shell(command, cwd=workdir, env=env, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == code, result.stderr
