@@ -25,6 +25,7 @@ DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EXPORTS = ("documents", "meetings", "participants", "statements",
            "meeting_participants", "meeting_dyads", "statement_facts")
 
@@ -144,9 +145,15 @@ def _check_base_url(url: str) -> str:
 @click.option("--full", is_flag=True,
               help="Re-fetch every archived release (conditional GET) and walk every page.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's log at INFO (default WARNING).")
+@click.option("-L", "--loglevel", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="Scrapy's log level (default WARNING), as scrapy crawl -L.")
+@click.option("--logfile", metavar="PATH", type=click.Path(dir_okay=False),
+              help="Write Scrapy's log to PATH (at INFO unless -L), as scrapy crawl --logfile.")
 @DB_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
-          full: bool, settings: tuple[str, ...], db_url: str | None) -> None:
+          full: bool, settings: tuple[str, ...], verbose: bool, loglevel: str | None,
+          logfile: str | None, db_url: str | None) -> None:
     """Crawl SOURCES (keys such as az) into the archive.
 
     Incremental: fetches what is new since the last complete run, resumes what
@@ -160,22 +167,40 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
         mfa-archive crawl az --base-url http://127.0.0.1:8000   # a mirror
         mfa-archive crawl --all -s DOWNLOAD_DELAY=2
 
+    Scrapy logs at WARNING (-v: INFO; -L LEVEL; --logfile PATH); on a terminal a
+    progress line shows requests queued, releases stored and failed, and the rate.
+    One summary line per source ends the crawl, saying why a run did not complete.
+
     Exit codes: 0 completed, 1 errors or failed, 2 usage, 3 degraded or
     blocked (the site may have changed), 4 interrupted (SIGTERM/Ctrl-C),
     5 locked (another crawl of the source is running).
     """
     interrupts = Interrupts.install()  # first: a Ctrl-C at any moment ends in an exit code
+    logging_settings = _log_settings(verbose=verbose, loglevel=loglevel, logfile=logfile)
     try:
         code = _crawl(sources, all_sources=all_sources, base_url=base_url, since=since,
-                      full=full, settings=settings, db_url=db_url, interrupts=interrupts)
+                      full=full, settings=settings, db_url=db_url, interrupts=interrupts,
+                      logging_settings=logging_settings)
     finally:
         interrupts.ignore()  # the outcome is known; Python's exit keeps the signal ignored
     sys.exit(code)
 
 
+def _log_settings(*, verbose: bool, loglevel: str | None,
+                  logfile: str | None) -> dict[str, Any]:
+    """Scrapy's log: WARNING unless asked; a progress line when stderr is a quiet terminal."""
+    level = (loglevel or ("INFO" if verbose or logfile else "WARNING")).upper()
+    values: dict[str, Any] = {"LOG_LEVEL": level}
+    if logfile:
+        values["LOG_FILE"] = logfile
+    quiet = bool(logfile) or level in ("WARNING", "ERROR", "CRITICAL")
+    values["ARCHIVE_PROGRESS"] = quiet and sys.stderr.isatty()
+    return values
+
+
 def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
            since: str | None, full: bool, settings: tuple[str, ...], db_url: str | None,
-           interrupts: Interrupts) -> int:
+           interrupts: Interrupts, logging_settings: dict[str, Any]) -> int:
     from crawler import run
 
     if not sources and not all_sources:
@@ -190,7 +215,7 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
             raise click.BadParameter(f"not an ISO date: {since!r}", param_hint="--since") from exc
     if not base_url:
         _warn_without_contact()
-    overrides = _checked_settings(settings)
+    overrides: dict[str, Any] = {**logging_settings, **_checked_settings(settings)}
     url = database_url(db_url)
     _open(url).dispose()
     base_urls = {keys[0]: _check_base_url(base_url)} if base_url else {}
@@ -202,10 +227,11 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
                        "this one did not start", err=True)
             continue
         run_name = f"run {o.run_id}" if o.run_id is not None else "no run"
+        why = f"; why: {o.reason}" if o.reason and o.status in run.EXPLAINED else ""
         click.echo(
             f"{o.source}: {o.status} ({run_name}): {o.new} new, {o.changed} changed, "
             f"{o.unchanged} unchanged, {o.failed} failed, {o.blocked} blocked, "
-            f"{o.listing_pages} listing pages", err=True,
+            f"{o.listing_pages} listing pages{why}", err=True,
         )
     return run.exit_code(outcomes)
 

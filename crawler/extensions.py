@@ -175,6 +175,8 @@ class ArchiveRun:
                             listing_failures=state.listing_failures,
                             listing_entries=None if entries is None else int(entries))
         stats.set_value("archive/status", status)
+        if state.db_error:
+            stats.set_value("archive/error", f"database: {state.db_error}")
         for key in ("new", "changed", "unchanged", "failed", "blocked"):
             stats.set_value(f"archive/releases_{key}", getattr(state.counts, f"releases_{key}"))
         complete = (reason == "finished" and not state.db_error and not state.listing_failures

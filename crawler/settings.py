@@ -73,6 +73,7 @@ LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # default scrapy.log
 # The run in the archive (lock, run row, frontier, status): see crawler/extensions.py.
 EXTENSIONS = {
     "crawler.extensions.ArchiveRun": 100,
+    "crawler.progress.Progress": 500,  # only with ARCHIVE_PROGRESS
 }
 
 ITEM_PIPELINES = {
@@ -93,4 +94,5 @@ ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried
 ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
 ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
+ARCHIVE_PROGRESS = False  # a progress line on stderr (crawl on a terminal): crawler/progress.py
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
