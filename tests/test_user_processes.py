@@ -89,3 +89,30 @@ def test_reextract_ignores_a_stray_module_in_the_current_directory(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "stray" not in result.stderr
     assert "documents re-extracted" in result.stderr
+
+
+def test_a_second_concurrent_crawl_is_locked_out_cleanly(tmp_path: Path) -> None:
+    """Exit 5 and one line: no warning (no "coroutine ... was never awaited")."""
+    import subprocess
+
+    db_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    env = entry_env(MFA_ARCHIVE_CONTACT="mailto:archive-tests@example.org")
+    with fault_server("--site", "az", "--delay", "0.05", "--limit", "20") as server:
+        server.set(gate="3")  # the first crawl holds its lock until the gate opens
+        args = [str(ENTRY), "crawl", "az", "--base-url", server.url, "--db", db_url,
+                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+        first = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 text=True, env=env, cwd=tmp_path)
+        try:
+            wait_until(lambda: stored_count(db_url) >= 1 or first.poll() is not None,
+                       timeout=120, what="the first crawl's first release")
+            second = run_entry(*args[1:], env=env, cwd=tmp_path)
+        finally:
+            server.set(gate="off")
+            _, first_err = first.communicate(timeout=120)
+        assert second.returncode == 5, second.stderr
+        assert "never awaited" not in second.stderr and "Warning" not in second.stderr
+        assert second.stderr.splitlines()[-1] == (
+            "az: locked: another crawl of az is running, this one did not start")
+        assert first.returncode == 0, first_err
+        assert "never awaited" not in first_err
