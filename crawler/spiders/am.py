@@ -21,7 +21,7 @@ class AmSpider(PressReleaseSpider):
     share the news listing). Paging stops at the last page the pager links to,
     or on an empty page when there is no pager; the pager markup
     (``ul.pagination``) is [inf], unverified. Feed paths answer 404
-    (shared/sites.md), so the HTML listing is the only route.
+    (seen on the live site), so the HTML listing is the only route.
     """
 
     name = "am"

@@ -13,7 +13,7 @@ class AzSpider(PressReleaseSpider):
     Caveats: listing ``?page=N`` from 1; dates ``%d %B %Y`` in the second span of
     each item; links are absolute and the site answers with and without ``www``:
     documents are keyed under ``https://mfa.gov.az/en/news/<no>``. Feed paths
-    answer 500 (shared/sites.md), so the HTML listing is the only route.
+    answer 500 (seen on the live site), so the HTML listing is the only route.
     """
 
     name = "az"
