@@ -125,6 +125,12 @@ class Extract:
         return item
 
 
+class NotStored(DropItem):
+    """An item dropped because the run's database failed (or the run never opened): the
+    failure is logged once and is in the crawl's summary, so each item's drop is a
+    debug line (:class:`crawler.logformatter.ArchiveLogFormatter`)."""
+
+
 class _DatabaseGone(Exception):
     """The database failed earlier in this run: items behind the failure are not written."""
 
@@ -178,19 +184,19 @@ class Store:
     async def process_item(self, item: Any) -> Any:
         run = self.run
         if run is None:
-            raise DropItem("the run did not start")
+            raise NotStored("the run did not start")
         if run.db_error:
-            raise DropItem(f"database unavailable: {run.db_error}")
+            raise NotStored(f"database unavailable: {run.db_error}")
         done: Future[None] = Future()
         self.pending.append((item, done))
         self.writer.submit(self._drain)
         try:
             await asyncio.wrap_future(done)
         except _DatabaseGone as exc:
-            raise DropItem(f"not stored: {exc}") from exc
+            raise NotStored(f"not stored: {exc}") from exc
         except SQLAlchemyError as exc:
             self._fail(run, exc)
-            raise DropItem(f"not stored: {run.db_error}") from exc
+            raise NotStored(f"not stored: {run.db_error}") from exc
         return item
 
     def _drain(self) -> None:
