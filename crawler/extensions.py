@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import repository
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 _OPEN: weakref.WeakSet[ArchiveRun] = weakref.WeakSet()
 
 FORCED_SHUTDOWN = "forced shutdown"
+END_RETRY_SECONDS = 10.0  # how long the end of a run is retried while the database is away
 
 
 @dataclass(slots=True)
@@ -182,17 +184,32 @@ class ArchiveRun:
         complete = (reason == "finished" and not state.db_error and not state.listing_failures
                     and state.counts.listing_pages > 0)
         try:
-            with state.sessions.begin() as session:
-                repository.finish_run(
-                    session, state.run_id, status=status, finish_reason=reason,
-                    counts=state.counts, listing_complete=complete,
-                )
+            self._record_end(state, status=status, reason=reason, complete=complete)
         except SQLAlchemyError as exc:
             logger.error("could not record the end of run %s: %s", state.run_id,
                          first_line(exc))
         finally:
             _OPEN.discard(self)
             self._release()
+
+    def _record_end(self, state: RunState, *, status: str, reason: str,
+                    complete: bool) -> None:
+        """Write the run's end; a database that went away (a server restart) gets
+        :data:`END_RETRY_SECONDS` to come back, else the next run marks this one
+        interrupted."""
+        deadline = time.monotonic() + END_RETRY_SECONDS
+        while True:
+            try:
+                with state.sessions.begin() as session:
+                    repository.finish_run(
+                        session, state.run_id, status=status, finish_reason=reason,
+                        counts=state.counts, listing_complete=complete,
+                    )
+                return
+            except OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.25)
 
     def _release(self) -> None:
         if self.lock is not None:
