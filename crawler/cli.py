@@ -213,12 +213,12 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
             dt.date.fromisoformat(since)
         except ValueError as exc:
             raise click.BadParameter(f"not an ISO date: {since!r}", param_hint="--since") from exc
-    if not base_url:
-        _warn_without_contact()
     overrides: dict[str, Any] = {**logging_settings, **_checked_settings(settings)}
     url = database_url(db_url)
     _open(url).dispose()
     base_urls = {keys[0]: _check_base_url(base_url)} if base_url else {}
+    if not base_url:
+        _warn_without_contact()
     outcomes = run.run_crawls(keys, db_url=url, base_urls=base_urls, overrides=overrides,
                               since=since, full=full, interrupts=interrupts)
     for o in outcomes:
