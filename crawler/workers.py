@@ -13,8 +13,9 @@ Both the crawl's Extract pipeline and ``reextract`` compute in a
 * The forkserver and the resource tracker are started as ``python -c``,
   which puts the current directory first on ``sys.path`` while they import
   the standard library: a stray ``inspect.py`` where the user stands would be
-  imported instead. They are started with ``PYTHONSAFEPATH=1`` (no current
-  directory on the path).
+  imported instead. They are started with ``PYTHONSAFEPATH=1`` and this
+  process's ``sys.path`` as ``PYTHONPATH``: the same modules as here, and no
+  current directory.
 
 This module imports the standard library only: workers import it first.
 """
@@ -28,6 +29,7 @@ import multiprocessing.forkserver
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -54,15 +56,20 @@ def process_pool(workers: int, *, preload: Sequence[str] = (),
 
 @contextlib.contextmanager
 def _safe_path() -> Iterator[None]:
-    previous = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
+    """While the forkserver starts: its ``sys.path`` is this process's (no current
+    directory put first by ``-c``; a checkout run as ``python -m`` keeps its own tree)."""
+    values = {"PYTHONSAFEPATH": "1",
+              "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("PYTHONSAFEPATH", None)
-        else:
-            os.environ["PYTHONSAFEPATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _init_worker(owner: int, ignore_interrupts: bool) -> None:
