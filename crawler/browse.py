@@ -21,7 +21,6 @@ import importlib.util
 import json
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,45 +29,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-CODEBOOK = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+from db import sqlite_files
+from db.queries import CANNED_QUERIES
 
-CANNED_QUERIES: dict[str, dict[str, str]] = {
-    "meetings_between": {
-        "title": "Meetings between two countries",
-        "description": "Meetings in which both countries took part (ISO codes, e.g. AZ and BY).",
-        "sql": (
-            "select meeting_id, date, meeting_kind, country_a, country_b, source, url\n"
-            "from meeting_dyads\n"
-            "where (country_a = upper(:a) and country_b = upper(:b))\n"
-            "   or (country_a = upper(:b) and country_b = upper(:a))\n"
-            "order by date, meeting_id"
-        ),
-    },
-    "statements_by_person": {
-        "title": "Statements by a person",
-        "description": "Statements whose speaker's name contains the text given.",
-        "sql": (
-            "select statement_id, date, speaker, speaker_country, verb, text, meeting_kind,\n"
-            "       source, url\n"
-            "from statement_facts\n"
-            "where speaker like '%' || :person || '%'\n"
-            "order by date, statement_id"
-        ),
-    },
-    "meetings_per_month": {
-        "title": "A ministry's meetings per month",
-        "description": "Meetings reported by one source (its key, e.g. az), counted per month.",
-        "sql": (
-            "select substr(m.date, 1, 7) as month, count(*) as meetings\n"
-            "from meetings m\n"
-            "join documents d on d.id = m.document_id\n"
-            "join sources s on s.id = d.source_id\n"
-            "where s.key = lower(:source) and m.date is not null\n"
-            "group by month\n"
-            "order by month"
-        ),
-    },
-}
+CODEBOOK = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
 
 _HEADING = re.compile(r"^###\s+`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s+\((?P<kind>table|view)\)\s*$")
 _ROW = re.compile(r"^\|\s*`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*\|(?P<rest>.*)\|\s*$")
@@ -124,43 +88,20 @@ def metadata(database: str, codebook: dict[str, CodebookEntry]) -> dict[str, Any
 
 def sqlite_path(url: str) -> Path:
     """The file behind a ``sqlite:///`` URL; :class:`BrowseError` for anything else."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from db import urls
+    from db.errors import ArchiveDatabaseError
 
     try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise BrowseError(f"not a database URL: {url!r}") from exc
-    if parsed.get_backend_name() != "sqlite":
+        sqlite = urls.is_sqlite(url)
+    except ArchiveDatabaseError as exc:
+        raise BrowseError(str(exc)) from exc
+    if not sqlite:
         raise BrowseError("browse serves SQLite archives only (Datasette cannot read "
                           "PostgreSQL); use `mfa-archive query` or `export` instead")
-    if parsed.database in (None, "", ":memory:"):
+    database = urls.sqlite_database(url)
+    if database is None:
         raise BrowseError("browse needs an archive file, not an in-memory database")
-    return Path(parsed.database or "")
-
-
-def _checkpoint(path: Path) -> bool:
-    """Move the write-ahead log into the database file; False if a writer kept it busy."""
-    conn = sqlite3.connect(path, timeout=5)
-    try:
-        busy, log, done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        conn.close()
-    return bool(busy == 0 and (log == -1 or log == done))
-
-
-def _snapshot(path: Path, directory: Path) -> Path:
-    """A consistent copy of the archive (SQLite's backup API, one read transaction)."""
-    copy = directory / path.name
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    target = sqlite3.connect(copy)
-    try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        target.close()
-        source.close()
-    return copy
+    return Path(database)
 
 
 def command(path: Path, metadata_path: Path, *, port: int, open_browser: bool) -> list[str]:
@@ -180,9 +121,9 @@ def serve(path: Path, *, port: int, open_browser: bool = False,
     with tempfile.TemporaryDirectory(prefix="mfa-browse-") as tmp:
         directory = Path(tmp)
         served = path
-        if not _checkpoint(path):
+        if not sqlite_files.checkpoint(path):
             print("the archive is being written to: serving a snapshot copy", file=sys.stderr)
-            served = _snapshot(path, directory)
+            served = sqlite_files.snapshot_copy(path, directory)
         meta = directory / "metadata.json"
         meta.write_text(json.dumps(metadata(served.stem, entries), indent=1), encoding="utf-8")
         proc = subprocess.Popen(command(served, meta, port=port, open_browser=open_browser))

@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from crawler.mirror.server import serve
 from crawler.mirror.sites import SITES
 from crawler.run import FAST_SETTINGS, run_crawls
-from db.models import Document, Source
+from db.queries import stored_releases
 from db.session import make_engine
+from db.urls import sqlite_url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,18 +39,14 @@ class SourceCheck:
 def check_sources(keys: Sequence[str]) -> list[SourceCheck]:
     """Crawl the mirrors of ``keys`` into a throw-away archive and score each source."""
     with tempfile.TemporaryDirectory(prefix="mfa-check-") as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'check.sqlite'}"
+        db_url = sqlite_url(Path(tmp) / "check.sqlite")
         with serve(keys) as base_urls:
             outcomes = {o.source: o for o in run_crawls(
                 keys, db_url=db_url, base_urls=base_urls,
                 overrides={**FAST_SETTINGS, "LOG_LEVEL": "ERROR"},
             )}
         engine = make_engine(db_url)
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(Source.key, Document.url, Document.title, Document.published,
-                       Document.text).join(Source, Source.id == Document.source_id)
-            ).all()
+        rows = stored_releases(engine)
         engine.dispose()
     checks = []
     for key in keys:

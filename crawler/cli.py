@@ -10,61 +10,82 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawler.exceptions import ArchiveError
+from crawler.exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from crawler.interrupts import Interrupts
-from db.config import database_url, redact
-from db.errors import ArchiveDatabaseError, first_line
+from db.errors import ArchiveDatabaseError, ArchiveOutdated, DatabaseError, first_line
+from db.urls import archive_exists, database_url, missing_sqlite_file, redact
+
+if TYPE_CHECKING:
+    from db.session import Engine
 
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-EXPORTS = ("documents", "meetings", "participants", "statements",
+EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
+# Exports that are not one query's rows: dyadic events (db/events.py).
+DERIVED_EXPORTS = ("events", "warc")
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
     """An engine on the archive, migrated to the newest schema unless read-only."""
-    from db.migrate import current_revision, ensure_schema, head_revision
-    from db.session import make_engine
+    from db.session import open_archive
 
     url = database_url(db_url)
+    if read_only:
+        _require_existing(url)
     try:
-        if read_only:
-            _require_existing(url)
-            engine = make_engine(url, read_only=True)
-            if current_revision(engine) != head_revision():
-                raise click.ClickException(
-                    f"the archive at {redact(url)} is not at the newest schema: "
-                    "run `mfa-archive db upgrade`"
-                )
-            return engine
-        engine = make_engine(url)
-        if migrate:
-            ensure_schema(engine)
-        return engine
+        return open_archive(url, read_only=read_only, migrate=migrate)
+    except ArchiveOutdated as exc:
+        raise click.ClickException(f"{exc}: run `mfa-archive db upgrade`") from exc
     except ArchiveDatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    except OperationalError as exc:
-        raise click.ClickException(
-            f"cannot open the database {redact(url)}: {first_line(exc)}"
-        ) from exc
 
 
 def _require_existing(url: str) -> None:
-    from sqlalchemy.engine import make_url
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        raise click.ClickException(f"no archive at {missing}: crawl first")
 
-    parsed = make_url(url)
-    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            and not Path(parsed.database).exists()):
-        raise click.ClickException(f"no archive at {parsed.database}: crawl first")
+
+def _use_sources_dirs(ctx: click.Context, given: Sequence[str] = (),
+                      config: Path | None = None) -> None:
+    """The user's own declared sources: --sources-dir (before or after the command), else
+    $MFA_ARCHIVE_SOURCES_DIR as the caller set it, else sources_dir in the config file."""
+    import os
+
+    from crawler.declared.config import SOURCES_DIR_ENV, config_sources_dirs, use_sources_dirs
+    from crawler.scheduler import DEFAULT_CONFIG
+
+    state = ctx.find_root().meta.setdefault("mfa_sources", {
+        "dirs": [], "env": [p for p in os.environ.get(SOURCES_DIR_ENV, "").split(os.pathsep) if p]})
+    state["dirs"].extend(given)
+    if state["dirs"]:
+        use_sources_dirs(state["dirs"])
+    elif state["env"]:
+        use_sources_dirs(state["env"])
+    else:
+        path = config or Path(DEFAULT_CONFIG)
+        use_sources_dirs(config_sources_dirs(path) if path.is_file() else [])
+
+
+def _sources_dir_option(ctx: click.Context, param: click.Parameter,
+                        value: tuple[str, ...]) -> None:
+    _use_sources_dirs(ctx, value)
+
+
+SOURCES_DIR_OPTION = click.option(
+    "--sources-dir", multiple=True, metavar="DIR", type=click.Path(exists=True, file_okay=False),
+    expose_value=False, callback=_sources_dir_option,
+    help="A directory of your own source declarations (KEY.toml); default: sources_dir in "
+         "./mfa-archive.toml.")
 
 
 class OutputClosed(Exception):
@@ -84,6 +105,7 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mfa-archive")
+@SOURCES_DIR_OPTION
 def cli() -> None:
     """Archive foreign ministries' press releases as Meeting and Statement records."""
 
@@ -105,7 +127,7 @@ def _checked_settings(values: Sequence[str]) -> dict[str, str]:
     """``-s`` values parsed and checked (a bad value is a usage error, before any crawl);
     a name nothing reads gets a warning."""
     from crawler.overrides import check_values, unknown_settings
-    from crawler.run import project_settings
+    from crawler.registry import project_settings
 
     overrides = _parse_setting(values)
     known = project_settings()
@@ -120,7 +142,7 @@ def _warn_without_contact() -> None:
     import os
 
     if not os.environ.get("MFA_ARCHIVE_CONTACT", "").strip():
-        from crawler.run import project_settings
+        from crawler.registry import project_settings
 
         click.echo("Warning: MFA_ARCHIVE_CONTACT is not set: the User-Agent names the "
                    f"project's contact ({project_settings().get('ARCHIVE_CONTACT_URL')}); "
@@ -151,6 +173,7 @@ def _check_base_url(url: str) -> str:
 @click.option("--logfile", metavar="PATH", type=click.Path(dir_okay=False),
               help="Write Scrapy's log to PATH (at INFO unless -L), as scrapy crawl --logfile.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
           full: bool, settings: tuple[str, ...], verbose: bool, loglevel: str | None,
           logfile: str | None, db_url: str | None) -> None:
@@ -202,10 +225,11 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
            since: str | None, full: bool, settings: tuple[str, ...], db_url: str | None,
            interrupts: Interrupts, logging_settings: dict[str, Any]) -> int:
     from crawler import run
+    from crawler.registry import resolve_sources
 
     if not sources and not all_sources:
         raise click.UsageError("name at least one source, or --all")
-    keys = run.resolve_sources(sources, all_sources=all_sources)
+    keys = [s.key for s in resolve_sources(sources, every=all_sources)]
     if base_url and len(keys) != 1:
         raise click.UsageError("--base-url points one source at a mirror: name exactly one")
     if since:
@@ -246,6 +270,7 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl.")
 @DB_OPTION
+@SOURCES_DIR_OPTION
 def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
              max_runs: int | None, settings: tuple[str, ...], db_url: str | None) -> None:
     """Crawl every source (or SOURCES) on its cron schedule until SIGTERM.
@@ -271,12 +296,14 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     path = Path(config_path) if config_path else None
     if path is None and Path(DEFAULT_CONFIG).exists():
         path = Path(DEFAULT_CONFIG)
+    if path is not None:
+        _use_sources_dirs(click.get_current_context(), config=path)  # unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
     _checked_settings(settings)
     if sources:
-        from crawler import run
+        from crawler.registry import resolve_sources
 
-        run.resolve_sources(sources, all_sources=False)
+        resolve_sources(sources)
     sys.exit(run_scheduler(config_path=path, db=db_url, only=sources, once=once,
                            max_runs=max_runs, extra=extra))
 
@@ -287,43 +314,49 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
 @cli.group(invoke_without_command=True)
 @DB_OPTION
 @click.pass_context
+@SOURCES_DIR_OPTION
 def sources(ctx: click.Context, db_url: str | None) -> None:
-    """List the sources: key, country, ministry, listing URL and the last run."""
+    """List the sources: key, country, ministry, how declared, evidence date, listing, last run.
+
+    "declared": a declaration file (crawler/sources/KEY.toml or --sources-dir);
+    "coded": a spider in crawler/spiders. "evidence": when the facts the source
+    is built on were gathered.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from rich.console import Console
     from rich.table import Table
 
-    from crawler.run import spider_classes
+    from crawler.registry import all_sources
 
     last: dict[str, Any] = {}
     url = database_url(db_url)
-    if _archive_exists(url):
-        from sqlalchemy.orm import Session
-
+    if archive_exists(url):
         from db import queries
+        from db.session import read_session
 
         engine = _open(url, read_only=True)
-        with Session(engine) as session:
-            for row, key in session.execute(queries.runs(limit=10_000)):
-                last.setdefault(key, row)
+        with read_session(engine) as session:
+            last.update(queries.last_run_per_source(session))
         engine.dispose()
-    table = Table("key", "country", "ministry", "listing", "schedule", "last run", "status",
-                  "new/changed/failed")
-    for key, cls in spider_classes().items():
-        run_row: Any = last.get(key)
+    table = Table("key", "country", "ministry", "kind", "evidence", "listing", "schedule",
+                  "last run", "status", "new/changed/failed")
+    for source in all_sources():
+        run_row: Any = last.get(source.key)
         table.add_row(
-            key, cls.country, cls.ministry, cls.listing_url, cls.schedule or "daily",
+            source.key, source.country, source.ministry, source.kind,
+            source.evidence_date or "-", source.listing_url, source.schedule or "daily",
             run_row.started_at.strftime("%Y-%m-%d %H:%M") if run_row else "-",
             run_row.status if run_row else "-",
             f"{run_row.releases_new}/{run_row.releases_changed}/{run_row.releases_failed}"
             if run_row else "-",
         )
-    Console(width=220).print(table)
+    Console(width=260).print(table)
 
 
 @sources.command("check")
 @click.argument("keys", nargs=-1, metavar="[KEY]...")
+@SOURCES_DIR_OPTION
 def sources_check(keys: tuple[str, ...]) -> None:
     """Crawl each source's offline mirror and check listing, dates, titles and bodies.
 
@@ -337,11 +370,11 @@ def sources_check(keys: tuple[str, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from crawler import run
     from crawler.check import check_sources
     from crawler.mirror.sites import SITES
+    from crawler.registry import resolve_sources
 
-    chosen = run.resolve_sources(keys, all_sources=not keys)
+    chosen = [s.key for s in resolve_sources(keys, every=not keys)]
     missing = [k for k in chosen if k not in SITES]
     if missing:
         raise click.ClickException(f"no mirror for: {', '.join(missing)}")
@@ -351,16 +384,7 @@ def sources_check(keys: tuple[str, ...]) -> None:
         table.add_row(c.source, c.status, str(c.expected), str(c.listed), str(c.dated),
                       str(c.titled), str(c.bodies), "ok" if c.ok else "CHANGED")
     Console(width=140).print(table)
-    sys.exit(0 if all(c.ok for c in checks) else 1)
-
-
-def _archive_exists(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return bool(parsed.database) and Path(parsed.database or "").exists()
-    return True
+    sys.exit(EXIT_OK if all(c.ok for c in checks) else EXIT_ERRORS)
 
 
 @cli.command()
@@ -383,16 +407,16 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         mfa-archive runs --source az
         mfa-archive runs --json | jq 'select(.status != "completed")'
     """
-    from sqlalchemy.orm import Session
-
     from crawler.filters import check_source
-    from db import queries, repository
+    from db import queries, warc
+    from db.session import read_session
 
     source = check_source(source)
     engine = _open(db_url, read_only=True)
-    with Session(engine) as session:
-        rows = session.execute(queries.runs(source, limit or None)).all()
-        errors = repository.run_errors(session, [r.id for r, _ in rows])
+    with read_session(engine) as session:
+        rows = queries.recent_runs(session, source, limit or None)
+        errors = queries.run_errors(session, [r.id for r, _ in rows])
+        warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
     fields = ("id", "status", "mode", "finish_reason", "started_at", "finished_at",
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
@@ -405,6 +429,7 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         run_errors = errors.get(run_row.id, [])
         if as_json:
             data["errors"] = [{"url": u, "reason": r, "blocked": b} for u, r, b in run_errors]
+            data["warc_files"] = warc_files.get(run_row.id, [])
             click.echo(json.dumps(data, default=str, ensure_ascii=False))
             continue
         finished = f"{data['finished_at']:%H:%M:%S}" if data["finished_at"] else "-"
@@ -415,6 +440,9 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
             f"changed {data['releases_changed']}, unchanged {data['releases_unchanged']}, "
             f"failed {data['releases_failed']}, blocked {data['releases_blocked']}"
         )
+        for file in warc_files.get(run_row.id, []):
+            click.echo(f"        WARC {file['path']}: {file['records']} records"
+                       + (f", error: {file['error']}" if file["error"] else ""))
         for url, reason, _blocked in run_errors[:max_errors]:
             click.echo(f"        {reason}: {url}")
         if len(run_errors) > max_errors:
@@ -460,7 +488,7 @@ def _write_table(columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
 def _refused(exc: Exception) -> None:
     """A refused write: one line on stderr and exit code 2, the archive untouched."""
     click.echo(f"Error: refused: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
 
 
 # An SQL text may start with "-" (a "-- comment"): it is the argument, not an option.
@@ -492,7 +520,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     Exit codes: 0 done, 1 failed (error or timeout), 2 refused (not a single
     read-only statement; nothing was changed).
     """
-    from db.export import stdout_text, write_rows
+    from db.export import stdout_text
+    from db.rows import write_rows
     from db.sql import QueryFailed, QueryRefused, check_read_only, run_query
 
     try:
@@ -524,9 +553,9 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 
 
 @cli.command("export")
-@click.argument("name", type=click.Choice(EXPORTS))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
-              show_default=True)
+@click.argument("name", type=click.Choice(EXPORTS + DERIVED_EXPORTS))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "parquet"]),
+              default="csv", show_default=True)
 @click.option("-o", "--output", metavar="PATH", help="File to write (default stdout).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
@@ -538,28 +567,37 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
 def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | None,
                until: dt.datetime | None, source: str | None, country: str | None,
                person: str | None, excel: bool, db_url: str | None) -> None:
-    """Export a table or an analysis view as CSV or JSON Lines.
+    """Export a table or an analysis view as CSV, JSON Lines, JSON or Parquet.
 
-    NAME is documents, meetings, participants, statements, or one of the views
-    meeting_participants, meeting_dyads, statement_facts (docs/schema.md).
+    NAME is documents, meetings, participants, statements, persons, crawl_runs,
+    one of the views meeting_participants, meeting_dyads, statement_facts, or
+    events (meetings as dyadic PLOVER/CAMEO events), or warc; see docs/schema.md.
     Rows come from one snapshot in a stable order; a file is replaced
     atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
-    or CR get a leading ' so spreadsheets never run them.
+    or CR get a leading ' so spreadsheets never run them. Parquet (-o needed)
+    has typed columns and the codebook's descriptions as field metadata.
 
     \b
     Example:
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
+        mfa-archive export events --format parquet -o events.parquet
+        mfa-archive export warc --source az --since 2024-01-01 -o az.warc.gz
+
+    warc writes the stored pages as WARC 1.1 response records with their fetch
+    dates (--source, --since and --until on the fetch day; -o needed).
     """
+    from crawler.exports import ExportRefused, run_export
     from crawler.filters import check_country, check_source
     from db import export_parallel
     from db.errors import ExportFailed
 
     source, country = check_source(source), check_country(country)
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
-    worker = export_parallel.prestart(database_url(db_url), name, fmt, output)
+    worker = None if name in DERIVED_EXPORTS else \
+        export_parallel.prestart(database_url(db_url), name, fmt, output)
     try:
-        from db import export, queries
+        from db import queries
 
         engine = _open(db_url, read_only=True)
     except BaseException:
@@ -571,9 +609,11 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         source=source, country=country, person=person,
     )
     try:
-        count = export.export_named(engine, name, filters, fmt=fmt, path=output, bom=excel,
-                                    worker=worker)
-    except SQLAlchemyError as exc:
+        count = run_export(engine, name, filters, fmt=fmt, path=output, bom=excel,
+                           worker=worker)
+    except ExportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DatabaseError as exc:
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
         raise click.ClickException(f"export failed: {exc}") from exc
@@ -584,7 +624,8 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     finally:
         engine.dispose()
     if output:
-        click.echo(f"{count} {name} rows written to {output}", err=True)
+        unit = "pages" if name == "warc" else "rows"
+        click.echo(f"{count} {name} {unit} written to {output}", err=True)
 
 
 @cli.command()
@@ -624,6 +665,7 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @click.option("--country", metavar="XX", help="ISO code of the ministry that wrote the pages.")
 @click.option("--source", metavar="KEY", help="Read the pages with this source's page objects.")
+@SOURCES_DIR_OPTION
 def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             source: str | None) -> None:
     """Extract text, meetings and statements from pages, without a database.
@@ -655,7 +697,7 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
             for statement in result["statements"]:
                 click.echo(f"  {statement['speaker'] or '(the sides)'} {statement['verb']}: "
                            f"{statement['text'][:100]}")
-    sys.exit(1 if failed else 0)
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
 @cli.command()
@@ -690,7 +732,7 @@ def reextract(source: str | None, text: bool, db_url: str | None) -> None:
         engine.dispose()
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
-    sys.exit(1 if stats["failed"] else 0)
+    sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
 
 
 # --- demo -----------------------------------------------------------------------------
@@ -710,13 +752,13 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except ArchiveDatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except SQLAlchemyError as exc:
+        sys.exit(EXIT_ERRORS)
+    except DatabaseError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except (OutputClosed, BrokenPipeError):
         _quiet_exit()
 
@@ -729,7 +771,7 @@ def _quiet_exit() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
-    sys.exit(0)
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -17,3 +17,7 @@ class UnknownSourceError(ArchiveError):
 
 class BadFilterError(ArchiveError):
     """A filter option (--country, --source) names nothing the archive can hold."""
+
+
+class DeclarationError(ArchiveError):
+    """A source declaration (a ``<key>.toml`` file) that cannot be used, with file and field."""

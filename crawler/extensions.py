@@ -12,8 +12,7 @@ It is configured in ``EXTENSIONS`` and so runs the same under ``mfa-archive
 crawl``, ``scrapy crawl`` and a Scrapyd job. The ``Store`` pipeline writes
 through :attr:`ArchiveRun.state` (see :meth:`ArchiveRun.of`).
 
-Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_LOCK``,
-``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
+Settings read: ``ARCHIVE_DB_URL``, ``ARCHIVE_BASE_URL``, ``ARCHIVE_SQLITE_BUSY_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -25,22 +24,23 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
-from db import repository
-from db.config import database_url, redact
-from db.errors import first_line
+from db import frontier, runs
+from db.errors import DatabaseError, UnavailableError, first_line
+from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
-from db.repository import FrontierPlan, RunCounts
-from db.session import make_engine, make_sessionmaker
+from db.runs import RunCounts
+from db.session import make_engine, make_sessionmaker, transaction
+from db.urls import database_url, redact
+
+if TYPE_CHECKING:
+    from db.session import Engine, Sessions
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class RunState:
 
     source_id: int
     run_id: int
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     counts: RunCounts = field(default_factory=RunCounts)
     listing_failures: int = 0
     db_error: str | None = None  # the first database error; the run then fails
@@ -71,7 +71,6 @@ class ArchiveRun:
         self.crawler = crawler
         self.url = database_url(settings.get("ARCHIVE_DB_URL"))
         self.base_url: str | None = settings.get("ARCHIVE_BASE_URL")
-        self.use_lock = settings.getbool("ARCHIVE_LOCK", True)
         self.busy_timeout = settings.get("ARCHIVE_SQLITE_BUSY_TIMEOUT")
         self.state: RunState | None = None
         self.engine: Engine | None = None
@@ -102,13 +101,13 @@ class ArchiveRun:
         assert stats is not None
         try:
             self.engine = self._open_engine()
-            if self.use_lock and not self._take_lock(spider.name):
+            if not self._take_lock(spider.name):
                 stats.set_value("archive/status", "locked")
                 logger.error("another crawl of %s is running (lock held): not starting",
                              spider.name)
                 raise CloseSpider("locked")
             self.state, plan = self._start_run(spider)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             stats.set_value("archive/status", "failed")
             stats.set_value("archive/error", first_line(exc)[:300])
             logger.error("cannot start the run in %s: %s", redact(self.url), first_line(exc))
@@ -137,19 +136,19 @@ class ArchiveRun:
         assert self.engine is not None
         sessions = make_sessionmaker(self.engine)
         mode = _crawl_mode(spider)
-        with sessions.begin() as session:
-            source_id = repository.ensure_source(
+        with transaction(sessions) as session:
+            source_id = runs.ensure_source(
                 session, key=spider.name, country=spider.country, ministry=spider.ministry,
                 listing_url=spider.listing_url,
             )
             if self.lock is not None:  # only the lock holder may judge a run abandoned
-                abandoned = repository.close_abandoned_runs(session, source_id)
+                abandoned = runs.close_abandoned_runs(session, source_id)
                 if abandoned:
                     logger.warning("%s earlier run(s) of %s ended without closing: "
                                    "marked interrupted", abandoned, spider.name)
-            run_id = repository.start_run(session, source_id=source_id, base_url=self.base_url,
-                                          mode=mode, pid=os.getpid())
-            plan = repository.frontier_plan(session, source_id, full=mode == "full")
+            run_id = runs.start_run(session, source_id=source_id, base_url=self.base_url,
+                                    mode=mode, pid=os.getpid())
+            plan = frontier.frontier_plan(session, source_id, full=mode == "full")
         logger.info("archiving into %s (run %s, %s): %s queued from the frontier, %s known",
                     redact(self.url), run_id, mode, len(plan.queue), len(plan.skip))
         return RunState(source_id=source_id, run_id=run_id, sessions=sessions), plan
@@ -185,7 +184,7 @@ class ArchiveRun:
                     and state.counts.listing_pages > 0)
         try:
             self._record_end(state, status=status, reason=reason, complete=complete)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             logger.error("could not record the end of run %s: %s", state.run_id,
                          first_line(exc))
         finally:
@@ -200,20 +199,20 @@ class ArchiveRun:
         deadline = time.monotonic() + END_RETRY_SECONDS
         while True:
             try:
-                with state.sessions.begin() as session:
-                    repository.finish_run(
+                with transaction(state.sessions) as session:
+                    runs.finish_run(
                         session, state.run_id, status=status, finish_reason=reason,
                         counts=state.counts, listing_complete=complete,
                     )
                 return
-            except OperationalError:
+            except UnavailableError:
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(0.25)
 
     def _release(self) -> None:
         if self.lock is not None:
-            with contextlib.suppress(SQLAlchemyError):  # the server went away: so did the lock
+            with contextlib.suppress(DatabaseError):  # the server went away: so did the lock
                 self.lock.release()
             self.lock = None
         if self.engine is not None:

@@ -13,9 +13,9 @@ def check_source(key: str | None) -> str | None:
     """``key`` if a source has it; else :class:`BadFilterError` naming the known keys."""
     if key is None:
         return None
-    from crawler import run
+    from crawler.registry import get_source
 
-    return run.resolve_sources([key], all_sources=False)[0]
+    return get_source(key).key
 
 
 def check_country(value: str | None, option: str = "--country") -> str | None:

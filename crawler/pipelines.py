@@ -21,21 +21,23 @@ import os
 import re
 from collections import Counter, deque
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from crawler.extensions import ArchiveRun, RunState
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.release import NoContentError, build_release
 from crawler.spiders.base import Discovered, NotModified
 from crawler.workers import process_pool
-from db import repository
-from db.errors import first_line
+from db import documents, frontier, runs
+from db.errors import ROW_ERRORS, DatabaseError, first_line, is_retryable, sqlstate
 from db.release import ReleaseRecord
+from db.session import savepoint, transaction
+
+if TYPE_CHECKING:
+    from db.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -138,14 +140,9 @@ class _DatabaseGone(Exception):
 _HTTP_STATUS = re.compile(r"^HTTP (\d{3})$")
 
 # What one item's rows can raise; the batch is then written again, item by item.
-_ITEM_ERRORS = (IntegrityError, DataError, ValueError, TypeError, KeyError)
-_DEADLOCK_RETRIES = 5
-_RETRYABLE = frozenset({"40P01", "40001"})  # PostgreSQL deadlock, serialization failure
+_ITEM_ERRORS: tuple[type[Exception], ...] = (*ROW_ERRORS, ValueError, TypeError, KeyError)
+_DEADLOCK_RETRIES = 5  # a batch PostgreSQL aborted (db.errors.is_retryable) is written again
 _LISTING_FAILURE = "listing_failure"
-
-
-def _sqlstate(exc: OperationalError) -> str | None:
-    return getattr(exc.orig, "sqlstate", None)
 
 
 class Store:
@@ -194,7 +191,7 @@ class Store:
             await asyncio.wrap_future(done)
         except _DatabaseGone as exc:
             raise NotStored(f"not stored: {exc}") from exc
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             self._fail(run, exc)
             raise NotStored(f"not stored: {run.db_error}") from exc
         return item
@@ -249,11 +246,10 @@ class Store:
                 break
             except BaseException as exc:
                 self.people.clear()  # the transaction rolled back: so did new persons
-                if not isinstance(exc, OperationalError) or _sqlstate(exc) not in _RETRYABLE \
-                        or attempt == _DEADLOCK_RETRIES:
+                if not is_retryable(exc) or attempt == _DEADLOCK_RETRIES:
                     raise
                 logger.warning("write batch of %s items aborted (%s): retrying", len(items),
-                               _sqlstate(exc))
+                               sqlstate(exc))
         _count_committed(run, outcomes)
         in_input_order: list[BaseException | None] = [None] * len(items)
         for position, index in enumerate(order):
@@ -268,14 +264,14 @@ class Store:
         assert run is not None
         outcomes: list[str | None] = []
         errors: list[BaseException | None] = []
-        with run.sessions.begin() as session:
+        with transaction(run.sessions) as session:
             for item in items:
                 if not careful:  # an item's error rolls the batch back: see _write_batch
                     outcomes.append(self._write_item(session, run, item))
                     errors.append(None)
                     continue
                 try:
-                    with session.begin_nested():
+                    with savepoint(session):
                         outcomes.append(self._write_item(session, run, item))
                     errors.append(None)
                 except _ITEM_ERRORS as exc:
@@ -286,7 +282,7 @@ class Store:
                     errors.append(exc)
             counted = Counter(o for o in outcomes if o not in (None, _LISTING_FAILURE))
             for name, n in counted.items():
-                repository.count_in_run(session, run.run_id, str(name), n)
+                runs.count_in_run(session, run.run_id, str(name), n)
             self._before_commit(session)
         return outcomes, errors
 
@@ -296,15 +292,15 @@ class Store:
     def _write_item(self, session: Session, run: RunState, item: Any) -> str | None:
         """One item's rows and frontier state; the outcome to count, if any."""
         if isinstance(item, Discovered):
-            repository.record_discovered(session, source_id=run.source_id, entries=item.entries)
+            frontier.record_discovered(session, source_id=run.source_id, entries=item.entries)
         elif isinstance(item, NotModified):
-            if repository.mark_not_modified(session, source_id=run.source_id,
-                                            run_id=run.run_id, url=item.url,
-                                            fetched_at=item.fetched_at):
+            if frontier.mark_not_modified(session, source_id=run.source_id,
+                                          run_id=run.run_id, url=item.url,
+                                          fetched_at=item.fetched_at):
                 return "unchanged"
         elif isinstance(item, FetchFailure):
             status = _HTTP_STATUS.match(item.reason)
-            result = repository.record_failure(
+            result = frontier.record_failure(
                 session, source_id=run.source_id, run_id=run.run_id, url=item.url,
                 reason=item.reason, blocked=item.blocked, release=item.release,
                 gone_status=int(status.group(1)) if status else None,
@@ -314,13 +310,13 @@ class Store:
                 return result
             return _LISTING_FAILURE
         elif isinstance(item, ReleaseItem) and isinstance(item.extracted, ReleaseRecord):
-            return repository.store_release(
+            return documents.store_release(
                 session, source_id=run.source_id, run_id=run.run_id, release=item.extracted,
                 people=self.people,
             )
         return None
 
-    def _fail(self, run: RunState, exc: SQLAlchemyError) -> None:
+    def _fail(self, run: RunState, exc: DatabaseError) -> None:
         if run.db_error:
             return
         run.db_error = first_line(exc)[:300]

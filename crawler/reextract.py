@@ -3,7 +3,10 @@
 A document's extraction has two stages, each versioned in its own column:
 
 * text (trafilatura and the source's page object over the stored raw HTML:
-  text, title, date, language), ``documents.text_extractor``;
+  text, title, date, language), ``documents.text_extractor``; the page is
+  rebuilt as the crawl built it (:meth:`crawler.release.FetchedPage.of_source`:
+  the registered source, and the listing's title and date as the frontier kept
+  them), so the same bytes give the same result;
 * records (Meetings and Statements from that text), ``records_extractor``.
 
 The text stage is deterministic for a given version, so it is re-run only for
@@ -23,41 +26,42 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
-from crawler.release import FetchedPage, NoContentError, build_release, records_for
-from crawler.run import spider_classes
+from crawler.registry import Source as RegisteredSource
+from crawler.registry import all_sources
+from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
 from crawler.workers import process_pool
-from db import repository
-from db.models import Document, Source
+from db import documents, queries
 from db.release import ReleaseRecord
-from db.session import make_engine, make_sessionmaker
+from db.session import make_sessionmaker, read_only_twin, reading, transaction
 
 if TYPE_CHECKING:
-    from crawler.pages.base import ReleasePage
+    from db.session import Engine, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
 
 
 @dataclass(frozen=True, slots=True)
 class _PageJob:
-    """A stored page to extract again from its raw HTML (the text stage and records)."""
+    """A stored page to extract again from its raw HTML (the text stage and records).
+
+    It is rebuilt as the crawl built it (:meth:`FetchedPage.of_source`): from its
+    source (``None`` if no longer registered: no page object, ``country`` only) and
+    the hints its listing gave, as the frontier kept them.
+    """
 
     document_id: int
-    release_page: type[ReleasePage] | None
+    source: RegisteredSource | None
     country: str
     url: str
     raw_html: bytes
     encoding: str | None
     status: int
     fetched_at: dt.datetime
-    title: str | None
-    published: dt.date | None
+    hints: ListingHints
     etag: str | None
     last_modified: str | None
 
@@ -84,11 +88,10 @@ def _extract(job: _PageJob | _TextJob) -> _Result:
             return job.document_id, records_for(
                 job.text, title=job.title, published=job.published, language=job.language,
                 country=job.country)
-        return job.document_id, build_release(FetchedPage(
-            url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
-            status=job.status, fetched_at=job.fetched_at, etag=job.etag,
-            last_modified=job.last_modified, listing_title=job.title,
-            listing_date=job.published, release_page=job.release_page, country=job.country,
+        return job.document_id, build_release(FetchedPage.of_source(
+            job.source, url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
+            hints=job.hints, country=job.country, status=job.status, fetched_at=job.fetched_at,
+            etag=job.etag, last_modified=job.last_modified,
         ))
     except NoContentError as exc:
         return job.document_id, str(exc)
@@ -100,37 +103,22 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
     return [_extract(job) for job in jobs]
 
 
-def _selected(query: Any, source: str | None, text: bool, *, stale_text: bool) -> Any:
-    query = query.join(Source, Source.id == Document.source_id)
-    if source:
-        query = query.where(Source.key == source)
-    if not text:
-        current = Document.text_extractor == TEXT_EXTRACTOR_VERSION
-        query = query.where(~current if stale_text else current)
-    return query
-
-
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    pages = {key: spider.release_page for key, spider in spider_classes().items()}
-    page_query = _selected(
-        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
-               Document.encoding, Document.http_status, Document.fetched_at, Document.title,
-               Document.published, Document.etag, Document.last_modified),
-        source, text, stale_text=True,
-    ).order_by(Document.id)
-    with engine.connect() as conn:
-        for document_id, key, *rest in conn.execution_options(yield_per=200).execute(page_query):
-            yield _PageJob(document_id, pages.get(key), *rest)
+    sources = {registered.key: registered for registered in all_sources()}
+    with reading(engine) as conn:  # one read transaction for both
+        stale = None if text else TEXT_EXTRACTOR_VERSION
+        for row in queries.stored_pages(conn, source=source, stale_text=stale):
+            yield _PageJob(
+                row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
+                row.http_status, row.fetched_at,
+                ListingHints(title=row.listing_title, date=row.listing_date),
+                row.etag, row.last_modified)
         if text:
             return
-        text_query = _selected(
-            select(Document.id, Source.country, Document.text, Document.title,
-                   Document.published, Document.language),
-            source, text, stale_text=False,
-        ).order_by(Document.id)
-        for row in conn.execution_options(yield_per=500).execute(text_query):
+        for row in queries.stored_texts(conn, source=source,
+                                        text_version=TEXT_EXTRACTOR_VERSION):
             yield _TextJob(*row)
 
 
@@ -172,12 +160,11 @@ def reextract_archive(
     ``changed``: whose text changed; ``failed``: whose page gave no text (kept as it was).
     """
     sessions = make_sessionmaker(engine)
-    with engine.connect() as conn:
-        total = conn.execute(_selected(select(func.count(Document.id)), source, True,
-                                       stale_text=False)).scalar_one()
+    with reading(engine) as conn:
+        total = queries.document_count(conn, source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     with process_pool(workers, preload=["crawler.release"]) as pool:
-        reader = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+        reader = read_only_twin(engine)
         try:
             results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))
             stats = _write_results(sessions, results, total, on_progress)
@@ -187,7 +174,7 @@ def reextract_archive(
 
 
 def _write_results(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     results: Iterator[_Result],
     total: int,
     on_progress: Callable[[int, int], None] | None,
@@ -198,17 +185,17 @@ def _write_results(
     batch: list[tuple[int, ReleaseRecord | Records]] = []
 
     def flush() -> None:
-        with sessions.begin() as session:
+        with transaction(sessions) as session:
             for document_id, result in batch:
                 if isinstance(result, ReleaseRecord):
-                    outcome = repository.store_release(
+                    outcome = documents.store_release(
                         session, source_id=None, run_id=None, release=result,
                         force_records=True,
                     )
                     stats["changed"] += outcome == "changed"
                 else:
-                    repository.store_records(session, document_id, result,
-                                             version=EXTRACTOR_VERSION)
+                    documents.store_records(session, document_id, result,
+                                            version=EXTRACTOR_VERSION)
         batch.clear()
 
     for document_id, result in results:

@@ -19,6 +19,7 @@ from db.release import ReleaseRecord
 
 if TYPE_CHECKING:
     from crawler.pages.base import ReleasePage
+    from crawler.registry import Source
 
 # A body selector's text is preferred over trafilatura's when trafilatura
 # returned clearly less (it dropped paragraphs it took for boilerplate).
@@ -30,8 +31,28 @@ class NoContentError(ValueError):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListingHints:
+    """What a listing said of a release: the fallbacks for a page without title or date.
+
+    A crawl takes them from the listing page; ``reextract`` from the frontier,
+    which kept them (``frontier.listing_title``/``listing_date``); never from
+    what an earlier extraction stored.
+    """
+
+    title: str | None = None
+    date: dt.date | None = None
+
+
+NO_HINTS = ListingHints()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FetchedPage:
-    """What the crawler knows about a release page; all fields picklable."""
+    """What the crawler knows about a release page; all fields picklable.
+
+    Build it with :meth:`of_source`, as a crawl, ``reextract`` and ``extract`` do,
+    so that the same bytes give the same release whichever of them reads them.
+    """
 
     url: str
     body: bytes
@@ -46,6 +67,36 @@ class FetchedPage:
     language_hint: str | None = None
     country: str | None = None
 
+    @classmethod
+    def of_source(
+        cls,
+        source: Source | None,
+        *,
+        url: str,
+        body: bytes,
+        encoding: str | None,
+        hints: ListingHints = NO_HINTS,
+        country: str | None = None,
+        status: int = 200,
+        fetched_at: dt.datetime | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchedPage:
+        """The page at ``url`` (its ``body`` and ``encoding``) as a release of ``source``.
+
+        The source gives the page object, the country and the language to assume
+        when the page declares none; ``hints`` what its listing said. ``country``
+        overrides the source's (or stands in for an unknown source).
+        """
+        return cls(
+            url=url, body=body, encoding=encoding, status=status,
+            fetched_at=fetched_at or dt.datetime.now(dt.UTC), etag=etag,
+            last_modified=last_modified, listing_title=hints.title, listing_date=hints.date,
+            release_page=source.release_page if source else None,
+            language_hint=source.language if source else None,
+            country=country or (source.country if source else None),
+        )
+
 
 def decode(body: bytes, encoding: str | None) -> str:
     """Decode a page body; undecodable bytes become U+FFFD, never an exception."""
@@ -53,6 +104,11 @@ def decode(body: bytes, encoding: str | None) -> str:
         return body.decode(encoding or "utf-8", errors="replace")
     except LookupError:
         return body.decode("utf-8", errors="replace")
+
+
+def _other_year(one: dt.date, other: dt.date) -> bool:
+    """The same day and month in another year."""
+    return (one.month, one.day) == (other.month, other.day) and one.year != other.year
 
 
 def records_for(text: str, *, title: str | None, published: dt.date | None,
@@ -68,34 +124,49 @@ def build_release(page: FetchedPage) -> ReleaseRecord:
 
     trafilatura gives text, title, date and language; the page's own selectors
     and the listing are the fallbacks (title, date) or the replacement when
-    trafilatura's text is missing or much shorter than the body selector's.
+    trafilatura's text is missing or much shorter than the body selector's (or
+    whenever the selector matched, for a page object with ``body_preferred``:
+    a declared source's body and drop list are its definition of the text; its
+    listing title, with ``listing_title_preferred``, outranks trafilatura's).
 
     Raises :class:`NoContentError` when neither yields any text.
     """
     page_title: str | None = None
     page_date: dt.date | None = None
     page_body: str | None = None
+    prefer_page_body = prefer_listing_title = False
+    stated_language: str | None = None
     if page.release_page is not None:
+        stated_language = page.release_page.language
+        prefer_page_body = page.release_page.body_preferred
+        prefer_listing_title = page.release_page.listing_title_preferred
         fields = page.release_page.parse(page.url, page.body, page.encoding)
         page_title, page_date, page_body = fields.title, fields.date, fields.body
     html = decode(page.body, page.encoding)
     extracted = extract_text(html)
     text = extracted.text if extracted else ""
     fallback = sanitise(page_body or "").strip()
-    if fallback and len(text) < _FALLBACK_RATIO * len(fallback):
+    if fallback and (prefer_page_body or len(text) < _FALLBACK_RATIO * len(fallback)):
         text = fallback
     if not text.strip():
         raise NoContentError("no release text on the page")
-    title = page_title or (extracted.title if extracted else None) or page.listing_title
+    found_title = extracted.title if extracted else None
+    if prefer_listing_title:
+        title = page_title or page.listing_title or found_title
+    else:
+        title = page_title or found_title or page.listing_title
     published = page_date
     if published is None:
         published = extracted.date if extracted else None
-        if page.listing_date and published and abs((published - page.listing_date).days) > 2:
+        if page.listing_date and published and abs((published - page.listing_date).days) > 2 \
+                and not _other_year(published, page.listing_date):
             # trafilatura's date far from the listing's is the date of something
-            # else on the page (a related story, a site clock).
+            # else on the page (a related story, a site clock); the same day of
+            # another year is a listing date whose year was not printed.
             published = page.listing_date
         published = published or page.listing_date
-    language = (extracted.language if extracted else None) or page.language_hint
+    language = stated_language or (extracted.language if extracted else None) \
+        or page.language_hint
     records = records_for(text, title=title, published=published, language=language,
                           country=page.country)
     return ReleaseRecord(

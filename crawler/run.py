@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
-from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
-from scrapy.utils.project import get_project_settings
 
-from crawler.exceptions import UnknownSourceError
+from crawler.exitcodes import (
+    EXIT_DEGRADED,
+    EXIT_ERRORS,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+)
 from crawler.interrupts import Interrupts
-from crawler.spiders.base import PressReleaseSpider
-
-# Exit codes of `mfa-archive crawl` (documented in the README), most severe first
-# when several sources end differently: interrupted, errors, locked, degraded.
-EXIT_OK = 0
-EXIT_ERRORS = 1  # completed_with_errors or failed
-EXIT_USAGE = 2
-EXIT_DEGRADED = 3  # degraded or blocked: the site may have changed
-EXIT_INTERRUPTED = 4  # SIGTERM/SIGINT: in-flight work committed, resume with the next run
-EXIT_LOCKED = 5  # another crawl of the source is running: this one did not start
+from crawler.registry import project_settings, resolve_sources
 
 # Politeness off: for mirrors on this machine only (tests, demo, benchmarks).
 FAST_SETTINGS: dict[str, Any] = {
@@ -50,35 +43,6 @@ class CrawlOutcome:
 
 # Statuses whose summary line says why.
 EXPLAINED = frozenset({"failed", "degraded", "blocked", "completed_with_errors"})
-
-
-def project_settings() -> Settings:
-    """Our Scrapy settings, wherever the command runs (no scrapy.cfg needed in the cwd)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    return get_project_settings()
-
-
-def spider_classes(settings: Settings | None = None) -> dict[str, type[PressReleaseSpider]]:
-    """Every source's spider class by key, sorted."""
-    loader = SpiderLoader.from_settings(settings or project_settings())
-    found: dict[str, type[PressReleaseSpider]] = {}
-    for name in sorted(loader.list()):
-        cls = loader.load(name)
-        if issubclass(cls, PressReleaseSpider):
-            found[name] = cls
-    return found
-
-
-def resolve_sources(keys: Sequence[str], *, all_sources: bool) -> list[str]:
-    known = spider_classes()
-    unknown = [k for k in keys if k not in known]  # also with --all: a typo is never ignored
-    if unknown:
-        raise UnknownSourceError(
-            f"unknown source {', '.join(unknown)!s}; known: {', '.join(known)}"
-        )
-    if all_sources:
-        return list(known)
-    return list(dict.fromkeys(keys))
 
 
 def run_crawls(
@@ -129,13 +93,13 @@ def _run_crawls(
     interrupts.stop_on_signal(process)  # from here on, a signal stops the crawls
     if interrupts.received:  # a signal came before: the crawls do not start
         return [_outcome(key, None, "interrupted") for key in keys]
-    classes = spider_classes(base)
+    sources = {source.key: source for source in resolve_sources(keys)}
     crawlers: list[Crawler] = []
     for key in keys:
         settings = base.copy()
         if base_urls and key in base_urls:
             settings.set("ARCHIVE_BASE_URL", base_urls[key], priority="cmdline")
-        crawler = Crawler(classes[key], settings)
+        crawler = Crawler(sources[key].spider, settings)
         crawlers.append(crawler)
         args: dict[str, Any] = {"since": since} if since else {}
         if full:
@@ -159,20 +123,18 @@ def _explained(outcomes: list[CrawlOutcome], db_url: str) -> list[CrawlOutcome]:
               if o.status in EXPLAINED and o.reason is None and o.run_id is not None]
     errors: dict[int, list[tuple[str, str, bool]]] = {}
     if wanted:
-        from sqlalchemy.exc import SQLAlchemyError
-        from sqlalchemy.orm import Session
-
-        from db import repository
-        from db.session import make_engine
+        from db import queries
+        from db.errors import DatabaseError
+        from db.session import make_engine, read_session
 
         try:
             engine = make_engine(db_url)
             try:
-                with Session(engine) as session:
-                    errors = repository.run_errors(session, wanted)
+                with read_session(engine) as session:
+                    errors = queries.run_errors(session, wanted)
             finally:
                 engine.dispose()
-        except SQLAlchemyError:  # the database went away: the summary says what it can
+        except DatabaseError:  # the database went away: the summary says what it can
             errors = {}
     explained = []
     for o in outcomes:
@@ -208,6 +170,7 @@ def _outcome(key: str, crawler: Crawler | None, unrecorded: str) -> CrawlOutcome
 
 
 def exit_code(outcomes: Sequence[CrawlOutcome]) -> int:
+    """The crawl's exit code: the most severe of its sources' (:mod:`crawler.exitcodes`)."""
     statuses = {o.status for o in outcomes}
     if "interrupted" in statuses:
         return EXIT_INTERRUPTED

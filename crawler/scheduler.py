@@ -46,13 +46,12 @@ from typing import Any
 from croniter import croniter
 
 from crawler.exceptions import ArchiveError
+from crawler.exitcodes import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_NAMES, EXIT_OK
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = "mfa-archive.toml"
 DAY_START_MINUTE = 2 * 60  # staggered daily runs start at 02:00 UTC
-EXIT_NAMES = {0: "completed", 1: "errors", 2: "usage error", 3: "degraded", 4: "interrupted",
-              5: "locked (another run of the source is going)"}
 
 
 class ScheduleError(ArchiveError):
@@ -209,7 +208,8 @@ class Scheduler:
             wait = min((d - now).total_seconds() for d in due.values()) if due else self.poll
             self.sleep(max(0.0, min(wait, self.poll)))  # short naps: a signal is seen at once
         self._shutdown()
-        return 0 if all(code in (0, 4) for *_, code in self.history) else 1
+        return EXIT_OK if all(code in (EXIT_OK, EXIT_INTERRUPTED)
+                              for *_, code in self.history) else EXIT_ERRORS
 
     def _enough_started(self) -> bool:
         return self.max_runs is not None and self.started >= self.max_runs
@@ -258,10 +258,9 @@ def run_scheduler(
     extra: Sequence[str] = (),
 ) -> int:
     """The ``schedule`` command: load the config, install signal handlers, run."""
-    from crawler.run import spider_classes
+    from crawler.registry import all_sources
 
-    classes = spider_classes()
-    config = load_config(config_path, {key: cls.schedule for key, cls in classes.items()})
+    config = load_config(config_path, {s.key: s.schedule for s in all_sources()})
     jobs = [job for job in config.jobs if not only or job.key in only]
     missing = sorted(set(only) - {job.key for job in config.jobs})
     if missing:

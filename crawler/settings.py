@@ -10,6 +10,9 @@ import os
 BOT_NAME = "mfa-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# Where sources come from (crawler/registry.py), in order: callables returning Source records.
+ARCHIVE_SOURCE_PROVIDERS = ["crawler.registry.coded_sources",
+                            "crawler.declared.provider.declared_sources"]
 
 # Identify honestly, with a way to reach the operator.
 ARCHIVE_CONTACT_URL = os.getenv("MFA_ARCHIVE_CONTACT", "https://github.com/mfa-archive/mfa-archive")
@@ -60,6 +63,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterRetry": 550,
     # Responses pass middlewares from high to low: after decompression (590).
     "crawler.middlewares.MislabelledEncoding": 580,
+    # Next to the downloader: requests as sent, responses as received (crawler/warc.py).
+    # Off unless ARCHIVE_WARC_DIR is set.
+    "crawler.warc.WarcRecorder": 950,
 }
 
 # Items named by type and URL in logs, never dumped whole (a ReleaseItem is a page).
@@ -83,7 +89,7 @@ ITEM_PIPELINES = {
 }
 
 # --- mfa-archive settings -------------------------------------------------
-ARCHIVE_DB_URL = None  # None: db.config.database_url() (env MFA_ARCHIVE_DB)
+ARCHIVE_DB_URL = None  # None: db.urls.database_url() (env MFA_ARCHIVE_DB)
 ARCHIVE_BASE_URL = None  # a mirror to send every request to (tests, demo)
 ARCHIVE_MAX_PAGES = 500  # listing pages per run, a guard against endless paging
 ARCHIVE_EXTRACT_WORKERS = None  # processes for extraction; None: one per core, 0: a thread
@@ -92,7 +98,8 @@ ARCHIVE_FULL = False  # re-fetch every archived release (conditional GET), walk 
 ARCHIVE_RETRY_BACKOFF = 3600  # seconds before a failed URL is retried; x4 per attempt, max 7 days
 ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried next run)
 ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
-ARCHIVE_LOCK = True  # one crawl of a source at a time (db.locks); off only in tests
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
 ARCHIVE_PROGRESS = False  # a progress line on stderr (crawl on a terminal): crawler/progress.py
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
+ARCHIVE_WARC_DIR = None  # a directory: also write every request/response as WARC 1.1 there
+ARCHIVE_WARC_MAX_BYTES = 1_000_000_000  # a run's WARC file is rotated at this size (1 GB)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,8 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.pipelines import binary_kind
 from crawler.records import records_to_json
+from crawler.registry import Source, all_sources, get_source
 from crawler.release import FetchedPage, NoContentError, build_release
-from crawler.run import spider_classes
-from crawler.spiders.base import PressReleaseSpider
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -35,16 +33,12 @@ def _read(value: str) -> tuple[str | None, bytes, str | None]:
     return None, path.read_bytes(), None
 
 
-def _source_for(url: str | None, source: str | None) -> type[PressReleaseSpider] | None:
-    """The spider of ``source``, or of the site ``url`` belongs to."""
-    classes = spider_classes()
-    if source:
-        return classes[source]
+def _source_for(url: str | None, key: str | None) -> Source | None:
+    """The source of ``key``, or the source whose site ``url`` is on."""
+    if key:
+        return get_source(key)
     host = (urlsplit(url).hostname or "") if url else ""
-    for cls in classes.values():
-        if any(host == d or host.endswith("." + d) for d in cls.allowed_domains):
-            return cls
-    return None
+    return next((s for s in all_sources() if host and s.owns(host)), None)
 
 
 def extract_input(
@@ -53,7 +47,8 @@ def extract_input(
     """The JSON object ``extract --json`` prints for one input (an ``error`` key on failure).
 
     When the input belongs to a known source (``source``, or a URL on its site),
-    that source's page object supplies title, date and body as in a crawl.
+    it is read as a crawl reads that source's pages (page object, country,
+    language); there is no listing, so no listing hints.
     """
     key = "url" if value.startswith(("http://", "https://")) else "path"
     try:
@@ -64,13 +59,9 @@ def extract_input(
         if b"<" not in body[:4096]:
             raise ValueError("not HTML: no markup")
         encoding, _ = html_to_unicode(content_type, body)
-        page_url = url or Path(value).resolve().as_uri()
-        spider = _source_for(url, source)
-        release = build_release(FetchedPage(
-            url=page_url, body=body, encoding=encoding, status=200,
-            fetched_at=dt.datetime.now(dt.UTC),
-            release_page=spider.release_page if spider else None,
-            country=(country or (spider.country if spider else "")).upper() or None,
+        release = build_release(FetchedPage.of_source(
+            _source_for(url, source), url=url or Path(value).resolve().as_uri(), body=body,
+            encoding=encoding, country=country.upper() if country else None,
         ))
     except (OSError, ValueError, NoContentError) as exc:
         return {key: value, "error": str(exc) or type(exc).__name__}

@@ -7,7 +7,7 @@ split at a key ``k``: this process writes the rows with key < k straight into
 the output, a worker process (``python -m db.export_parallel``) writes the rows
 with key >= k into an unnamed temporary file beside it, and that file is then
 appended to the output (``copy_file_range``). Both halves are rendered by the
-same :func:`db.export.write_csv` from the same query, rebuilt by the worker
+same :func:`db.rows.write_csv` from the same query, rebuilt by the worker
 with :func:`db.queries.export_select`, so the file is byte for byte what one
 process writes.
 
@@ -45,7 +45,6 @@ import json
 import logging
 import os
 import selectors
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -59,11 +58,11 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sqlalchemy import Column, Connection, Engine, Integer, Table, func, select
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
-from db.errors import ExportFailed, first_line
-from db.export import replaceable_file, snapshot, write_csv
+from db import urls
+from db.errors import ArchiveDatabaseError, ExportFailed, first_line
+from db.export import replaceable_file
+from db.rows import snapshot, write_csv
 
 if TYPE_CHECKING:  # db.queries and db.session import the ORM: not before the worker starts
     from db.queries import AnySelect, ExportFilters
@@ -80,9 +79,9 @@ PRESTART_MIN_BYTES = 16 << 20
 LOCK_TIMEOUT = 2.0
 # Seconds the worker has to open its snapshot; writers wait meanwhile.
 READY_TIMEOUT = 15.0
-# Test hook: make the worker fail ("fail"), be killed after its rows ("die") or hang
-# before its snapshot ("hang").
-FAULT_ENV = "MFA_EXPORT_WORKER_FAULT"
+# The worker's program, run as ``python -P WORKER_ARGS... FD``: this module, or one that
+# runs :func:`worker` with its own :class:`WorkerHooks` (tests/faults/export_worker.py).
+WORKER_ARGS: tuple[str, ...] = ("-m", "db.export_parallel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +118,7 @@ def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
     if engine.dialect.name != "sqlite" or target is None or cpus() < 2:
         return None
     key = partition_key(query)
-    url = engine.url
-    if key is None or "immutable" in (url.database or "") or "immutable" in url.query:
+    if key is None or urls.is_immutable(engine.url):
         return None
     with engine.connect() as conn:  # a cheap estimate; the snapshot's own bounds decide
         database = next((row[2] for row in conn.exec_driver_sql("PRAGMA database_list")
@@ -151,12 +149,10 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
     if fmt != "csv" or target is None or cpus() < 2:
         return None
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    database = parsed.database or ""
-    if (parsed.get_backend_name() != "sqlite" or database in ("", ":memory:")
-            or database.startswith("file:") or parsed.query):
+        database = urls.sqlite_file(url)
+        if database is None or urls.has_options(url):
+            return None
+    except ArchiveDatabaseError:
         return None
     directory = target.parent
     try:
@@ -316,7 +312,7 @@ class Worker:
         try:
             # -P: not the current directory's ``db``, should it have one.
             self.proc = subprocess.Popen(
-                [sys.executable, "-P", "-m", "db.export_parallel", str(fd)],
+                [sys.executable, "-P", *WORKER_ARGS, str(fd)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
                 pass_fds=(fd,), env=env, bufsize=0,
             )
@@ -458,15 +454,25 @@ def _say(message: str) -> None:
     sys.stdout.flush()
 
 
-def worker(fd: int) -> int:
+class WorkerHooks:
+    """Seams of the worker process at two moments; these do nothing (tests override them)."""
+
+    def job_received(self, job: dict[str, Any]) -> None:
+        """The job has come; the worker has not opened its snapshot yet."""
+
+    def rows_written(self) -> None:
+        """The rows are in the file; the worker has not reported them yet."""
+
+
+def worker(fd: int, hooks: WorkerHooks | None = None) -> int:
     """Export the rows with key >= split of the job on stdin into ``fd``; see the module doc."""
     parent = os.getppid()
+    hooks = hooks or WorkerHooks()
 
     def parent_alive() -> None:
         if os.getppid() != parent:
             raise ExportFailed("the exporting process has gone")
 
-    fault = os.environ.get(FAULT_ENV, "")
     try:
         # The imports overlap the exporter's work until the job comes.
         from db import queries
@@ -476,11 +482,8 @@ def worker(fd: int) -> int:
         if not line:
             return 0  # the export went ahead without us
         job = json.loads(line)
-        if fault == "fail":
-            raise ExportFailed("simulated failure")
-        if fault == "hang":
-            threading.Event().wait()
-        engine = make_engine(URL.create("sqlite", database=job["database"]), read_only=True)
+        hooks.job_received(job)
+        engine = make_engine(urls.sqlite_url(job["database"]), read_only=True)
         query = queries.export_select(job["name"], _decode(job["filters"]), "sqlite")
         key = partition_key(query)
         if key is None:
@@ -494,8 +497,7 @@ def worker(fd: int) -> int:
                                  check=parent_alive)
                 out.flush()
                 size = os.fstat(out.fileno()).st_size
-                if fault == "die":  # a crash after the rows, before the report
-                    os.kill(os.getpid(), signal.SIGKILL)
+                hooks.rows_written()
         engine.dispose()
         _say(f"done {rows} {size}")
         return 0

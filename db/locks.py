@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
+
+from db import urls
 
 _NAMESPACE = "mfa-archive:crawl:"
 
@@ -34,11 +35,8 @@ class SourceLock:
     @property
     def path(self) -> Path | None:
         """The lock file (SQLite on disk), or ``None``."""
-        url = make_url(str(self.engine.url))
-        if url.get_backend_name() != "sqlite":
-            return None
-        database = url.database or ""
-        if database in ("", ":memory:") or database.startswith("file:"):
+        database = urls.sqlite_file(self.engine.url)
+        if database is None:
             return None
         return Path(f"{database}.crawl-{self.key}.lock")
 

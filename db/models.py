@@ -1,7 +1,7 @@
 """The archive's schema, typed SQLAlchemy 2.x models.
 
 Table names are the product's SQL interface: ``sources``, ``crawl_runs``,
-``crawl_errors``, ``frontier``, ``documents``, ``document_versions``,
+``crawl_errors``, ``warc_files``, ``frontier``, ``documents``, ``document_versions``,
 ``meetings``, ``participants``, ``persons``, ``statements``. The schema is
 changed only through alembic migrations (``migrations/versions``).
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -102,6 +103,21 @@ class CrawlRun(Base):
     pid: Mapped[int | None]
 
     source: Mapped[Source] = relationship()
+
+
+class WarcFile(Base):
+    """A WARC file a run wrote (``-s ARCHIVE_WARC_DIR``), or could not write."""
+
+    __tablename__ = "warc_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    opened_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+    records: Mapped[int] = mapped_column(default=0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class CrawlError(Base):

@@ -1,13 +1,17 @@
-"""Reads: the select() builders behind summaries, run listings and exports."""
+"""Reads: the select() builders behind summaries, run listings, the frontier and exports,
+and the few functions that run them for a caller outside :mod:`db`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
     Select,
     SQLColumnExpression,
     TableClause,
@@ -18,9 +22,19 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
-from db.models import CrawlRun, Document, Meeting, Participant, Person, Source, Statement
+from db.models import (
+    CrawlError,
+    CrawlRun,
+    Document,
+    FrontierEntry,
+    Meeting,
+    Participant,
+    Person,
+    Source,
+    Statement,
+)
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
@@ -78,6 +92,123 @@ def runs(source: str | None = None, limit: int | None = 50) -> Select[CrawlRun, 
     if source:
         query = query.where(Source.key == source)
     return query
+
+
+def last_runs() -> Select[CrawlRun, str]:
+    """Each source's newest run (the highest id) with the source's key."""
+    newest = select(func.max(CrawlRun.id)).group_by(CrawlRun.source_id)
+    return select(CrawlRun, Source.key).join(Source).where(CrawlRun.id.in_(newest))
+
+
+def last_run_per_source(session: Session) -> dict[str, CrawlRun]:
+    """Source key -> its newest run, in one query (for ``mfa-archive sources``)."""
+    return {key: run for run, key in session.execute(last_runs())}
+
+
+def recent_runs(session: Session, source: str | None = None,
+                limit: int | None = 50) -> list[tuple[CrawlRun, str]]:
+    """The newest ``limit`` runs (of ``source``), newest first, each with its source's key."""
+    return [(run, key) for run, key in session.execute(runs(source, limit))]
+
+
+def run_errors(session: Session, run_ids: Sequence[int]) -> dict[int, list[tuple[str, str, bool]]]:
+    """The errors of each run, ``(url, reason, blocked)`` in order (for ``mfa-archive runs``)."""
+    found: dict[int, list[tuple[str, str, bool]]] = {run_id: [] for run_id in run_ids}
+    if not run_ids:
+        return found
+    rows = session.execute(
+        select(CrawlError.run_id, CrawlError.url, CrawlError.reason, CrawlError.blocked)
+        .where(CrawlError.run_id.in_(list(run_ids)))
+        .order_by(CrawlError.id)
+    )
+    for run_id, url, reason, blocked in rows:
+        found[run_id].append((url, reason, bool(blocked)))
+    return found
+
+
+def source_summary(engine: Engine) -> list[tuple[str, int, int, int, int]]:
+    """:func:`summary`'s rows: per source key, documents, meetings, participants, statements."""
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(summary())]  # type: ignore[misc]
+
+
+def stored_releases(engine: Engine) -> list[Row[str, str, str | None, dt.date | None, str]]:
+    """Every archived release: source key, url, title, published, text (``sources check``)."""
+    with engine.connect() as conn:
+        return list(conn.execute(
+            select(Source.key, Document.url, Document.title, Document.published, Document.text)
+            .join(Source, Source.id == Document.source_id)
+        ).all())
+
+
+def _stored(query: AnySelect, source: str | None, text_version: str | None,
+            *, stale: bool) -> AnySelect:
+    """``query`` over documents joined to their source: of ``source``; with ``text_version``,
+    only those whose text that version did (or, ``stale``, did not) extract."""
+    query = query.join(Source, Source.id == Document.source_id)
+    if source:
+        query = query.where(Source.key == source)
+    if text_version is not None:
+        current = Document.text_extractor == text_version
+        query = query.where(~current if stale else current)
+    return query
+
+
+def document_count(conn: Connection, source: str | None = None) -> int:
+    """How many documents are archived (of ``source``)."""
+    count: int = conn.execute(
+        _stored(select(func.count(Document.id)), source, None, stale=False)).scalar_one()
+    return count
+
+
+def stored_pages(conn: Connection, *, source: str | None,
+                 stale_text: str | None) -> Iterator[Any]:
+    """Stored raw pages in id order, streamed, as rows with ``id, key`` (the source's),
+    ``country, url, raw_html, encoding, http_status, fetched_at, listing_title,
+    listing_date`` (what the listing showed, as the frontier kept it), ``etag, last_modified``.
+
+    ``stale_text``: only the documents whose text another version extracted.
+    """
+    query = _stored(
+        select(Document.id, Source.key, Source.country, Document.url, Document.raw_html,
+               Document.encoding, Document.http_status, Document.fetched_at,
+               FrontierEntry.listing_title, FrontierEntry.listing_date, Document.etag,
+               Document.last_modified)
+        .outerjoin(FrontierEntry, FrontierEntry.url == Document.url),
+        source, stale_text, stale=True,
+    ).order_by(Document.id)
+    yield from conn.execution_options(yield_per=200).execute(query)
+
+
+def stored_texts(conn: Connection, *, source: str | None,
+                 text_version: str) -> Iterator[Sequence[Any]]:
+    """Stored texts that ``text_version`` extracted, in id order, streamed: ``id, country,
+    text, title, published, language``."""
+    query = _stored(
+        select(Document.id, Source.country, Document.text, Document.title,
+               Document.published, Document.language),
+        source, text_version, stale=False,
+    ).order_by(Document.id)
+    yield from conn.execution_options(yield_per=500).execute(query)
+
+
+def listing_watermark(source_id: int) -> Select[dt.datetime | None]:
+    """When the source's last complete listing walk ended (``None``: never)."""
+    return (select(func.max(CrawlRun.finished_at))
+            .where(CrawlRun.source_id == source_id, CrawlRun.listing_complete.is_(True)))
+
+
+def frontier_entries(source_id: int) -> AnySelect:
+    """The source's frontier, in discovery order, with what the archive holds of each URL."""
+    return (
+        select(FrontierEntry.url, FrontierEntry.state, FrontierEntry.next_attempt_at,
+               FrontierEntry.discovered_at, FrontierEntry.listing_title,
+               FrontierEntry.listing_date, Document.etag, Document.last_modified,
+               Document.title, Document.published, Document.id.label("document_id"))
+        .outerjoin(Document, Document.url == FrontierEntry.url)
+        .where(FrontierEntry.source_id == source_id)
+        .order_by(FrontierEntry.id)
+    )
 
 
 def _date_filters(query: AnySelect, date: SQLColumnExpression[Any],
@@ -257,6 +388,11 @@ def export_select(name: str, filters: ExportFilters, dialect: str) -> AnySelect:
         return participants_export(filters)
     if name == "statements":
         return statements_export(filters)
+    if name in ("persons", "crawl_runs"):
+        from db import table_exports
+
+        return table_exports.persons_export(filters) if name == "persons" \
+            else table_exports.crawl_runs_export(filters)
     return view_export(name, filters)
 
 
@@ -325,3 +461,43 @@ def view_export(name: str, filters: ExportFilters) -> AnySelect:
             query = query.where(c.speaker.icontains(filters.person, autoescape=True))
     return query
 
+
+# --- canned queries: SQL text for tools that read the SQLite file (mfa-archive browse) ---
+
+CANNED_QUERIES: dict[str, dict[str, str]] = {
+    "meetings_between": {
+        "title": "Meetings between two countries",
+        "description": "Meetings in which both countries took part (ISO codes, e.g. AZ and BY).",
+        "sql": (
+            "select meeting_id, date, meeting_kind, country_a, country_b, source, url\n"
+            "from meeting_dyads\n"
+            "where (country_a = upper(:a) and country_b = upper(:b))\n"
+            "   or (country_a = upper(:b) and country_b = upper(:a))\n"
+            "order by date, meeting_id"
+        ),
+    },
+    "statements_by_person": {
+        "title": "Statements by a person",
+        "description": "Statements whose speaker's name contains the text given.",
+        "sql": (
+            "select statement_id, date, speaker, speaker_country, verb, text, meeting_kind,\n"
+            "       source, url\n"
+            "from statement_facts\n"
+            "where speaker like '%' || :person || '%'\n"
+            "order by date, statement_id"
+        ),
+    },
+    "meetings_per_month": {
+        "title": "A ministry's meetings per month",
+        "description": "Meetings reported by one source (its key, e.g. az), counted per month.",
+        "sql": (
+            "select substr(m.date, 1, 7) as month, count(*) as meetings\n"
+            "from meetings m\n"
+            "join documents d on d.id = m.document_id\n"
+            "join sources s on s.id = d.source_id\n"
+            "where s.key = lower(:source) and m.date is not null\n"
+            "group by month\n"
+            "order by month"
+        ),
+    },
+}

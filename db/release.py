@@ -1,7 +1,7 @@
 """The release a writer archives: plain dataclasses and protocols, no SQLAlchemy.
 
 Extraction workers build a :class:`ReleaseRecord` and pickle it back to the
-crawl; importing this module instead of :mod:`db.repository` keeps the ORM
+crawl; importing this module instead of :mod:`db.documents` keeps the ORM
 (some 35 MB a process) out of them.
 """
 

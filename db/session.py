@@ -8,20 +8,21 @@ upgrade from a read lock). PostgreSQL uses psycopg 3.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Iterator
+from typing import Any, TypeAlias
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import ArchiveDatabaseError
+from db import urls
+from db.errors import ArchiveDatabaseError, ArchiveOutdated, UnavailableError, first_line
+
+#: A session factory (``sessionmaker``): one per engine, shared by a writer's threads.
+Sessions: TypeAlias = sessionmaker[Session]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
 
 
 def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int | None = None,
@@ -30,12 +31,7 @@ def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int
 
     ``busy_timeout_ms`` replaces SQLite's default wait for a locked database.
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ArchiveDatabaseError(f"not a database URL: {url!r}") from exc
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = urls.with_driver(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, read_only=read_only,
                               busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms is None
@@ -50,13 +46,11 @@ def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int
     return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_engine(parsed: Any, *, read_only: bool, busy_timeout_ms: int,
+def _sqlite_engine(parsed: URL, *, read_only: bool, busy_timeout_ms: int,
                    **kwargs: Any) -> Engine:
     database = parsed.database or ""
-    if read_only and database and database != ":memory:":
-        parsed = parsed.set(
-            database=f"file:{database}?mode=ro", query={**parsed.query, "uri": "true"}
-        )
+    if read_only:
+        parsed = urls.read_only_sqlite(parsed)
     engine = create_engine(
         parsed,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -85,3 +79,74 @@ def _sqlite_engine(parsed: Any, *, read_only: bool, busy_timeout_ms: int,
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_archive(url: str, *, read_only: bool = False, migrate: bool = True) -> Engine:
+    """An engine on the archive at ``url``, at the newest schema.
+
+    Writable: migrated first (unless ``migrate`` is false). Read-only: never
+    migrated, so :class:`ArchiveOutdated` if it is not at the newest schema.
+    A database that cannot be reached is an :class:`ArchiveDatabaseError`
+    naming it (password hidden).
+    """
+    from db.migrate import current_revision, ensure_schema, head_revision
+
+    try:
+        if read_only:
+            engine = make_engine(url, read_only=True)
+            if current_revision(engine) != head_revision():
+                raise ArchiveOutdated(
+                    f"the archive at {urls.redact(url)} is not at the newest schema")
+            return engine
+        engine = make_engine(url)
+        if migrate:
+            ensure_schema(engine)
+        return engine
+    except UnavailableError as exc:
+        raise ArchiveDatabaseError(
+            f"cannot open the database {urls.redact(url)}: {first_line(exc)}") from exc
+
+
+def read_only_twin(engine: Engine) -> Engine:
+    """A read-only engine on the same database (a reader that never blocks the writer)."""
+    return make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+
+
+
+
+def dialect(engine: Engine) -> str:
+    """``sqlite`` or ``postgresql``."""
+    return engine.dialect.name
+
+
+@contextlib.contextmanager
+def transaction(sessions: Sessions) -> Iterator[Session]:
+    """A session in one transaction: committed at the end, rolled back on an error."""
+    with sessions.begin() as session:
+        yield session
+
+
+@contextlib.contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint inside the session's transaction: an error rolls back only what is inside."""
+    with session.begin_nested():
+        yield
+
+
+@contextlib.contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads; it never commits (its objects stay usable after it closes)."""
+    with Session(engine) as session:
+        yield session
+
+
+@contextlib.contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads share one transaction (one snapshot on SQLite)."""
+    with engine.connect() as conn:
+        yield conn
+
+
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Connection", "Engine", "Session", "Sessions", "dialect", "make_engine",
+           "make_sessionmaker", "open_archive", "read_only_twin", "read_session", "reading", "savepoint",
+           "transaction"]

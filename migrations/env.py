@@ -1,13 +1,13 @@
-"""Alembic environment: the URL comes from db.config, never from alembic.ini."""
+"""Alembic environment: the URL comes from db.urls, never from alembic.ini."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
 
-from db.config import database_url
 from db.models import Base
-from db.session import is_sqlite, make_engine
+from db.session import make_engine
+from db.urls import database_url, is_sqlite
 
 config = context.config
 target_metadata = Base.metadata

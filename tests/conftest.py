@@ -102,12 +102,13 @@ def fresh_database(backend: str, directory: Path) -> Iterator[str]:
             _forget_pollers(url)
         return
     import psycopg
-    from sqlalchemy.engine import make_url
+
+    from db import urls
 
     server_url = os.getenv(POSTGRES_ENV)
     if not server_url:
         pytest.skip(POSTGRES_SKIP)
-    server = make_url(server_url)
+    server = urls.parse(server_url)
     name = f"mfa_test_{uuid.uuid4().hex[:12]}"
     admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from crawler import browse
+from db import sqlite_files
 from tests.conftest import ROOT, run_cli
-from tests.test_repository import store_sample
+from tests.test_documents import store_sample
 
 datasette = pytest.importorskip("datasette")
 
@@ -105,7 +105,7 @@ def test_write_ahead_log_is_checkpointed_before_serving(tmp_path: Path) -> None:
     writer.execute("UPDATE documents SET title = 'in the log'")
     writer.commit()
     assert path.with_name("archive.sqlite-wal").stat().st_size > 0
-    assert browse._checkpoint(path)
+    assert sqlite_files.checkpoint(path)
     immutable = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     assert immutable.execute("select distinct title from documents").fetchall() == [
         ("in the log",)]

@@ -64,8 +64,8 @@ def test_user_mistakes_are_one_line_without_traceback(args: list[str], message: 
 
 @pytest.fixture
 def archive(sqlite_url: str) -> str:
-    """A small archive written through the repository (no crawl)."""
-    from tests.test_repository import store_sample
+    """A small archive written through db.documents (no crawl)."""
+    from tests.test_documents import store_sample
 
     store_sample(sqlite_url)
     return sqlite_url

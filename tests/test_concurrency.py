@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from db import urls
 from db.migrate import ensure_schema
 from db.session import make_engine
 from tests.conftest import ROOT
@@ -64,7 +65,7 @@ def test_two_crawls_of_one_source_started_together(db_url: str) -> None:
 def test_two_unlocked_crawls_still_store_each_release_once(db_url: str) -> None:
     _migrated(db_url)
     with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.1") as server:
-        unlocked = ["-s", "ARCHIVE_LOCK=False", *SLOW]
+        unlocked = ["-s", "FAULT_NO_LOCK=True", *SLOW]
         procs = [start_crawl("az", server.url, db_url, *unlocked) for _ in range(2)]
         results = [finish(proc) for proc in procs]
     assert [code for code, _ in results] == [0, 0], [err[-1500:] for _, err in results]
@@ -77,7 +78,7 @@ def test_a_crawl_and_a_long_read_query_both_succeed(db_url: str) -> None:
     _migrated(db_url)
     with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.2") as server:
         crawl = start_crawl("az", server.url, db_url, *SLOW)
-        if db_url.startswith("sqlite"):  # about 2 s of counting, inside one read transaction
+        if urls.is_sqlite(db_url):  # about 2 s of counting, inside one read transaction
             sql = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                    "WHERE x < 2000000) SELECT count(*) AS n, "
                    "(SELECT count(*) FROM documents) AS docs FROM c")

@@ -1,7 +1,7 @@
 """``mfa-archive export``: faithful CSV, neutralised formulas, one snapshot, atomic files.
 
 Round trips run on SQLite and PostgreSQL: what ``csv.reader`` reads back from
-every export equals the database (after :func:`db.export.restore`).
+every export equals the database (after :func:`db.rowio.restore`).
 """
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ from click.testing import CliRunner
 from sqlalchemy import insert, select, text
 
 from crawler.cli import EXPORTS, cli
-from db import export, queries
+from db import export, queries, urls
+from db import rows as rowio
+from db.documents import store_release
 from db.migrate import upgrade
 from db.models import Statement
-from db.repository import ensure_source, start_run, store_release
+from db.runs import ensure_source, start_run
 from db.session import make_engine, make_sessionmaker
 from tests.conftest import ROOT
-from tests.test_repository import M, P, R, S, release
+from tests.test_documents import M, P, R, S, release
 
 FORMULAS = ['=HYPERLINK("http://x")', "@SUM(1)", "+1+1", "-2+3", "\t=1", "=cmd|'/c calc'!A1",
             "\r=1", "'already quoted"]
@@ -72,7 +74,7 @@ def build(url: str, *, nul: bool) -> None:
 
 @pytest.fixture
 def archive(db_url: str) -> str:
-    build(db_url, nul=db_url.startswith("sqlite"))
+    build(db_url, nul=urls.is_sqlite(db_url))
     return db_url
 
 
@@ -125,12 +127,12 @@ def test_csv_round_trip_equals_the_database(
     for got, want in zip(rows[1:], db_rows, strict=True):
         for cell, value in zip(got, want, strict=True):
             if isinstance(value, str):
-                assert export.restore(cell) == value
+                assert rowio.restore(cell) == value
                 assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r", "\x00")
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 assert cell == str(value)  # numbers stay numbers: never prefixed
             else:
-                assert export.restore(cell) == expected_cell(value)
+                assert rowio.restore(cell) == expected_cell(value)
 
 
 @pytest.mark.parametrize("name", EXPORTS)
@@ -157,10 +159,10 @@ def test_formula_payloads_are_neutralised(runner: CliRunner, archive: str) -> No
 
 def test_numbers_stay_numbers() -> None:
     out = io.StringIO()
-    export.write_rows(["n", "f", "t", "z"], iter([(-2, -1.5, "-2", None), (3, 0.25, "3", "")]),
-                      out, "csv")
+    rowio.write_rows(["n", "f", "t", "z"], iter([(-2, -1.5, "-2", None), (3, 0.25, "3", "")]),
+                     out, "csv")
     assert out.getvalue() == "n,f,t,z\r\n-2,-1.5,'-2,\r\n3,0.25,3,\r\n"
-    lines = export.CsvLines()
+    lines = rowio.CsvLines()
     assert lines.chunk([(-2, -1.5, "-2", None), (3, 0.25, "3", "")]) == (
         "-2,-1.5,'-2,\r\n3,0.25,3,\r\n")
 
@@ -186,10 +188,10 @@ def test_the_fast_renderer_matches_csv_writer() -> None:
     expected = io.StringIO()
     writer = csv.writer(expected, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([export.neutralise(v) if isinstance(v, str) else v for v in row])
-    assert export.CsvLines().chunk(rows) == expected.getvalue()
+        writer.writerow([rowio.neutralise(v) if isinstance(v, str) else v for v in row])
+    assert rowio.CsvLines().chunk(rows) == expected.getvalue()
     back = list(csv.reader(io.StringIO(expected.getvalue(), newline="")))
-    assert [[export.restore(c) for c in r] for r in back] == [
+    assert [[rowio.restore(c) for c in r] for r in back] == [
         ["" if v is None else str(v) for v in row] for row in rows]
 
 
@@ -243,10 +245,10 @@ def test_a_failed_export_keeps_the_old_file(
     out.write_bytes(b"old\r\n")
     engine = make_engine(archive, read_only=True)
 
-    def fail(self: export.CsvLines, rows: Any) -> str:
+    def fail(self: rowio.CsvLines, rows: Any) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.CsvLines, "chunk", fail)
+    monkeypatch.setattr(rowio.CsvLines, "chunk", fail)
     with pytest.raises(OSError, match="No space"):
         export.export(engine, queries.statements_export(queries.ExportFilters()), fmt="csv",
                       path=str(out))
@@ -281,14 +283,14 @@ def _add_statements(url: str, document_id: int, first: int, n: int) -> None:
 
 
 def test_an_export_reads_one_snapshot_while_a_crawl_writes(db_url: str) -> None:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     store_sample(db_url)
     engine = make_engine(db_url, read_only=True)
     with engine.connect() as conn:
         document_id = conn.execute(select(Statement.document_id).limit(1)).scalar_one()
-    _add_statements(db_url, document_id, 100, 3 * export.BATCH)
-    before = 3 * export.BATCH + 2
+    _add_statements(db_url, document_id, 100, 3 * rowio.BATCH)
+    before = 3 * rowio.BATCH + 2
 
     class WritesMidway(io.StringIO):
         """After the first batch is written, another connection commits new rows."""
@@ -302,8 +304,8 @@ def test_an_export_reads_one_snapshot_while_a_crawl_writes(db_url: str) -> None:
             return super().write(s)
 
     out = WritesMidway()
-    with export.snapshot(engine) as conn:
-        count = export.write_csv(conn, queries.statements_export(queries.ExportFilters()), out)
+    with rowio.snapshot(engine) as conn:
+        count = rowio.write_csv(conn, queries.statements_export(queries.ExportFilters()), out)
     assert out.writes > 2
     assert count == before
     assert len(read_csv(out.getvalue().encode())) == before + 1
@@ -373,7 +375,7 @@ def test_sigkill_mid_export_leaves_the_old_file_or_none(
 
 def test_bytes_and_dates_in_query_csv() -> None:
     out = io.StringIO()
-    export.write_rows(["b", "d", "j"], iter([(b"\x00\x01", dt.date(2020, 1, 2), ["=x"])]),
-                      out, "csv")
+    rowio.write_rows(["b", "d", "j"], iter([(b"\x00\x01", dt.date(2020, 1, 2), ["=x"])]),
+                     out, "csv")
     assert read_csv(out.getvalue().encode())[1] == [
         "base64:" + base64.b64encode(b"\x00\x01").decode(), "2020-01-02", '["=x"]']

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from db import export, export_parallel, queries
+from db import export, export_parallel, queries, urls
 from db.errors import ExportFailed
 from db.session import make_engine
 from tests.conftest import ROOT
@@ -190,7 +190,7 @@ def test_both_processes_read_one_snapshot_while_a_writer_commits(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
     monkeypatch.setattr(export_parallel, "LOCK_TIMEOUT", 30.0)
-    path = archive.removeprefix("sqlite:///")
+    path = str(urls.sqlite_file(archive))
     writer = Rewriter(path)
     writer.start()
     seen = set()
@@ -225,7 +225,7 @@ def test_a_locked_archive_exports_in_one_process(
     monkeypatch.setattr(export_parallel, "LOCK_TIMEOUT", 0.1)
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
     single(archive, "statements", F(), one)
-    holder = sqlite3.connect(archive.removeprefix("sqlite:///"), isolation_level=None)
+    holder = sqlite3.connect(str(urls.sqlite_file(archive)), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # a long crawl transaction
     try:
         assert split(archive, "statements", F(), two) == 20
@@ -240,7 +240,7 @@ def test_a_locked_archive_exports_in_one_process(
 def test_a_rollback_journal_archive_exports_in_one_process(
     archive: str, parallel: list[int], caplog: pytest.LogCaptureFixture, tmp_path: Path,
 ) -> None:
-    conn = sqlite3.connect(archive.removeprefix("sqlite:///"), isolation_level=None)
+    conn = sqlite3.connect(str(urls.sqlite_file(archive)), isolation_level=None)
     assert conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
     conn.close()
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
@@ -271,7 +271,7 @@ def test_a_read_only_archive_exports_in_one_process(
     Root may write anyway, so there the read-only open is forced (``mode=ro``):
     such a connection accepts BEGIN IMMEDIATE without taking any lock.
     """
-    db = Path(archive.removeprefix("sqlite:///"))
+    db = urls.sqlite_file(archive)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     one, two = out_dir / "one.csv", out_dir / "two.csv"
@@ -301,7 +301,7 @@ def test_a_failed_worker_fails_the_export_and_keeps_the_old_file(
 ) -> None:
     if fault == "hang":
         monkeypatch.setattr(export_parallel, "READY_TIMEOUT", 1.0)
-    monkeypatch.setenv(export_parallel.FAULT_ENV, fault)
+    monkeypatch.setattr(export_parallel, "WORKER_ARGS", ("-m", "tests.faults.export_worker", fault))
     out = tmp_path / "exports" / "statements.csv"
     out.parent.mkdir()
     out.write_bytes(b"old\r\n")

@@ -18,8 +18,9 @@ from sqlalchemy import inspect, text
 
 from crawler.cli import cli
 from db import sql as db_sql
+from db import urls
 from db.session import make_engine
-from tests.test_repository import store_sample
+from tests.test_documents import store_sample
 
 INFINITE = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT "
 COUNT_FOREVER = INFINITE + "count(*) FROM c"  # never returns a row
@@ -106,7 +107,7 @@ def test_writes_are_refused_and_the_archive_is_unchanged(
 ) -> None:
     before = checksums(archive)
     result = query(runner, archive, sql)
-    expected = sqlite_code if archive.startswith("sqlite") else pg_code
+    expected = sqlite_code if urls.is_sqlite(archive) else pg_code
     assert result.exit_code == expected, result.output
     line = one_clear_line(result)
     if expected == 2:
@@ -132,7 +133,7 @@ def test_the_database_refuses_writes_the_lexer_lets_through(
         with (pytest.raises((db_sql.QueryRefused, db_sql.QueryFailed)) as caught,
               db_sql.run_query(engine, sql) as result):
             list(result.rows)
-        if archive.startswith("sqlite") or "pragma" not in sql.lower():
+        if urls.is_sqlite(archive) or "pragma" not in sql.lower():
             assert isinstance(caught.value, db_sql.QueryRefused), caught.value
     finally:
         engine.dispose()
@@ -206,7 +207,7 @@ def test_views_and_introspection_are_readable(runner: CliRunner, archive: str) -
                    "where country = :c", "-p", "c", "BY", "--format", "csv")
     assert list(csv.reader(io.StringIO(result.stdout))) == [
         ["person", "country"], ["Gennady Akhramovich", "BY"]]
-    if archive.startswith("sqlite"):
+    if urls.is_sqlite(archive):
         for sql in ("PRAGMA table_info(documents)", "select * from pragma_table_info('persons')",
                     "PRAGMA user_version", "select replace(url, 'https', 'http') from documents"):
             result = query(runner, archive, sql, "--format", "csv")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+from dataclasses import replace
 
 from crawler.pages.base import ReleasePage
 from crawler.records import Records
 from crawler.reextract import _extract, _PageJob, _TextJob
+from crawler.registry import get_source
+from crawler.release import ListingHints
 
 
 class BrokenPage(ReleasePage):
@@ -19,9 +22,10 @@ class BrokenPage(ReleasePage):
 
 
 def _page_job(release_page: type[ReleasePage] | None, html: bytes) -> _PageJob:
-    return _PageJob(7, release_page, "AZ", "https://mfa.example/en/news/7", gzip.compress(html),
-                    "utf-8", 200, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "Title",
-                    dt.date(2026, 1, 1), None, None)
+    source = replace(get_source("az"), release_page=release_page) if release_page else None
+    return _PageJob(7, source, "AZ", "https://mfa.example/en/news/7", gzip.compress(html),
+                    "utf-8", 200, dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                    ListingHints(title="Title", date=dt.date(2026, 1, 1)), None, None)
 
 
 HTML = (b"<html lang='en'><body><article><p>Minister Jeyhun Bayramov met Ambassador "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from crawler.pages.base import ReleasePage
-from crawler.release import FetchedPage, NoContentError, build_release
+from crawler.registry import get_source
+from crawler.release import FetchedPage, ListingHints, NoContentError, build_release
 
 ENGLISH = """<html lang="en"><head><title>MFA</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>
@@ -72,3 +74,50 @@ def test_the_page_object_runs_in_build_release_and_its_date_wins() -> None:
 def test_a_page_without_text_is_refused() -> None:
     with pytest.raises(NoContentError):
         build_release(page(b"<html><head><title>x</title></head><body>  </body></html>"))
+
+
+# --- the one constructor of a release input (crawl, reextract and extract) ----------
+
+UNDECLARED = ENGLISH.replace('<html lang="en">', "<html>").replace(
+    "<title>MFA</title>", "").replace(
+    "<h1>Minister Bayramov met with the Ambassador of Belarus</h1>", "")
+
+
+def test_of_source_takes_page_object_country_and_language_from_the_source() -> None:
+    az = get_source("az")
+    fetched = FetchedPage.of_source(
+        az, url="https://mfa.gov.az/en/news/1", body=b"<html></html>", encoding="utf-8",
+        hints=ListingHints(title="Listed", date=dt.date(2020, 12, 4)), status=200,
+        fetched_at=dt.datetime(2020, 12, 5, tzinfo=dt.UTC), etag='"e"', last_modified="x")
+    assert fetched == FetchedPage(
+        url="https://mfa.gov.az/en/news/1", body=b"<html></html>", encoding="utf-8",
+        status=200, fetched_at=dt.datetime(2020, 12, 5, tzinfo=dt.UTC), etag='"e"',
+        last_modified="x", listing_title="Listed", listing_date=dt.date(2020, 12, 4),
+        release_page=az.release_page, language_hint="en", country="AZ")
+
+
+def test_of_source_without_a_source_has_no_page_object_and_no_language() -> None:
+    fetched = FetchedPage.of_source(None, url="file:///p.html", body=b"<p>x</p>",
+                                    encoding=None, country="BY")
+    assert (fetched.release_page, fetched.language_hint, fetched.country) == (None, None, "BY")
+    assert (fetched.listing_title, fetched.listing_date, fetched.status) == (None, None, 200)
+    assert fetched.fetched_at.tzinfo is dt.UTC
+
+
+def test_of_source_country_overrides_the_sources() -> None:
+    fetched = FetchedPage.of_source(get_source("az"), url="u", body=b"", encoding=None,
+                                    country="BY")
+    assert fetched.country == "BY"
+
+
+def test_a_page_declaring_no_language_gets_the_sources() -> None:
+    source = replace(get_source("az"), release_page=ReleasePage)
+    release = build_release(FetchedPage.of_source(
+        source, url="https://mfa.gov.az/en/news/1", body=UNDECLARED.encode(), encoding="utf-8",
+        hints=ListingHints(title="Bayramov met Akhramovich", date=dt.date(2020, 12, 4))))
+    assert release.language == "en"
+    assert release.title == "Bayramov met Akhramovich"
+    assert release.published == dt.date(2020, 12, 4)
+    assert build_release(FetchedPage.of_source(
+        None, url="https://mfa.gov.az/en/news/1", body=UNDECLARED.encode(),
+        encoding="utf-8")).language is None

@@ -10,8 +10,8 @@ import sqlite3
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from db import urls
 from tests.faults.harness import (
     assert_consistent,
     crawl,
@@ -42,7 +42,7 @@ def _sqlite_locked_mid_run(db_url: str) -> None:
                            "-s", "ARCHIVE_SQLITE_BUSY_TIMEOUT=500")
         wait_until(lambda: stored_count(db_url) >= 2 or proc.poll() is not None, what="2 releases")
         assert proc.poll() is None
-        blocker = sqlite3.connect(make_url(db_url).database or "", isolation_level=None)
+        blocker = sqlite3.connect(urls.sqlite_database(db_url) or "", isolation_level=None)
         blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the database
         try:
             code, err = finish(proc, timeout=60)
@@ -66,7 +66,7 @@ def _sqlite_locked_mid_run(db_url: str) -> None:
 
 def _postgres_gone_mid_run(db_url: str) -> None:
     with fault_server("--site", "az", "--limit", str(RELEASES), "--delay", "0.3") as server:
-        name = make_url(db_url).database
+        name = urls.parse(db_url).database
         proc = start_crawl("az", server.url, db_url, *SLOW)
         wait_until(lambda: stored_count(db_url) >= 2 or proc.poll() is not None, what="2 releases")
         assert proc.poll() is None

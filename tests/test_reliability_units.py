@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from crawler.middlewares import MislabelledEncoding, retry_after_seconds
-from db import repository
+from db import frontier, runs
 from db.locks import SourceLock
 from db.migrate import ensure_schema
 from db.session import make_engine, make_sessionmaker
@@ -23,9 +23,9 @@ def test_retry_after_seconds_and_http_dates() -> None:
 
 def test_backoff_grows_and_is_capped() -> None:
     hour = dt.timedelta(hours=1)
-    assert [repository.retry_delay(n) for n in (1, 2, 3)] == [hour, 4 * hour, 16 * hour]
-    assert repository.retry_delay(30) == dt.timedelta(days=7)
-    assert repository.retry_delay(3, dt.timedelta(0)) == dt.timedelta(0)
+    assert [frontier.retry_delay(n) for n in (1, 2, 3)] == [hour, 4 * hour, 16 * hour]
+    assert frontier.retry_delay(30) == dt.timedelta(days=7)
+    assert frontier.retry_delay(3, dt.timedelta(0)) == dt.timedelta(0)
 
 
 def test_failed_urls_wait_for_their_backoff(tmp_path: Path) -> None:
@@ -34,18 +34,18 @@ def test_failed_urls_wait_for_their_backoff(tmp_path: Path) -> None:
     sessions = make_sessionmaker(engine)
     url = "https://mfa.example/en/news/1"
     with sessions.begin() as session:
-        source = repository.ensure_source(session, key="xx", country="XX", ministry="M",
-                                          listing_url="https://mfa.example/en/news")
-        run = repository.start_run(session, source_id=source, base_url=None)
-        repository.record_discovered(session, source_id=source, entries=[
-            repository.Discovery(url=url, title="One", date=dt.date(2026, 1, 2))])
-        assert [t.url for t in repository.frontier_plan(session, source).queue] == [url]
-        repository.record_failure(session, source_id=source, run_id=run, url=url,
-                                  reason="HTTP 500")
+        source = runs.ensure_source(session, key="xx", country="XX", ministry="M",
+                                    listing_url="https://mfa.example/en/news")
+        run = runs.start_run(session, source_id=source, base_url=None)
+        frontier.record_discovered(session, source_id=source, entries=[
+            frontier.Discovery(url=url, title="One", date=dt.date(2026, 1, 2))])
+        assert [t.url for t in frontier.frontier_plan(session, source).queue] == [url]
+        frontier.record_failure(session, source_id=source, run_id=run, url=url,
+                                reason="HTTP 500")
         now = dt.datetime.now(dt.UTC)
-        assert repository.frontier_plan(session, source, now=now).queue == ()
-        assert url in repository.frontier_plan(session, source, now=now).skip
-        later = repository.frontier_plan(session, source, now=now + dt.timedelta(hours=2))
+        assert frontier.frontier_plan(session, source, now=now).queue == ()
+        assert url in frontier.frontier_plan(session, source, now=now).skip
+        later = frontier.frontier_plan(session, source, now=now + dt.timedelta(hours=2))
         (task,) = later.queue
         assert (task.url, task.title, task.date) == (url, "One", dt.date(2026, 1, 2))
     engine.dispose()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from crawler.extensions import RunState
 from crawler.pipelines import Store
-from db.repository import RunCounts
+from db.runs import RunCounts
 
 
 class _Orig(Exception):
@@ -70,11 +70,11 @@ def test_a_failing_release_is_rolled_back_alone_and_the_person_cache_stays_true(
 
     from crawler.items import ReleaseItem
     from crawler.release import FetchedPage
-    from db import repository
+    from db import runs
     from db.migrate import upgrade
     from db.models import Document, Participant, Person
     from db.session import make_engine, make_sessionmaker
-    from tests.test_repository import RECORDS, P, release
+    from tests.test_documents import RECORDS, P, release
 
     engine = make_engine(db_url)
     upgrade(engine)
@@ -82,10 +82,10 @@ def test_a_failing_release_is_rolled_back_alone_and_the_person_cache_stays_true(
     sessions = make_sessionmaker(engine)
     store.people = {}
     with sessions.begin() as s:
-        source_id = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                             listing_url="https://mfa.gov.az/en/news")
-        run_id = repository.start_run(s, source_id=source_id, base_url=None,
-                                      mode="full", pid=1)
+        source_id = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
+                                       listing_url="https://mfa.gov.az/en/news")
+        run_id = runs.start_run(s, source_id=source_id, base_url=None,
+                                mode="full", pid=1)
     store.archive_run = SimpleNamespace(state=RunState(  # type: ignore[assignment]
         source_id=source_id, run_id=run_id, sessions=sessions))
 

@@ -21,8 +21,8 @@ import os
 from pathlib import Path
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
+from crawler.registry import all_sources
 from crawler.release import FetchedPage, build_release
-from crawler.run import spider_classes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RECORDED = FIXTURES / "text_version.json"
@@ -34,7 +34,7 @@ def _sha(data: bytes) -> str:
 
 def text_stage_outputs() -> dict[str, dict[str, str]]:
     """Per release fixture: the page's hash and the hash of (title, date, language, text)."""
-    spiders = spider_classes()
+    spiders = {s.key: s.spider for s in all_sources()}
     found = {}
     for case_json in sorted(FIXTURES.glob("*/release_*/case.json")):
         case = json.loads(case_json.read_text(encoding="utf-8"))

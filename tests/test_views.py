@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import inspect, text
 
+from db.documents import store_release
 from db.migrate import upgrade
 from db.queries import VIEW_COLUMNS
-from db.repository import ensure_source, start_run, store_release
+from db.runs import ensure_source, start_run
 from db.session import make_engine, make_sessionmaker
-from tests.test_repository import M, P, R, S, release
+from tests.test_documents import M, P, R, S, release
 
 THREE_COUNTRIES = R(
     meetings=(

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.exitcodes import EXIT_OK, EXIT_USAGE
 from crawler.mirror.sites import SITES
 from crawler.mirror.sites.base import MirrorRequest, MirrorResponse, MirrorSite
 
@@ -116,5 +117,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve_until_signal(serve(keys or None))
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
-    return 0
+        return EXIT_USAGE
+    return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.base import ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingPage, NextPage, ReleasePage
 
 _PAGE_PARAM = re.compile(r"[?&]page=(\d+)")
 
@@ -17,6 +17,14 @@ class AmListingPage(ListingPage):
     title_css = "div:first-of-type a::text"
     date_css = "div.date.italic::text"
     date_formats = ("%d %B, %Y", "%d %B %Y")
+    page_url_template = "https://www.mfa.am/en/news?page={page}"
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """Up to the last page the pager links to; without a pager, on to an empty page."""
+        last = self.last_page()
+        if last is not None and page >= last:
+            return LastPage(f"the pager's last page is {last}")
+        return super().next_page(page)
 
     def last_page(self) -> int | None:
         """The highest page number the pager links to; ``None`` without a pager."""

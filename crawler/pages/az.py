@@ -17,6 +17,7 @@ class AzListingPage(ListingPage):
     link_css = "::attr(href)"
     title_css = "div.section_newsIn_item_content--header ::text"
     date_formats = ("%d %B %Y",)
+    page_url_template = "https://www.mfa.gov.az/en/news?page={page}"
 
     def items(self) -> list[Selector]:
         sections = self.response.css("div.section_content")

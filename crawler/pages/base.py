@@ -4,7 +4,10 @@ How to describe a ministry's pages:
 
 1. Subclass :class:`ListingPage` and set ``item_css`` (one element per release),
    ``link_css``, ``title_css``, ``date_css`` (CSS, relative to the item; ``None``
-   for "the item itself") and ``date_formats``.
+   for "the item itself"), ``date_formats`` and how the listing pages:
+   ``page_url_template`` with ``{page}`` (``?page=N``, ``/page/N/``...), and an
+   override of :meth:`ListingPage.next_page` where the page says it is the last
+   (a pager, a count, a short page).
 2. Subclass :class:`ReleasePage` and set ``body_css`` (used when trafilatura
    finds no main text), and optionally ``title_css``/``date_css``/``date_formats``.
 3. Override a method only where a site needs code (dates in the title, JSON).
@@ -17,6 +20,7 @@ How to describe a ministry's pages:
         title_css = "div a::text"
         date_css = "div.date::text"
         date_formats = ("%d %B, %Y",)
+        page_url_template = "https://mfa.xx/en/news?page={page}"
 """
 
 from __future__ import annotations
@@ -30,6 +34,20 @@ from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.dates import parse_date
+
+
+@dataclass(frozen=True, slots=True)
+class NextPage:
+    """The listing goes on: its next page is at ``url``."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class LastPage:
+    """The listing ends with this page; ``reason`` says how the page shows it."""
+
+    reason: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,10 +75,23 @@ class ListingPage:
     title_css: ClassVar[str | None] = None
     date_css: ClassVar[str | None] = None
     date_formats: ClassVar[Sequence[str]] = ("%d %B %Y",)
+    # Listing page N's URL; None: the listing is one page (or pages otherwise: next_page).
+    page_url_template: ClassVar[str | None] = None
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
         self._entries: list[ListingEntry] | None = None
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """Where the listing goes on after this page (number ``page``), or that it ends here.
+
+        By default, page ``page + 1`` of ``page_url_template``; without a template
+        the listing is one page. The spider also stops on an empty page, at
+        ``since``, at known releases and at ``ARCHIVE_MAX_PAGES``.
+        """
+        if self.page_url_template is None:
+            return LastPage("the listing is one page")
+        return NextPage(self.page_url_template.format(page=page + 1))
 
     def items(self) -> list[Selector]:
         return list(self.response.css(self.item_css))
@@ -114,6 +145,13 @@ class ReleasePage:
     title_css: ClassVar[str | None] = None
     date_css: ClassVar[str | None] = None
     date_formats: ClassVar[Sequence[str]] = ("%d %B %Y",)
+    # True: the body selector's text, when there is one, is the text (not trafilatura's).
+    body_preferred: ClassVar[bool] = False
+    # True: the listing's title outranks trafilatura's when the title selector finds none.
+    listing_title_preferred: ClassVar[bool] = False
+    # The releases' language when the source states it (declared sources): it outranks
+    # the page's <html lang> and trafilatura's guess.
+    language: ClassVar[str | None] = None
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response

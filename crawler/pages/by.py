@@ -18,7 +18,8 @@ _RELEASE_LINK = re.compile(r"/(en/)?press/news_mfa/[0-9a-f]{16}\.html$")
 class ByListingPage(ListingPage):
     """Results of the date-search form: ``div.tabs__item`` rows linking ``<16 hex>.html``.
 
-    Each row's date (``1 October 2026``) in ``span.date`` is [inf].
+    Each row's date (``1 October 2026``) in ``span.date`` is [inf]. One page per
+    query (no ``page_url_template``): the spider walks date windows instead.
     """
 
     item_css = "div.tabs__item li"

@@ -8,9 +8,10 @@ import re
 
 from parsel import Selector
 
-from crawler.pages.base import ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingPage, NextPage, ReleasePage
 
 _COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
+_INDEX = re.compile(r"index(?:_\d+)?\.html$")
 _URL_DATE = re.compile(r"/t(\d{8})_\d+\.html$")
 _PRINT_CLOSE = re.compile(r"\s*\[\s*Print\s*\]\s*\[\s*Close\s*\]\s*$", re.IGNORECASE)
 
@@ -32,6 +33,16 @@ class CnListingPage(ListingPage):
     def entry_date(self, item: Selector) -> dt.date | None:
         match = _URL_DATE.search(item.attrib.get("href", ""))
         return dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """``index_<page + 1>.html`` beside this page, up to page ``countPage - 1``."""
+        count = self.count_page()
+        if count is not None and page + 1 >= count:
+            return LastPage(f"countPage is {count}")
+        url = _INDEX.sub(f"index_{page + 1}.html", self.response.url)
+        if url == self.response.url:
+            return LastPage("the URL is not an index page")
+        return NextPage(url)
 
     def count_page(self) -> int | None:
         """The number of listing pages the page's script declares (``countPage = N``)."""

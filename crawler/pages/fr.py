@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.base import ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingPage, NextPage, ReleasePage
 
 _PAGE = re.compile(r"[?&]page=(\d+)")
 
@@ -18,6 +18,14 @@ class FrListingPage(ListingPage):
     title_css = "h3.fr-card__title a ::text"
     date_css = "div.fr-card__end p.fr-card__detail ::text"
     date_formats = ("%B %d %Y", "%B %d, %Y")
+    page_url_template = "https://www.diplomatie.gouv.fr/en/press/news?page={page}"
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """Up to the last page the pager links; without a pager, on to an empty page."""
+        last = self.last_page
+        if last is not None and page >= last:
+            return LastPage(f"the pager's last page is {last}")
+        return super().next_page(page)
 
     @property
     def last_page(self) -> int | None:

@@ -9,10 +9,17 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingEntry, ListingPage, NextPage, ReleasePage
 
 SITE = "https://www.gov.uk"
 NEWS_PATH = "/government/news/"
+COUNT = 10  # results per Search API page
+SEARCH = (
+    f"{SITE}/api/search.json?filter_organisations=foreign-commonwealth-development-office"
+    "&filter_content_purpose_supergroup=news_and_communications&order=-public_timestamp"
+    "&count={count}&start={start}"
+    "&fields=title,link,public_timestamp,description,content_store_document_type,organisations"
+)
 # The end of a press release's body: contact details for journalists [inf].
 _CONTACT_HEADINGS = frozenset({"Media enquiries"})
 
@@ -44,6 +51,13 @@ class GbListingPage(ListingPage):
     def __init__(self, response: TextResponse) -> None:
         super().__init__(response)
         self.data = _json(response.text)
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """The results from ``(page + 1) * COUNT`` on, while that is below ``total``."""
+        start = (page + 1) * COUNT
+        if self.total is not None and start >= self.total:
+            return LastPage(f"total is {self.total}")
+        return NextPage(SEARCH.format(count=COUNT, start=start))
 
     def results(self) -> list[dict[str, Any]]:
         found = self.data.get("results")

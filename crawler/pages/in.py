@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from crawler.pages.base import ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingPage, NextPage, ReleasePage
+
+HOST = "https://www.mea.gov.in"
+PUBLICATION = 51  # press releases (49: media briefings, 50: speeches & statements)
+PAGE_SIZE = 10
 
 
 class InListingPage(ListingPage):
@@ -24,6 +28,17 @@ class InListingPage(ListingPage):
     title_css = "h3.pressTitle a ::text"
     date_css = "span.date::text"
     date_formats = ("%d %B, %Y", "%d %B %Y")
+    page_url_template = (
+        f"{HOST}/FrontEnd/FetchPublicationListingData?publicationId={PUBLICATION}"
+        f"&KeywordName=&SortBy=new&page={{page}}&PageSize={PAGE_SIZE}"
+        "&DateRange=&IsInternalMEA=false&PLngId=1"
+    )
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """The next page while this one is full; a short page is the last one."""
+        if len(self.entries()) < PAGE_SIZE:
+            return LastPage(f"fewer than {PAGE_SIZE} cards")
+        return super().next_page(page)
 
     def items(self) -> list[Selector]:
         return list(self.response.xpath("//h3[contains(concat(' ', @class, ' '), ' pressTitle ')]/.."))

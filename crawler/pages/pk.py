@@ -7,7 +7,7 @@ import datetime as dt
 from parsel import Selector
 
 from crawler.dates import parse_date
-from crawler.pages.base import ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingPage, NextPage, ReleasePage
 
 _CARD = "contains(concat(' ', normalize-space(@class), ' '), ' card ')"
 _CALENDAR = "contains(concat(' ', normalize-space(@class), ' '), ' fa-calendar-alt ')"
@@ -28,6 +28,13 @@ class PkListingPage(ListingPage):
     link_css = "::attr(href)"
     title_css = "h5 ::text"
     date_formats = ("%d %b %Y", "%d %B %Y")
+    page_url_template = "https://mofa.gov.pk/press-releases?page={page}"
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """While the pager links a next page; without a pager, on to an empty page."""
+        if self.has_next is False:
+            return LastPage("the pager links no next page")
+        return super().next_page(page)
 
     def items(self) -> list[Selector]:
         return list(self.response.xpath(f"//a[@href][div[{_CARD}]]"))

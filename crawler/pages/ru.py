@@ -9,7 +9,11 @@ _NAVIGATION = frozenset({"contents", "table of contents", "back to contents", "b
 
 
 class RuListingPage(ListingPage):
-    """A section listing: ``a.announce__link.announce__link_fix_en`` with relative hrefs."""
+    """A section listing: ``a.announce__link.announce__link_fix_en`` with relative hrefs.
+
+    One page per section: no ``page_url_template``, since later pages are
+    ``?PAGEN_1=N``, which robots.txt disallows.
+    """
 
     item_css = "div.announce li.announce__item"
     link_css = "a.announce__link.announce__link_fix_en::attr(href)"

@@ -8,7 +8,7 @@ import re
 from parsel import Selector
 
 from crawler.dates import parse_date
-from crawler.pages.base import ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingPage, NextPage, ReleasePage
 
 # "No: 187, 1 October 2026, Regarding ..." / "QA-15, 8 September 2026, Statement of ..."
 _TITLE_DATE = re.compile(r"\b(\d{1,2} [A-Z][a-z]+ \d{4})\b")
@@ -37,11 +37,14 @@ class TrListingPage(ListingPage):
     def entry_date(self, item: Selector) -> dt.date | None:
         return date_in_title(self.entry_title(item))
 
-    def next_page(self, page: int) -> bool:
-        """Whether the pager offers ``Page$<page + 1>`` (the pager knows the last page)."""
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """While the pager offers ``Page$<page + 1>``: a postback of this page's form
+        to its own URL (the spider builds it)."""
         target = f"'Page${page + 1}'"
-        return any(target in href for href in self.response.css("a::attr(href)").getall()
-                   if "__doPostBack" in href)
+        if any(target in href for href in self.response.css("a::attr(href)").getall()
+               if "__doPostBack" in href):
+            return NextPage(self.response.url)
+        return LastPage(f"the pager offers no Page${page + 1}")
 
 
 class TrReleasePage(ReleasePage):

@@ -8,7 +8,7 @@ import re
 from parsel import Selector
 
 from crawler.dates import parse_date
-from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
+from crawler.pages.base import LastPage, ListingEntry, ListingPage, NextPage, ReleasePage
 
 # Only the Office of the Spokesperson's releases are press statements; the
 # collection also lists briefings and other bureaus' releases.
@@ -24,6 +24,14 @@ class UsListingPage(ListingPage):
     title_css = "a.collection-result__link ::text"
     date_css = ".collection-result-meta span"
     date_formats = ("%B %d, %Y",)
+    page_url_template = "https://www.state.gov/press-releases/page/{page}/"
+
+    def next_page(self, page: int) -> NextPage | LastPage:
+        """Up to the last page the pager links; without a pager, on to an empty page."""
+        last = self.last_page
+        if last is not None and page >= last:
+            return LastPage(f"the pager's last page is {last}")
+        return super().next_page(page)
 
     def entry_date(self, item: Selector) -> dt.date | None:
         # The meta line may hold the document type ("Press Statement") in a

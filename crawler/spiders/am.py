@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from scrapy.http import Request, TextResponse
-
 from crawler.pages.am import AmListingPage, AmReleasePage
-from crawler.pages.base import ListingPage
 from crawler.spiders.base import PressReleaseSpider
 
 
@@ -27,16 +22,8 @@ class AmSpider(PressReleaseSpider):
     name = "am"
     country = "AM"
     ministry = "Ministry of Foreign Affairs of the Republic of Armenia"
+    evidence_date = "2026-09-13"  # sites.md §2; the feed survey of 2026-09-13 (RSS 404)
     allowed_domains = ["mfa.am"]
     listing_url = "https://www.mfa.am/en/news?page=1"
-    page_url_template = "https://www.mfa.am/en/news?page={page}"
     listing_page = AmListingPage
     release_page = AmReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        last = listing.last_page() if isinstance(listing, AmListingPage) else None
-        if last is not None and page >= last:
-            return  # the pager says this is the last page: no request past the end
-        yield from super().next_page_requests(response, listing, page)

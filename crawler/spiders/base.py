@@ -2,14 +2,17 @@
 
 How to add a ministry (see ``az.py`` for a complete example):
 
-1. Write its page objects in ``crawler/pages/<key>.py`` (listing and release).
+1. Write its page objects in ``crawler/pages/<key>.py`` (listing and release);
+   the listing page says how the listing pages on (``page_url_template``, and
+   :meth:`~crawler.pages.base.ListingPage.next_page` where the page shows its
+   last page).
 2. Subclass :class:`PressReleaseSpider` in ``crawler/spiders/<key>.py`` and set
    ``name`` (the key), ``country``, ``ministry``, ``allowed_domains``,
-   ``listing_url``, ``listing_page``, ``release_page`` and the pagination:
-   ``page_url_template`` with ``{page}`` and ``first_page`` (``?page=N``,
-   ``/page/N/``, ``index_N.html``...).
-3. Override :meth:`next_page_requests` only for sites that page by form
-   postback, POST search or a JSON API.
+   ``listing_url``, ``listing_page``, ``release_page`` and ``first_page``, the
+   number of the first listing page (1, or 0 for ``index.html``/``?page=0``).
+3. Override :meth:`next_page_request` only for sites that page by form
+   postback; a site that pages by POST search or date windows makes its own
+   requests.
 4. Write its mirror in ``crawler/mirror/sites/<key>.py`` plus data.
 
 .. code-block:: python
@@ -20,7 +23,6 @@ How to add a ministry (see ``az.py`` for a complete example):
         ministry = "Ministry of Foreign Affairs of Xland"
         allowed_domains = ["mfa.xx"]
         listing_url = "https://mfa.xx/en/news"
-        page_url_template = "https://mfa.xx/en/news?page={page}"
         listing_page = XxListingPage
         release_page = XxReleasePage
 
@@ -29,7 +31,7 @@ Arguments: ``since`` (ISO date): page back to this date (a backfill);
 
 Incremental by default: the ``ArchiveRun`` extension (crawler/extensions.py)
 hands the spider its source's frontier (:attr:`PressReleaseSpider.frontier`, a
-:class:`db.repository.FrontierPlan`) before the first request. The spider
+:class:`db.frontier.FrontierPlan`) before the first request. The spider
 fetches the releases the frontier queues (pending, retries that are due and,
 with ``full``, every archived release by conditional GET), skips what is
 archived, and stops paging at a listing page that holds only releases known
@@ -55,11 +57,12 @@ from twisted.python.failure import Failure
 
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import FetchFailure, ReleaseItem
-from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
-from crawler.release import FetchedPage
+from crawler.pages.base import LastPage, ListingEntry, ListingPage, NextPage, ReleasePage
+from crawler.registry import Source
+from crawler.release import FetchedPage, ListingHints
 from crawler.urls import canonical_url
 from crawler.walls import detect_wall
-from db.repository import Discovery, FrontierPlan, FrontierTask
+from db.frontier import Discovery, FrontierPlan, FrontierTask
 
 # Statuses a re-fetch of an archived release handles itself: not modified, gone.
 _REFETCH_STATUSES = [304, 404, 410]
@@ -88,7 +91,6 @@ class PressReleaseSpider(scrapy.Spider):
     country: ClassVar[str]
     ministry: ClassVar[str]
     listing_url: ClassVar[str]
-    page_url_template: ClassVar[str | None] = None
     first_page: ClassVar[int] = 1
     listing_page: ClassVar[type[ListingPage]]
     release_page: ClassVar[type[ReleasePage]]
@@ -99,6 +101,8 @@ class PressReleaseSpider(scrapy.Spider):
     canonical_host: ClassVar[str | None] = None  # the host documents are keyed under
     handle_httpstatus_list: ClassVar[list[int]] = [403]  # walls answer 403: recognise them
     schedule: ClassVar[str | None] = None  # cron expression; None: daily, staggered
+    # When the evidence the source is built on (the site survey, sites.md) was gathered.
+    evidence_date: ClassVar[str | None] = None
 
     since: dt.date | None
     full: bool
@@ -213,9 +217,16 @@ class PressReleaseSpider(scrapy.Spider):
     def next_page_requests(
         self, response: TextResponse, listing: ListingPage, page: int
     ) -> Iterable[Request]:
-        """Requests for the next listing page; by default ``page_url_template``."""
-        if self.page_url_template:
-            yield self.listing_request(self.page_url_template.format(page=page + 1), page=page + 1)
+        """The request for the listing page after ``page``, unless the listing ends there."""
+        following = listing.next_page(page)
+        if isinstance(following, LastPage):
+            self.logger.debug("listing page %s is the last: %s", page, following.reason)
+            return
+        yield self.next_page_request(response, following, page + 1)
+
+    def next_page_request(self, response: TextResponse, following: NextPage, page: int) -> Request:
+        """A GET of ``following.url``, listing page number ``page``."""
+        return self.listing_request(following.url, page=page)
 
     def release_request(self, entry: ListingEntry) -> Request:
         # dont_filter: the spider dedupes releases itself (frontier, this run's set);
@@ -253,24 +264,33 @@ class PressReleaseSpider(scrapy.Spider):
         if response.status >= 400:
             yield FetchFailure(source=self.name, url=self.canonical(entry.url), reason=f"HTTP {response.status}")
             return
-        yield ReleaseItem(source=self.name, page=FetchedPage(
+        yield ReleaseItem(source=self.name, page=FetchedPage.of_source(
+            self.describe(),
             url=self.canonical(entry.url),
             body=response.body,
             encoding=response.encoding,
+            hints=ListingHints(title=entry.title, date=entry.date),
             status=response.status,
             fetched_at=dt.datetime.now(dt.UTC),
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
-            listing_title=entry.title,
-            listing_date=entry.date,
-            release_page=self.release_page,  # parsed in an extraction worker, not here
-            language_hint=self.language,
-            country=self.country,
-        ))
+        ))  # the page object parses it in an extraction worker, not here
 
-    def canonical(self, url: str) -> str:
-        """The key a release is archived under."""
-        return canonical_url(url, host=self.canonical_host)
+    @classmethod
+    def canonical(cls, url: str) -> str:
+        """The key a release found at ``url`` is archived under (the source's canonical rule)."""
+        return canonical_url(url, host=cls.canonical_host)
+
+    @classmethod
+    def describe(cls) -> Source:
+        """The spider's source, as the registry (crawler/registry.py) lists it."""
+        return Source(
+            key=cls.name, country=cls.country, ministry=cls.ministry, language=cls.language,
+            listing_url=cls.listing_url, allowed_domains=tuple(cls.allowed_domains),
+            spider=cls, listing_page=cls.listing_page, release_page=cls.release_page,
+            canonical=cls.canonical, schedule=cls.schedule, kind="coded",
+            evidence_date=cls.evidence_date,
+        )
 
     def release_failed(self, failure: Failure) -> Iterator[FetchFailure]:
         request = failure.request  # type: ignore[attr-defined]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import FormRequest, Request, Response, TextResponse
 
 from crawler.items import FetchFailure, ReleaseItem
-from crawler.pages.base import ListingPage
 from crawler.pages.by import ByListingPage, ByReleasePage
 from crawler.spiders.base import Discovered, PressReleaseSpider
 
@@ -38,6 +37,7 @@ class BySpider(PressReleaseSpider):
     name = "by"
     country = "BY"
     ministry = "Ministry of Foreign Affairs of the Republic of Belarus"
+    evidence_date = "2026-10"  # sites.md §7; dates read in October 2026
     allowed_domains = ["mfa.gov.by"]
     listing_url = "https://mfa.gov.by/en/press/news_mfa/"
     listing_page = ByListingPage
@@ -91,11 +91,6 @@ class BySpider(PressReleaseSpider):
             return
         yield self.window_request(self.window_start(next_end), next_end, token=token,
                                   page=page + 1, walk=True, empties=empties)
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        return ()  # windows are chosen in parse_window, whatever a window held
 
     def window_start(self, end: dt.date) -> dt.date:
         start = end - dt.timedelta(days=self.window_days - 1)

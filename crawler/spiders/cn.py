@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import ClassVar
 
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request
 
-from crawler.pages.base import ListingEntry, ListingPage
+from crawler.pages.base import ListingEntry
 from crawler.pages.cn import CnListingPage, CnReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -33,6 +32,7 @@ class CnSpider(PressReleaseSpider):
     name = "cn"
     country = "CN"
     ministry = "Ministry of Foreign Affairs of the People's Republic of China"
+    evidence_date = "2026-08"  # sites.md §4; the newest dated fact, August 2026
     allowed_domains = ["mfa.gov.cn", "fmprc.gov.cn"]
     listing_url = "https://www.mfa.gov.cn/eng/xw/wjbxw/index.html"
     sections: ClassVar[tuple[str, ...]] = (
@@ -44,16 +44,6 @@ class CnSpider(PressReleaseSpider):
     canonical_host = "www.mfa.gov.cn"
     listing_page = CnListingPage
     release_page = CnReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        count = listing.count_page() if isinstance(listing, CnListingPage) else None
-        if count is not None and page + 1 >= count:
-            return  # countPage says this is the last page
-        url = _INDEX.sub(f"index_{page + 1}.html", response.url)
-        if url != response.url:
-            yield self.listing_request(url, page=page + 1)
 
     def release_request(self, entry: ListingEntry) -> Request:
         # Either host serves the page: fetch it where it is archived, once.

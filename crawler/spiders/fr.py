@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from scrapy.http import Request, TextResponse
-
-from crawler.pages.base import ListingPage
 from crawler.pages.fr import FrListingPage, FrReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -28,19 +23,11 @@ class FrSpider(PressReleaseSpider):
     name = "fr"
     country = "FR"
     ministry = "Ministry for Europe and Foreign Affairs"
+    evidence_date = "2026-05"  # sites.md §11; a 2026 crawler, cards dated May 2026
     allowed_domains = ["diplomatie.gouv.fr"]
     listing_url = "https://www.diplomatie.gouv.fr/en/press/news"
-    page_url_template = "https://www.diplomatie.gouv.fr/en/press/news?page={page}"
     first_page = 0
     canonical_host = "www.diplomatie.gouv.fr"
     listing_page = FrListingPage
     release_page = FrReleasePage
     language = "en"
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        last = listing.last_page if isinstance(listing, FrListingPage) else None
-        if last is not None and page >= last:
-            return  # the pager says this is the last page
-        yield from super().next_page_requests(response, listing, page)

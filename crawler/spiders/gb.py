@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request
 
-from crawler.pages.base import ListingEntry, ListingPage
-from crawler.pages.gb import SITE, GbListingPage, GbReleasePage
+from crawler.pages.base import ListingEntry
+from crawler.pages.gb import COUNT, SEARCH, SITE, GbListingPage, GbReleasePage
 from crawler.spiders.base import PressReleaseSpider
-
-COUNT = 10  # results per Search API page
-_SEARCH = (
-    f"{SITE}/api/search.json?filter_organisations=foreign-commonwealth-development-office"
-    "&filter_content_purpose_supergroup=news_and_communications&order=-public_timestamp"
-    "&count={count}&start={start}"
-    "&fields=title,link,public_timestamp,description,content_store_document_type,organisations"
-)
 
 
 class GbSpider(PressReleaseSpider):
@@ -41,20 +32,12 @@ class GbSpider(PressReleaseSpider):
     name = "gb"
     country = "GB"
     ministry = "Foreign, Commonwealth & Development Office"
+    evidence_date = "2026-10"  # sites.md §10; undated code: the survey's month
     allowed_domains = ["www.gov.uk"]
-    listing_url = _SEARCH.format(count=COUNT, start=0)
+    listing_url = SEARCH.format(count=COUNT, start=0)
     first_page = 0
     listing_page = GbListingPage
     release_page = GbReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        start = (page + 1) * COUNT
-        total = listing.total if isinstance(listing, GbListingPage) else None
-        if total is not None and start >= total:
-            return
-        yield self.listing_request(_SEARCH.format(count=COUNT, start=start), page=page + 1)
 
     def release_request(self, entry: ListingEntry) -> Request:
         request = super().release_request(entry)

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
 
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request
 
-from crawler.pages.base import ListingEntry, ListingPage
+from crawler.pages.base import ListingEntry
 from crawler.spiders.base import PressReleaseSpider
 
 _pages = importlib.import_module("crawler.pages.in")  # `from crawler.pages.in` is a syntax error
 
-_HOST = "https://www.mea.gov.in"
-_PUBLICATION = 51  # press releases (49: media briefings, 50: speeches & statements)
-_PAGE_SIZE = 10
+_HOST = _pages.HOST
 _DTL = re.compile(r"\?dtl/(\d+)/([^&#]*)")
 
 
@@ -44,22 +41,11 @@ class InSpider(PressReleaseSpider):
     name = "in"
     country = "IN"
     ministry = "Ministry of External Affairs, India"
+    evidence_date = "2026-10"  # sites.md §5; the Oct 2026 collector's route
     allowed_domains = ["mea.gov.in"]
-    page_url_template = (
-        f"{_HOST}/FrontEnd/FetchPublicationListingData?publicationId={_PUBLICATION}"
-        f"&KeywordName=&SortBy=new&page={{page}}&PageSize={_PAGE_SIZE}"
-        "&DateRange=&IsInternalMEA=false&PLngId=1"
-    )
-    listing_url = page_url_template.format(page=1)
     listing_page = _pages.InListingPage
     release_page = _pages.InReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        if len(listing.entries()) < _PAGE_SIZE:
-            return ()  # a short page is the last one
-        return super().next_page_requests(response, listing, page)
+    listing_url = listing_page.page_url_template.format(page=1)
 
     def release_request(self, entry: ListingEntry) -> Request:
         match = _DTL.search(entry.url)
@@ -69,7 +55,8 @@ class InSpider(PressReleaseSpider):
         return Request(detail, callback=self.parse_release, errback=self.release_failed,
                        cb_kwargs={"entry": entry})
 
-    def canonical(self, url: str) -> str:
+    @classmethod
+    def canonical(cls, url: str) -> str:
         match = _DTL.search(url)
         if match:
             return f"{_HOST}/press-releases.htm?dtl/{match.group(1)}/{match.group(2)}"

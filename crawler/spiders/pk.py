@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from scrapy.http import Request, TextResponse
-
-from crawler.pages.base import ListingPage
 from crawler.pages.pk import PkListingPage, PkReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -26,15 +21,8 @@ class PkSpider(PressReleaseSpider):
     name = "pk"
     country = "PK"
     ministry = "Ministry of Foreign Affairs, Pakistan"
+    evidence_date = "2026-10"  # sites.md §8; dates read in October 2026
     allowed_domains = ["mofa.gov.pk"]
     listing_url = "https://mofa.gov.pk/press-releases"
-    page_url_template = "https://mofa.gov.pk/press-releases?page={page}"
     listing_page = PkListingPage
     release_page = PkReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        if isinstance(listing, PkListingPage) and listing.has_next is False:
-            return  # the pager says this is the last page
-        yield from super().next_page_requests(response, listing, page)

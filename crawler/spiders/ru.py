@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
-from scrapy.http import Request, TextResponse
-
-from crawler.pages.base import ListingPage
 from crawler.pages.ru import RuListingPage, RuReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -34,6 +30,7 @@ class RuSpider(PressReleaseSpider):
     name = "ru"
     country = "RU"
     ministry = "Ministry of Foreign Affairs of the Russian Federation"
+    evidence_date = "2026-09"  # sites.md §3; the September 2026 survey
     allowed_domains = ["mid.ru"]
     listing_url = "https://mid.ru/en/foreign_policy/news/"
     sections: ClassVar[tuple[str, ...]] = (
@@ -47,8 +44,3 @@ class RuSpider(PressReleaseSpider):
     canonical_host = "mid.ru"
     listing_page = RuListingPage
     release_page = RuReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        return ()  # pages past the first are ?PAGEN_1=N, which robots.txt forbids

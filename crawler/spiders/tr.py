@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from form2request import form2request
 from scrapy.http import Request, TextResponse
 
-from crawler.pages.base import ListingPage
+from crawler.pages.base import NextPage
 from crawler.pages.tr import TrListingPage, TrReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -29,25 +27,22 @@ class TrSpider(PressReleaseSpider):
     name = "tr"
     country = "TR"
     ministry = "Ministry of Foreign Affairs of the Republic of Türkiye"
+    evidence_date = "2026-10"  # sites.md §6; dates read in October 2026
     allowed_domains = ["mfa.gov.tr"]
     listing_url = "https://www.mfa.gov.tr/sub.en.mfa?248a41bb-6744-4d91-91f7-500bd7a2cac1"
     canonical_host = "www.mfa.gov.tr"
     listing_page = TrListingPage
     release_page = TrReleasePage
 
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        assert isinstance(listing, TrListingPage)
-        if not listing.next_page(page):
-            return
-        # The postback carries every hidden field of the form (__VIEWSTATE...).
-        yield form2request(
+    def next_page_request(self, response: TextResponse, following: NextPage, page: int) -> Request:
+        # A postback of the page's form, with every hidden field of it (__VIEWSTATE...).
+        request: Request = form2request(
             response.css("form#form1"),
-            {"__EVENTTARGET": "sb$grd", "__EVENTARGUMENT": f"Page${page + 1}"},
+            {"__EVENTTARGET": "sb$grd", "__EVENTARGUMENT": f"Page${page}"},
             click=False,
         ).to_scrapy(
             callback=self.parse_listing,
             errback=self.listing_failed,
-            cb_kwargs={"page": page + 1},
+            cb_kwargs={"page": page},
         )
+        return request

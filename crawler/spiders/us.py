@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from scrapy.http import Request, TextResponse
-
-from crawler.pages.base import ListingPage
 from crawler.pages.us import UsListingPage, UsReleasePage
 from crawler.spiders.base import PressReleaseSpider
 
@@ -30,17 +25,9 @@ class UsSpider(PressReleaseSpider):
     name = "us"
     country = "US"
     ministry = "U.S. Department of State"
+    evidence_date = "2026-10"  # sites.md §9; RC's collectors of 2026-10-02
     allowed_domains = ["state.gov"]
     listing_url = "https://www.state.gov/press-releases/"
-    page_url_template = "https://www.state.gov/press-releases/page/{page}/"
     canonical_host = "www.state.gov"
     listing_page = UsListingPage
     release_page = UsReleasePage
-
-    def next_page_requests(
-        self, response: TextResponse, listing: ListingPage, page: int
-    ) -> Iterable[Request]:
-        last = listing.last_page if isinstance(listing, UsListingPage) else None
-        if last is not None and page >= last:
-            return  # the pager says this is the last page
-        yield from super().next_page_requests(response, listing, page)

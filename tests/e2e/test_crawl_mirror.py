@@ -122,8 +122,8 @@ def test_reextract_keeps_every_id(db_url: str, mirror: dict[str, str]) -> None:
     text, and a document whose text stage is out of date gets its text from the raw
     HTML again (only that one, unless --text).
     """
+    from db.documents import content_hash
     from db.models import Participant
-    from db.repository import content_hash
 
     code, err = _crawl(db_url, mirror["az"])
     assert code == 0, err

@@ -205,9 +205,9 @@ def assert_consistent(snap: Snapshot) -> None:
 
 
 def pg_admin_url() -> str:
-    from sqlalchemy.engine import make_url
+    from db import urls
 
-    server = make_url(os.environ["MFA_TEST_POSTGRES"])
+    server = urls.parse(os.environ["MFA_TEST_POSTGRES"])
     return server.set(drivername="postgresql").render_as_string(hide_password=False)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from scrapy.crawler import Crawler
-from sqlalchemy.orm import Session
 
 from crawler.pipelines import Store
+from db.session import Session
 
 
 class HeldStore(Store):

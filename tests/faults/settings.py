@@ -10,7 +10,10 @@ ITEM_PIPELINES = {**ITEM_PIPELINES, "crawler.pipelines.Store": None,
                   "tests.faults.pipelines.HeldStore": 300}
 FAULT_WRITE_DELAY = 0.0  # seconds (a float: -s values are checked against its type)
 
-# Off unless FAULTS_INTERRUPT_AT names a moment (tests/faults/interrupt.py).
-EXTENSIONS = {**globals().get("EXTENSIONS", {}), "tests.faults.interrupt.InterruptAt": 0}
+# Off unless FAULTS_INTERRUPT_AT names a moment (tests/faults/interrupt.py); the run's
+# lifecycle may skip the crawl lock (-s FAULT_NO_LOCK=True, tests/faults/extensions.py).
+EXTENSIONS = {**EXTENSIONS, "tests.faults.interrupt.InterruptAt": 0,
+              "crawler.extensions.ArchiveRun": None, "tests.faults.extensions.UnlockableRun": 100}
+FAULT_NO_LOCK = False
 
 interrupt_if_loading_settings()

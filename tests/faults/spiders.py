@@ -16,6 +16,7 @@ class FaultsListingPage(ListingPage):
     title_css = "a::text"
     date_css = "span.date::text"
     date_formats = ("%Y-%m-%d",)
+    page_url_template = "https://faults.test/list?page={page}"
 
 
 class FaultsReleasePage(ReleasePage):
@@ -33,6 +34,5 @@ class FaultsSpider(PressReleaseSpider):
     ministry = "Ministry of Faults"
     allowed_domains = ["faults.test"]
     listing_url = "https://faults.test/list?page=1"
-    page_url_template = "https://faults.test/list?page={page}"
     listing_page = FaultsListingPage
     release_page = FaultsReleasePage

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import repository
+from db import documents, persons, runs
 from db.migrate import upgrade
 from db.models import Document, DocumentVersion, Meeting, Participant, Person, Statement
 from db.names import name_key
@@ -68,7 +68,7 @@ def release(url: str = "https://example.org/1", text: str = TEXT, records: R = R
     body = f"<html><body><p>{text}</p></body></html>".encode()
     return ReleaseRecord(
         url=url, title=title, published=dt.date(2020, 12, 4), language="en", text=text,
-        raw_html=gzip.compress(body), raw_hash=repository.content_hash(body.decode()),
+        raw_html=gzip.compress(body), raw_hash=documents.content_hash(body.decode()),
         encoding="utf-8", http_status=200, fetched_at=dt.datetime(2020, 12, 5, tzinfo=dt.UTC),
         text_extractor="t-1", records=records, records_extractor="r-1",
     )
@@ -79,11 +79,11 @@ def store_sample(db_url: str) -> None:
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                          listing_url="https://mfa.gov.az/en/news")
-        run = repository.start_run(s, source_id=source, base_url=None)
-        repository.store_release(s, source_id=source, run_id=run, release=release())
-        repository.store_release(s, source_id=source, run_id=run, release=release(
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
+                                    listing_url="https://mfa.gov.az/en/news")
+        run = runs.start_run(s, source_id=source, base_url=None)
+        documents.store_release(s, source_id=source, run_id=run, release=release())
+        documents.store_release(s, source_id=source, run_id=run, release=release(
             "https://example.org/2", "Another text", R((), ()), "Second"))
     engine.dispose()
 
@@ -106,20 +106,20 @@ def _ids(s: Session) -> list[tuple[int, ...]]:
 
 def test_store_new_unchanged_changed(session) -> None:  # type: ignore[no-untyped-def]
     with session.begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                          listing_url="https://x")
-        run = repository.start_run(s, source_id=source, base_url=None)
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
+                                    listing_url="https://x")
+        run = runs.start_run(s, source_id=source, base_url=None)
     with session.begin() as s:
-        assert repository.store_release(s, source_id=source, run_id=run, release=release()) == "new"
+        assert documents.store_release(s, source_id=source, run_id=run, release=release()) == "new"
     with session.begin() as s:
         ids = _ids(s)
-        assert repository.store_release(s, source_id=source, run_id=run,
-                                        release=release()) == "unchanged"
+        assert documents.store_release(s, source_id=source, run_id=run,
+                                       release=release()) == "unchanged"
     with session.begin() as s:
         assert _ids(s) == ids
         edited = release(text=TEXT + " Edited.")
-        assert repository.store_release(s, source_id=source, run_id=run,
-                                        release=edited) == "changed"
+        assert documents.store_release(s, source_id=source, run_id=run,
+                                       release=edited) == "changed"
     with session.begin() as s:
         assert _ids(s) == ids  # same facts, same ids
         assert s.scalar(select(func.count()).select_from(Document)) == 1
@@ -127,8 +127,8 @@ def test_store_new_unchanged_changed(session) -> None:  # type: ignore[no-untype
         assert version.text == TEXT
         # A record that goes away is deleted; the others keep their ids.
         fewer = R(RECORDS.meetings, RECORDS.statements[:1])
-        repository.store_release(s, source_id=source, run_id=run,
-                                 release=replace(release(), records=fewer), force_records=True)
+        documents.store_release(s, source_id=source, run_id=run,
+                                release=replace(release(), records=fewer), force_records=True)
     with session.begin() as s:
         assert s.scalar(select(func.count()).select_from(Statement)) == 1
         assert s.scalar(select(Statement.id)) == ids[0][2]
@@ -136,21 +136,21 @@ def test_store_new_unchanged_changed(session) -> None:  # type: ignore[no-untype
 
 def test_persons_fold_variants(session) -> None:  # type: ignore[no-untyped-def]
     with session.begin() as s:
-        a = repository.person_id(s, "Mevlüt Çavuşoğlu")
-        b = repository.person_id(s, "H.E. Mevlut CAVUSOGLU")
-        c = repository.person_id(s, "Sergey Lavrov")
+        a = persons.person_id(s, "Mevlüt Çavuşoğlu")
+        b = persons.person_id(s, "H.E. Mevlut CAVUSOGLU")
+        c = persons.person_id(s, "Sergey Lavrov")
         assert a == b != c
         assert s.scalar(select(func.count()).select_from(Person)) == 2
 
 
 def test_a_failed_transaction_leaves_nothing(session) -> None:  # type: ignore[no-untyped-def]
     with session.begin() as s:
-        source = repository.ensure_source(s, key="az", country="AZ", ministry="MFA",
-                                          listing_url="https://x")
-        run = repository.start_run(s, source_id=source, base_url=None)
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA",
+                                    listing_url="https://x")
+        run = runs.start_run(s, source_id=source, base_url=None)
     broken = R(RECORDS.meetings, (S("X", "noted", "t", 0, 1, 0),) * 1 + (None,))  # type: ignore[arg-type]
     with pytest.raises(AttributeError), session.begin() as s:
-        repository.store_release(s, source_id=source, run_id=run, release=release(records=broken))
+        documents.store_release(s, source_id=source, run_id=run, release=release(records=broken))
     with session.begin() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == 0
         assert s.scalar(select(func.count()).select_from(Meeting)) == 0

@@ -1,0 +1,293 @@
+"""Writes of documents: store a release (document, versions, records) and replace its records.
+
+A release is stored whole inside the caller's transaction: its document (a new
+one, an unchanged one, or a changed one whose old text becomes a
+``document_versions`` row), its meetings, participants and statements, and its
+frontier entry (:func:`db.frontier.mark_stored`). Rows are matched by position
+and updated in place, so ids stay stable where the facts did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from db.frontier import mark_stored
+from db.models import Document, DocumentVersion, Meeting, Participant, Statement
+from db.persons import person_ids
+from db.release import RecordsLike, ReleaseRecord
+from db.writes import now as _now
+from db.writes import prebuilt
+
+Outcome = Literal["new", "changed", "unchanged"]
+
+_MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
+_PARTICIPANTS: Table = Participant.__table__  # type: ignore[assignment]
+_STATEMENTS: Table = Statement.__table__  # type: ignore[assignment]
+_MEETING_COLUMNS = ("date", "kind", "location", "topics", "extractor_version")
+# Built once: a statement with bind parameters is compiled once and then cached.
+_INSERT_MEETINGS = _MEETINGS.insert().returning(_MEETINGS.c.id, sort_by_parameter_order=True)
+_UPDATE_MEETING = (
+    _MEETINGS.update()
+    .where(_MEETINGS.c.id == bindparam("meeting_id"))
+    .values({c: bindparam(c) for c in _MEETING_COLUMNS})
+)
+
+_SELECT_MEETINGS = select(_MEETINGS.c.ordinal, _MEETINGS.c.id).where(
+    _MEETINGS.c.document_id == bindparam("document_id"))
+_SELECT_PARTICIPANTS = select(
+    _PARTICIPANTS.c.meeting_id, _PARTICIPANTS.c.ordinal, _PARTICIPANTS.c.id
+).where(_PARTICIPANTS.c.meeting_id.in_(bindparam("ids", expanding=True)))
+_SELECT_STATEMENTS = select(_STATEMENTS.c.ordinal, _STATEMENTS.c.id).where(
+    _STATEMENTS.c.document_id == bindparam("document_id"))
+_RECORD_TABLES = (_MEETINGS, _PARTICIPANTS, _STATEMENTS)
+_INSERT_ROWS = {t.name: t.insert() for t in _RECORD_TABLES}
+_UPDATE_ROWS = {t.name: t.update().where(t.c.id == bindparam("row_id")) for t in _RECORD_TABLES}
+_DELETE_ROWS = {t.name: t.delete().where(t.c.id.in_(bindparam("ids", expanding=True)))
+                for t in _RECORD_TABLES}
+
+_DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def store_release(
+    session: Session,
+    *,
+    source_id: int | None,
+    run_id: int | None,
+    release: ReleaseRecord,
+    force_records: bool = False,
+    people: dict[str, int] | None = None,
+) -> Outcome:
+    """Archive ``release`` (document, versions, records, frontier) and say what it was.
+
+    ``source_id`` and ``run_id`` may be ``None`` only for a document already
+    archived (re-extraction); ``force_records`` rewrites its records even when
+    text and extractor version are unchanged; ``people``: see :func:`person_ids`.
+    """
+    now = _now()
+    new_hash = content_hash(release.text)
+    values: dict[str, Any] = {
+        "source_id": source_id,
+        "url": release.url,
+        "title": release.title,
+        "published": release.published,
+        "language": release.language,
+        "text": release.text,
+        "content_hash": new_hash,
+        "raw_html": release.raw_html,
+        "raw_hash": release.raw_hash,
+        "encoding": release.encoding,
+        "http_status": release.http_status,
+        "etag": release.etag,
+        "last_modified": release.last_modified,
+        "fetched_at": release.fetched_at,
+        "gone_at": None,
+        "text_extractor": release.text_extractor,
+        "records_extractor": release.records_extractor,
+    }
+    if run_id is not None:
+        values["last_run_id"] = run_id
+    inserted = None
+    if source_id is not None:
+        statement = prebuilt(session, "insert_document", lambda insert_: (
+            insert_(_DOCUMENTS).on_conflict_do_nothing(index_elements=["url"])
+            .returning(_DOCUMENTS.c.id)
+        ))
+        inserted = session.connection().execute(
+            statement, {"first_run_id": run_id, **values}
+        ).scalar_one_or_none()
+    else:
+        del values["source_id"]
+    outcome: Outcome
+    if inserted is not None:
+        document_id, outcome = inserted, "new"
+    else:
+        old = session.execute(
+            select(Document.id, Document.content_hash, Document.title, Document.text,
+                   Document.fetched_at, Document.records_extractor)
+            .where(Document.url == release.url)
+            .with_for_update()
+        ).one()
+        document_id = old.id
+        if old.content_hash == new_hash:
+            outcome = "unchanged"
+            _update_document(session, document_id, {
+                "fetched_at": release.fetched_at, "gone_at": None,
+                "http_status": release.http_status, "etag": release.etag,
+                "last_modified": release.last_modified,
+                "text_extractor": release.text_extractor,  # it yielded the same text
+                **({"last_run_id": run_id} if run_id is not None else {}),
+            })
+        else:
+            outcome = "changed"
+            session.add(
+                DocumentVersion(
+                    document_id=document_id,
+                    title=old.title,
+                    text=old.text,
+                    content_hash=old.content_hash,
+                    fetched_at=old.fetched_at,
+                    replaced_at=now,
+                )
+            )
+            _update_document(session, document_id, values)
+        if (outcome == "unchanged" and not force_records
+                and old.records_extractor == release.records_extractor):
+            mark_stored(session, source_id=source_id, url=release.url, now=now)
+            return outcome
+        if outcome == "unchanged":
+            _update_document(session, document_id,
+                             {"records_extractor": release.records_extractor})
+    replace_records(session, document_id, release.records, version=release.records_extractor,
+                    fresh=outcome == "new", people=people)
+    mark_stored(session, source_id=source_id, url=release.url, now=now)
+    return outcome
+
+
+def store_records(
+    session: Session, document_id: int, records: RecordsLike, *, version: str
+) -> None:
+    """Replace a stored document's records, built from its unchanged text by ``version``."""
+    _update_document(session, document_id, {"records_extractor": version})
+    replace_records(session, document_id, records, version=version)
+
+
+def _update_document(session: Session, document_id: int, values: dict[str, Any]) -> None:
+    """Update columns of one document (a Core statement, cached per set of columns)."""
+    columns = tuple(sorted(values))
+    statement = prebuilt(session, "update_document:" + ",".join(columns), lambda _: (
+        update(_DOCUMENTS)
+        .where(_DOCUMENTS.c.id == bindparam("document_id"))
+        .values({c: bindparam(c) for c in columns})
+    ))
+    session.connection().execute(statement, {"document_id": document_id, **values})
+
+
+def replace_records(
+    session: Session, document_id: int, records: RecordsLike, *, version: str,
+    fresh: bool = False, people: dict[str, int] | None = None,
+) -> None:
+    """Make a document's meetings, participants and statements equal ``records``.
+
+    Rows are matched by position (``ordinal``) and updated in place, so ids stay
+    stable where the facts did not change; surplus rows are deleted. Bulk
+    statements keep this to a handful of round trips per release; ``fresh`` (a
+    document inserted in this transaction, so without records) skips the
+    lookups of existing rows. ``people`` is a writer's person id cache (:func:`person_ids`).
+    """
+    ids = person_ids(
+        session,
+        [p.name for m in records.meetings for p in m.participants]
+        + [s.speaker for s in records.statements if s.speaker],
+        people,
+    )
+    conn = session.connection()
+    old_meetings: dict[int, int] = {} if fresh else dict(
+        conn.execute(_SELECT_MEETINGS, {"document_id": document_id}).all()
+    )
+    meeting_ids: list[int] = []
+    inserts: list[dict[str, Any]] = []
+    for ordinal, meeting in enumerate(records.meetings):
+        values = {
+            "date": meeting.date,
+            "kind": meeting.kind,
+            "location": meeting.location,
+            "topics": list(meeting.topics),
+            "extractor_version": version,
+        }
+        meeting_id = old_meetings.pop(ordinal, None)
+        if meeting_id is None:
+            inserts.append({"document_id": document_id, "ordinal": ordinal, **values})
+            meeting_ids.append(0)  # filled in below, in ordinal order
+        else:
+            conn.execute(_UPDATE_MEETING, {"meeting_id": meeting_id, **values})
+            meeting_ids.append(meeting_id)
+    if inserts:  # one INSERT ... RETURNING for all, ids in parameter order
+        new_ids = iter(conn.execute(_INSERT_MEETINGS, inserts).scalars().all())
+        meeting_ids = [m or next(new_ids) for m in meeting_ids]
+    if old_meetings:  # participants go with them (ON DELETE CASCADE)
+        conn.execute(_DELETE_ROWS[_MEETINGS.name], {"ids": list(old_meetings.values())})
+
+    participant_rows = [
+        {
+            "meeting_id": meeting_id,
+            "ordinal": ordinal,
+            "person_id": ids[participant.name],
+            "title": participant.title,
+            "country": participant.country,
+            "organisation": participant.organisation,
+            "role": participant.role,
+            "extractor_version": version,
+        }
+        for meeting_id, meeting in zip(meeting_ids, records.meetings, strict=True)
+        for ordinal, participant in enumerate(meeting.participants)
+    ]
+    old_participants = {
+        (m, o): i for m, o, i in conn.execute(_SELECT_PARTICIPANTS, {"ids": meeting_ids})
+    } if meeting_ids and not fresh else {}
+    _sync_rows(conn, _PARTICIPANTS, participant_rows, old_participants,
+               key=lambda row: (row["meeting_id"], row["ordinal"]))
+
+    statement_rows = [
+        {
+            "document_id": document_id,
+            "ordinal": ordinal,
+            "meeting_id": (
+                meeting_ids[statement.meeting]
+                if statement.meeting is not None and statement.meeting < len(meeting_ids)
+                else None
+            ),
+            "speaker": statement.speaker,
+            "speaker_id": ids[statement.speaker] if statement.speaker else None,
+            "verb": statement.verb,
+            "text": statement.text,
+            "start_offset": statement.start,
+            "end_offset": statement.end,
+            "extractor_version": version,
+        }
+        for ordinal, statement in enumerate(records.statements)
+    ]
+    old_statements = {} if fresh else {
+        (document_id, o): i
+        for o, i in conn.execute(_SELECT_STATEMENTS, {"document_id": document_id})
+    }
+    _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
+               key=lambda row: (row["document_id"], row["ordinal"]))
+
+
+def _sync_rows(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    existing: dict[Any, int],
+    *,
+    key: Callable[[dict[str, Any]], Any],
+) -> None:
+    """Update rows whose key exists (keeping their ids), insert the others, delete the rest."""
+    updates, inserts = [], []
+    for row in rows:
+        row_id = existing.pop(key(row), None)
+        if row_id is None:
+            inserts.append(row)
+        else:
+            updates.append({"row_id": row_id, **row})
+    if updates:
+        conn.execute(_UPDATE_ROWS[table.name], updates)
+    if existing:
+        conn.execute(_DELETE_ROWS[table.name], {"ids": list(existing.values())})
+    if inserts:
+        conn.execute(_INSERT_ROWS[table.name], inserts)
+
+
+def delete_document_records(session: Session, document_id: int) -> None:
+    """Remove a document's records (used before a full re-extraction of a source)."""
+    session.execute(delete(Statement).where(Statement.document_id == document_id))
+    session.execute(delete(Meeting).where(Meeting.document_id == document_id))
