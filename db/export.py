@@ -19,7 +19,6 @@ import contextlib
 import io
 import os
 import secrets
-import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from db.output_path import replaceable_file
 from db.rows import snapshot, stream_rows, write_csv, write_rows
 
 if TYPE_CHECKING:
@@ -91,20 +91,6 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def replaceable_file(path: str | None) -> Path | None:
-    """Where an export to ``path`` is written atomically (temporary file, then rename):
-    the real path of a regular file or of a new one (a symlink is followed, so it stays a
-    link to the new file). None for stdout (``-``) and for what is neither: a FIFO, a
-    device, a terminal, a socket get the rows streamed into them, and stay what they are."""
-    if path is None or path == "-":
-        return None
-    try:
-        mode = os.stat(path).st_mode  # what the path (or the end of its links) is
-    except FileNotFoundError:
-        return Path(os.path.realpath(path))
-    return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
 
 
 @contextlib.contextmanager

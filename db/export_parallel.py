@@ -61,7 +61,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, Table, func, select
 
 from db import urls
 from db.errors import ArchiveDatabaseError, ExportFailed, first_line
-from db.export import replaceable_file
+from db.output_path import replaceable_file
 from db.rows import snapshot, write_csv
 
 if TYPE_CHECKING:  # db.queries and db.session import the ORM: not before the worker starts

@@ -55,7 +55,7 @@ def test_the_catalogue_has_rows() -> None:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     directory = tmp_path_factory.mktemp("bad-inputs")
     store_sample(f"sqlite:///{directory / 'archive.sqlite'}")

@@ -10,8 +10,9 @@ from tests.conftest import ROOT
 # Files of the project's authors' working material, not shipped with the package.
 OUTSIDE = re.compile("|".join([r"\bshared" + "/", "RELIABILITY" + r"\.md", r"\bsites" + r"\.md",
                                r"\bsites-more" + r"\.md", r"\bSTYLE" + r"\.md"]))
-# Owned by others for now (the declared sources and the mirrors' data).
-ELSEWHERE = ("crawler/sources/", "crawler/mirror/data/")
+# Owned by others for now (the declared sources, their tests' sample declarations and the
+# mirrors' data).
+ELSEWHERE = ("crawler/sources/", "crawler/mirror/data/", "tests/test_declared_")
 
 
 def _texts() -> list[Path]:

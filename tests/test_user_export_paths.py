@@ -16,7 +16,7 @@ from tests.entry import entry_env, run_entry
 
 @pytest.fixture
 def archive(tmp_path: Path) -> dict[str, str]:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
     store_sample(url)

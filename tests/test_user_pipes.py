@@ -14,7 +14,7 @@ ROWS = 20_000  # far more than a pipe buffer holds
 
 @pytest.fixture(scope="module")
 def big_archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     path = tmp_path_factory.mktemp("pipes") / "archive.sqlite"
     store_sample(f"sqlite:///{path}")

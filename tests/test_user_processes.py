@@ -80,7 +80,7 @@ def test_kill_9_of_a_crawl_leaves_no_worker_forkserver_or_tracker(tmp_path: Path
 
 
 def test_reextract_ignores_a_stray_module_in_the_current_directory(tmp_path: Path) -> None:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     store_sample(url)

@@ -15,7 +15,7 @@ def _runs(url: str, *args: str) -> list[str]:
 
 
 def test_runs_text_has_a_header_and_limit_0_is_no_cap(sqlite_url: str) -> None:
-    from tests.test_repository import store_sample
+    from tests.test_documents import store_sample
 
     store_sample(sqlite_url)
     store_sample(sqlite_url)  # a second run

@@ -22,7 +22,7 @@ class AmSpider(PressReleaseSpider):
     name = "am"
     country = "AM"
     ministry = "Ministry of Foreign Affairs of the Republic of Armenia"
-    evidence_date = "2026-09-13"  # sites.md §2; the feed survey of 2026-09-13 (RSS 404)
+    evidence_date = "2026-09-13"  # the feed survey of 2026-09-13 (RSS 404)
     allowed_domains = ["mfa.am"]
     listing_url = "https://www.mfa.am/en/news?page=1"
     listing_page = AmListingPage

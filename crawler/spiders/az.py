@@ -19,7 +19,7 @@ class AzSpider(PressReleaseSpider):
     name = "az"
     country = "AZ"
     ministry = "Ministry of Foreign Affairs of the Republic of Azerbaijan"
-    evidence_date = "2026-09-13"  # sites.md §1; the feed survey of 2026-09-13 (feeds 500)
+    evidence_date = "2026-09-13"  # the feed survey of 2026-09-13 (feeds 500)
     allowed_domains = ["mfa.gov.az"]
     listing_url = "https://www.mfa.gov.az/en/news?page=1"
     canonical_host = "mfa.gov.az"
