@@ -27,6 +27,7 @@ DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", envvar="MFA_ARCHIVE_DB", show_envvar=True,
     help="Database URL (default sqlite:///archive.sqlite).",
 )
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
 # Exports that are not one query's rows: dyadic events (db/events.py).
@@ -87,7 +88,22 @@ SOURCES_DIR_OPTION = click.option(
          "./mfa-archive.toml.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OutputClosed(Exception):
+    """Whoever read our standard output stopped (``| head``): the command ends quietly."""
+
+
+class _Commands(click.Group):
+    """The command group; a closed output pipe leaves click (which would exit 1) as
+    :class:`OutputClosed`, for :func:`main` to end quietly with 0."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise OutputClosed from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mfa-archive")
 @SOURCES_DIR_OPTION
 def cli() -> None:
@@ -107,6 +123,33 @@ def _parse_setting(values: Sequence[str]) -> dict[str, str]:
     return settings
 
 
+def _checked_settings(values: Sequence[str]) -> dict[str, str]:
+    """``-s`` values parsed and checked (a bad value is a usage error, before any crawl);
+    a name nothing reads gets a warning."""
+    from crawler.overrides import check_values, unknown_settings
+    from crawler.registry import project_settings
+
+    overrides = _parse_setting(values)
+    known = project_settings()
+    for warning in unknown_settings(overrides, known):
+        click.echo(f"Warning: {warning}", err=True)
+    check_values(overrides, known)
+    return overrides
+
+
+def _warn_without_contact() -> None:
+    """A live crawl should say who runs it: warn when MFA_ARCHIVE_CONTACT is unset."""
+    import os
+
+    if not os.environ.get("MFA_ARCHIVE_CONTACT", "").strip():
+        from crawler.registry import project_settings
+
+        click.echo("Warning: MFA_ARCHIVE_CONTACT is not set: the User-Agent names the "
+                   f"project's contact ({project_settings().get('ARCHIVE_CONTACT_URL')}); "
+                   "set it to a URL or mail address where site operators can reach you",
+                   err=True)
+
+
 def _check_base_url(url: str) -> str:
     from urllib.parse import urlsplit
 
@@ -124,10 +167,16 @@ def _check_base_url(url: str) -> str:
 @click.option("--full", is_flag=True,
               help="Re-fetch every archived release (conditional GET) and walk every page.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's log at INFO (default WARNING).")
+@click.option("-L", "--loglevel", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="Scrapy's log level (default WARNING), as scrapy crawl -L.")
+@click.option("--logfile", metavar="PATH", type=click.Path(dir_okay=False),
+              help="Write Scrapy's log to PATH (at INFO unless -L), as scrapy crawl --logfile.")
 @DB_OPTION
 @SOURCES_DIR_OPTION
 def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, since: str | None,
-          full: bool, settings: tuple[str, ...], db_url: str | None) -> None:
+          full: bool, settings: tuple[str, ...], verbose: bool, loglevel: str | None,
+          logfile: str | None, db_url: str | None) -> None:
     """Crawl SOURCES (keys such as az) into the archive.
 
     Incremental: fetches what is new since the last complete run, resumes what
@@ -141,22 +190,40 @@ def crawl(sources: tuple[str, ...], all_sources: bool, base_url: str | None, sin
         mfa-archive crawl az --base-url http://127.0.0.1:8000   # a mirror
         mfa-archive crawl --all -s DOWNLOAD_DELAY=2
 
+    Scrapy logs at WARNING (-v: INFO; -L LEVEL; --logfile PATH); on a terminal a
+    progress line shows requests queued, releases stored and failed, and the rate.
+    One summary line per source ends the crawl, saying why a run did not complete.
+
     Exit codes: 0 completed, 1 errors or failed, 2 usage, 3 degraded or
     blocked (the site may have changed), 4 interrupted (SIGTERM/Ctrl-C),
     5 locked (another crawl of the source is running).
     """
     interrupts = Interrupts.install()  # first: a Ctrl-C at any moment ends in an exit code
+    logging_settings = _log_settings(verbose=verbose, loglevel=loglevel, logfile=logfile)
     try:
         code = _crawl(sources, all_sources=all_sources, base_url=base_url, since=since,
-                      full=full, settings=settings, db_url=db_url, interrupts=interrupts)
+                      full=full, settings=settings, db_url=db_url, interrupts=interrupts,
+                      logging_settings=logging_settings)
     finally:
         interrupts.ignore()  # the outcome is known; Python's exit keeps the signal ignored
     sys.exit(code)
 
 
+def _log_settings(*, verbose: bool, loglevel: str | None,
+                  logfile: str | None) -> dict[str, Any]:
+    """Scrapy's log: WARNING unless asked; a progress line when stderr is a quiet terminal."""
+    level = (loglevel or ("INFO" if verbose or logfile else "WARNING")).upper()
+    values: dict[str, Any] = {"LOG_LEVEL": level}
+    if logfile:
+        values["LOG_FILE"] = logfile
+    quiet = bool(logfile) or level in ("WARNING", "ERROR", "CRITICAL")
+    values["ARCHIVE_PROGRESS"] = quiet and sys.stderr.isatty()
+    return values
+
+
 def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
            since: str | None, full: bool, settings: tuple[str, ...], db_url: str | None,
-           interrupts: Interrupts) -> int:
+           interrupts: Interrupts, logging_settings: dict[str, Any]) -> int:
     from crawler import run
     from crawler.registry import resolve_sources
 
@@ -170,10 +237,12 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
             dt.date.fromisoformat(since)
         except ValueError as exc:
             raise click.BadParameter(f"not an ISO date: {since!r}", param_hint="--since") from exc
-    overrides = _parse_setting(settings)
+    overrides: dict[str, Any] = {**logging_settings, **_checked_settings(settings)}
     url = database_url(db_url)
     _open(url).dispose()
     base_urls = {keys[0]: _check_base_url(base_url)} if base_url else {}
+    if not base_url:
+        _warn_without_contact()
     outcomes = run.run_crawls(keys, db_url=url, base_urls=base_urls, overrides=overrides,
                               since=since, full=full, interrupts=interrupts)
     for o in outcomes:
@@ -182,10 +251,11 @@ def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
                        "this one did not start", err=True)
             continue
         run_name = f"run {o.run_id}" if o.run_id is not None else "no run"
+        why = f"; why: {o.reason}" if o.reason and o.status in run.EXPLAINED else ""
         click.echo(
             f"{o.source}: {o.status} ({run_name}): {o.new} new, {o.changed} changed, "
             f"{o.unchanged} unchanged, {o.failed} failed, {o.blocked} blocked, "
-            f"{o.listing_pages} listing pages", err=True,
+            f"{o.listing_pages} listing pages{why}", err=True,
         )
     return run.exit_code(outcomes)
 
@@ -240,11 +310,16 @@ def schedule(sources: tuple[str, ...], config_path: str | None, once: bool,
     if path is not None:
         _use_sources_dirs(click.get_current_context(), config=path)  # unless given otherwise
     extra = [arg for value in settings for arg in ("-s", value)]
-    _parse_setting(settings)
+    _checked_settings(settings)
     for url in nodes:
         if not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--node")
-    sys.exit(run_scheduler(config_path=path, db=db_url, only=(*sources, *source_keys),
+    chosen = (*sources, *source_keys)
+    if chosen:
+        from crawler.registry import resolve_sources
+
+        resolve_sources(chosen)
+    sys.exit(run_scheduler(config_path=path, db=db_url, only=chosen,
                            once=once, max_runs=max_runs, extra=extra, nodes=nodes))
 
 
@@ -330,7 +405,8 @@ def sources_check(keys: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--source", metavar="KEY", help="Only this source's runs.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run, with its errors.")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="The newest N runs; 0 for all of them.")
 @click.option("--errors", "max_errors", default=5, show_default=True,
               help="Errors listed per run in the text output.")
 @DB_OPTION
@@ -347,12 +423,14 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
         mfa-archive runs --source az
         mfa-archive runs --json | jq 'select(.status != "completed")'
     """
+    from crawler.filters import check_source
     from db import queries, warc
     from db.session import read_session
 
+    source = check_source(source)
     engine = _open(db_url, read_only=True)
     with read_session(engine) as session:
-        rows = queries.recent_runs(session, source, limit)
+        rows = queries.recent_runs(session, source, limit or None)
         errors = queries.run_errors(session, [r.id for r, _ in rows])
         warc_files = warc.run_files(session, [r.id for r, _ in rows])
     engine.dispose()
@@ -360,6 +438,9 @@ def runs(source: str | None, as_json: bool, limit: int, max_errors: int,
               "listing_pages", "releases_new", "releases_changed", "releases_unchanged",
               "releases_failed", "releases_blocked", "listing_complete", "pid", "base_url",
               "node", "scrapyd_job")
+    if rows and not as_json:
+        click.echo(f"{'run':>5} {'src':<4} {'status':<22} {'started':<19}-{'ended':<8} "
+                   f"{'mode':<11} counts")
     for run_row, key in rows:
         data = {"source": key} | {f: getattr(run_row, f) for f in fields}
         run_errors = errors.get(run_row.id, [])
@@ -428,7 +509,8 @@ def _refused(exc: Exception) -> None:
     sys.exit(EXIT_USAGE)
 
 
-@cli.command()
+# An SQL text may start with "-" (a "-- comment"): it is the argument, not an option.
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("sql")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
               help="A bound parameter, used as :NAME in the SQL (never pasted into it).")
@@ -465,6 +547,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
         check_read_only(sql)
     except QueryRefused as exc:
         _refused(exc)
+    except QueryFailed as exc:  # not a query at all (a typo, only comments)
+        raise click.ClickException(str(exc)) from exc
     engine = _open(db_url, read_only=True)
     truncated = False
     try:
@@ -523,9 +607,11 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     dates (--source, --since and --until on the fetch day; -o needed).
     """
     from crawler.exports import ExportRefused, run_export
+    from crawler.filters import check_country, check_source
     from db import export_parallel
     from db.errors import ExportFailed
 
+    source, country = check_source(source), check_country(country)
     # A big SQLite CSV export runs in two processes: the second one starts importing now.
     worker = None if name in DERIVED_EXPORTS else \
         export_parallel.prestart(database_url(db_url), name, fmt, output)
@@ -550,6 +636,8 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         raise click.ClickException(f"export failed: {first_line(exc)}") from exc
     except ExportFailed as exc:
         raise click.ClickException(f"export failed: {exc}") from exc
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
@@ -780,11 +868,10 @@ def extract(inputs: tuple[str, ...], as_json: bool, country: str | None,
     Example:
         mfa-archive extract page.html --json
     """
-    from crawler.registry import get_source
+    from crawler.filters import check_country, check_source
     from crawler.tryout import extract_input
 
-    if source:
-        get_source(source)
+    source, country = check_source(source), check_country(country)
     failed = False
     for value in inputs:
         result = extract_input(value, country=country, source=source)
@@ -843,8 +930,10 @@ def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: f
         return
     from rich.progress import Progress
 
+    from crawler.filters import check_source
     from crawler.reextract import reextract_archive
 
+    source = check_source(source)
     engine = _open(db_url)
     try:
         with Progress(transient=False) as progress:
@@ -941,8 +1030,19 @@ def main() -> None:
     except DatabaseError as exc:
         click.echo(f"Error: database: {first_line(exc)}", err=True)
         sys.exit(EXIT_ERRORS)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
+    except (OutputClosed, BrokenPipeError):
+        _quiet_exit()
+
+
+def _quiet_exit() -> None:
+    """End with 0 after the reader of stdout went away (Unix's quiet end of a pipe):
+    what is left in stdout's buffer goes nowhere, and Python's exit writes no error."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

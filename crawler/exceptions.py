@@ -15,5 +15,9 @@ class UnknownSourceError(ArchiveError):
     """No source has that key."""
 
 
+class BadFilterError(ArchiveError):
+    """A filter option (--country, --source) names nothing the archive can hold."""
+
+
 class DeclarationError(ArchiveError):
     """A source declaration (a ``<key>.toml`` file) that cannot be used, with file and field."""

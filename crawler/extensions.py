@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
 from db import dispatch, frontier, runs
-from db.errors import DatabaseError, first_line
+from db.errors import DatabaseError, UnavailableError, first_line
 from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
@@ -54,6 +55,7 @@ logger = logging.getLogger(__name__)
 _OPEN: weakref.WeakSet[ArchiveRun] = weakref.WeakSet()
 
 FORCED_SHUTDOWN = "forced shutdown"
+END_RETRY_SECONDS = 10.0  # how long the end of a run is retried while the database is away
 
 
 @dataclass(slots=True)
@@ -198,22 +200,39 @@ class ArchiveRun:
                             listing_failures=state.listing_failures,
                             listing_entries=None if entries is None else int(entries))
         stats.set_value("archive/status", status)
+        if state.db_error:
+            stats.set_value("archive/error", f"database: {state.db_error}")
         for key in ("new", "changed", "unchanged", "failed", "blocked"):
             stats.set_value(f"archive/releases_{key}", getattr(state.counts, f"releases_{key}"))
         complete = (reason == "finished" and not state.db_error and not state.listing_failures
                     and state.counts.listing_pages > 0)
         try:
-            with transaction(state.sessions) as session:
-                runs.finish_run(
-                    session, state.run_id, status=status, finish_reason=reason,
-                    counts=state.counts, listing_complete=complete,
-                )
+            self._record_end(state, status=status, reason=reason, complete=complete)
         except DatabaseError as exc:
             logger.error("could not record the end of run %s: %s", state.run_id,
                          first_line(exc))
         finally:
             _OPEN.discard(self)
             self._release()
+
+    def _record_end(self, state: RunState, *, status: str, reason: str,
+                    complete: bool) -> None:
+        """Write the run's end; a database that went away (a server restart) gets
+        :data:`END_RETRY_SECONDS` to come back, else the next run marks this one
+        interrupted."""
+        deadline = time.monotonic() + END_RETRY_SECONDS
+        while True:
+            try:
+                with transaction(state.sessions) as session:
+                    runs.finish_run(
+                        session, state.run_id, status=status, finish_reason=reason,
+                        counts=state.counts, listing_complete=complete,
+                    )
+                return
+            except UnavailableError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.25)
 
     def _release(self) -> None:
         if self.lock is not None:

@@ -79,14 +79,14 @@ class Interrupts:
 def _stop_gracefully(process: Any, signum: int) -> None:
     from scrapy.utils.defer import deferred_from_coro
 
-    logger.info("Received %s, shutting down gracefully. Send again to force",
-                signal.Signals(signum).name)
+    logger.warning("Received %s, shutting down gracefully. Send again to force",
+                   signal.Signals(signum).name)
     stopped = deferred_from_coro(process.stop())
     stopped.addBoth(lambda _: _stop_reactor())
 
 
 def _stop_at_once(_process: Any, signum: int) -> None:
-    logger.info("Received %s twice, forcing unclean shutdown", signal.Signals(signum).name)
+    logger.warning("Received %s twice, forcing unclean shutdown", signal.Signals(signum).name)
     _stop_reactor()
 
 

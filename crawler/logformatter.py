@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy.logformatter import LogFormatter
@@ -25,8 +26,12 @@ class ArchiveLogFormatter(LogFormatter):
         return result
 
     def dropped(self, item: Any, exception: BaseException, response: Any, spider: Any) -> Any:
+        from crawler.pipelines import NotStored
+
         result = super().dropped(item, exception, response, spider)
         result["args"] = {**dict(result["args"]), "item": self._short(item)}
+        if isinstance(exception, NotStored):  # the database failure is logged once
+            result["level"] = logging.DEBUG
         return result
 
     def item_error(self, item: Any, exception: BaseException, response: Any,

@@ -218,6 +218,15 @@ class _Unavailable:
         return False
 
 
+class _NoTraceback(logging.Filter):
+    """Keeps a record's message, drops its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 class RobotsTxtRFC9309(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware with RFC 9309 §2.3.1 status handling.
 
@@ -227,6 +236,15 @@ class RobotsTxtRFC9309(RobotsTxtMiddleware):
     the whole host for this run; its URLs fail with reason ``robots_unavailable``
     and are retried by a later run (which fetches robots.txt again).
     """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        # Scrapy logs a robots.txt download error with its traceback; the error is
+        # handled here (the host's URLs fail as robots_unavailable, and the crawl's
+        # summary says so): one line is enough.
+        robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, _NoTraceback) for f in robots_logger.filters):
+            robots_logger.addFilter(_NoTraceback())
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         status = response.status

@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import logging
-import multiprocessing
 import os
 import re
-import signal
 from collections import Counter, deque
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
@@ -33,6 +30,7 @@ from crawler.extensions import ArchiveRun, RunState
 from crawler.items import FetchFailure, ReleaseItem
 from crawler.release import NoContentError, build_release
 from crawler.spiders.base import Discovered, NotModified
+from crawler.workers import process_pool
 from db import documents, frontier, runs
 from db.errors import ROW_ERRORS, DatabaseError, first_line, is_retryable, sqlstate
 from db.release import ReleaseRecord
@@ -102,11 +100,11 @@ class Extract:
         if self.workers <= 0:
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="archive-extract")
         else:
-            context = multiprocessing.get_context("forkserver")
             # No preload: the forkserver stays small and each worker imports only the
-            # extraction modules (no ORM: results are db.release dataclasses).
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                            initializer=_IGNORE_INTERRUPTS)
+            # extraction modules (no ORM: results are db.release dataclasses). Workers
+            # leave Ctrl-C to the crawl process, which finishes in-flight items, and
+            # end with the crawl process, however it ends (crawler/workers.py).
+            self.pool = process_pool(self.workers, ignore_interrupts=True)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -129,9 +127,10 @@ class Extract:
         return item
 
 
-# Extraction workers leave Ctrl-C to the crawl process, which finishes in-flight items
-# (a picklable partial: the forkserver need not import this module).
-_IGNORE_INTERRUPTS = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
+class NotStored(DropItem):
+    """An item dropped because the run's database failed (or the run never opened): the
+    failure is logged once and is in the crawl's summary, so each item's drop is a
+    debug line (:class:`crawler.logformatter.ArchiveLogFormatter`)."""
 
 
 class _DatabaseGone(Exception):
@@ -182,19 +181,19 @@ class Store:
     async def process_item(self, item: Any) -> Any:
         run = self.run
         if run is None:
-            raise DropItem("the run did not start")
+            raise NotStored("the run did not start")
         if run.db_error:
-            raise DropItem(f"database unavailable: {run.db_error}")
+            raise NotStored(f"database unavailable: {run.db_error}")
         done: Future[None] = Future()
         self.pending.append((item, done))
         self.writer.submit(self._drain)
         try:
             await asyncio.wrap_future(done)
         except _DatabaseGone as exc:
-            raise DropItem(f"not stored: {exc}") from exc
+            raise NotStored(f"not stored: {exc}") from exc
         except DatabaseError as exc:
             self._fail(run, exc)
-            raise DropItem(f"not stored: {run.db_error}") from exc
+            raise NotStored(f"not stored: {run.db_error}") from exc
         return item
 
     def _drain(self) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +33,7 @@ from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.registry import Source as RegisteredSource
 from crawler.registry import all_sources
 from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
+from crawler.workers import process_pool
 from db import documents, queries
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, read_only_twin, reading, transaction
@@ -163,9 +163,7 @@ def reextract_archive(
     with reading(engine) as conn:
         total = queries.document_count(conn, source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.release"])
-    with ProcessPoolExecutor(max(workers, 1), mp_context=context) as pool:
+    with process_pool(workers, preload=["crawler.release"]) as pool:
         reader = read_only_twin(engine)
         try:
             results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))

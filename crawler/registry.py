@@ -133,13 +133,13 @@ class Registry:
     def resolve(self, keys: Iterable[str], *, every: bool = False) -> list[Source]:
         """The sources of ``keys`` (each once, in order), or all of them with ``every``."""
         known = self.sources()
-        if every:
-            return list(known.values())
         wanted = list(dict.fromkeys(keys))
-        unknown = [k for k in wanted if k not in known]
+        unknown = [k for k in wanted if k not in known]  # also with every: never ignored
         if unknown:
             raise UnknownSourceError(
                 f"unknown source {', '.join(unknown)}; known: {', '.join(known)}")
+        if every:
+            return list(known.values())
         return [known[k] for k in wanted]
 
 

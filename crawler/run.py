@@ -38,6 +38,11 @@ class CrawlOutcome:
     failed: int
     blocked: int
     listing_pages: int
+    reason: str | None = None  # why a run did not complete: its first error
+
+
+# Statuses whose summary line says why.
+EXPLAINED = frozenset({"failed", "degraded", "blocked", "completed_with_errors"})
 
 
 def run_crawls(
@@ -105,8 +110,43 @@ def _run_crawls(
     close_open_runs()
     # No status recorded: the crawl was stopped before its run opened.
     unrecorded = "interrupted" if interrupts.received else "failed"
-    return [_outcome(key, crawler, unrecorded)
-            for key, crawler in zip(keys, crawlers, strict=True)]
+    outcomes = [_outcome(key, crawler, unrecorded)
+                for key, crawler in zip(keys, crawlers, strict=True)]
+    return _explained(outcomes, db_url)
+
+
+def _explained(outcomes: list[CrawlOutcome], db_url: str) -> list[CrawlOutcome]:
+    """Each unexplained run that did not complete gets its first recorded error as reason."""
+    import dataclasses
+
+    wanted = [o.run_id for o in outcomes
+              if o.status in EXPLAINED and o.reason is None and o.run_id is not None]
+    errors: dict[int, list[tuple[str, str, bool]]] = {}
+    if wanted:
+        from db import queries
+        from db.errors import DatabaseError
+        from db.session import make_engine, read_session
+
+        try:
+            engine = make_engine(db_url)
+            try:
+                with read_session(engine) as session:
+                    errors = queries.run_errors(session, wanted)
+            finally:
+                engine.dispose()
+        except DatabaseError:  # the database went away: the summary says what it can
+            errors = {}
+    explained = []
+    for o in outcomes:
+        reason = o.reason
+        if reason is None and o.run_id is not None and errors.get(o.run_id):
+            url, why, _blocked = errors[o.run_id][0]
+            more = len(errors[o.run_id]) - 1
+            reason = f"{why} ({url})" + (f" and {more} more" if more else "")
+        if reason is None and o.status == "degraded":
+            reason = "the listing showed no releases (the site may have changed)"
+        explained.append(dataclasses.replace(o, reason=reason))
+    return explained
 
 
 def _outcome(key: str, crawler: Crawler | None, unrecorded: str) -> CrawlOutcome:
@@ -125,6 +165,7 @@ def _outcome(key: str, crawler: Crawler | None, unrecorded: str) -> CrawlOutcome
         failed=int(get("archive/releases_failed")),
         blocked=int(get("archive/releases_blocked")),
         listing_pages=int(get("archive/listing_pages")),
+        reason=get("archive/error", None),
     )
 
 

@@ -79,6 +79,7 @@ LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # default scrapy.log
 # The run in the archive (lock, run row, frontier, status): see crawler/extensions.py.
 EXTENSIONS = {
     "crawler.extensions.ArchiveRun": 100,
+    "crawler.progress.Progress": 500,  # only with ARCHIVE_PROGRESS
 }
 
 ITEM_PIPELINES = {
@@ -98,6 +99,7 @@ ARCHIVE_RETRY_BACKOFF = 3600  # seconds before a failed URL is retried; x4 per a
 ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried next run)
 ARCHIVE_RETRY_AFTER_DELAY = 1.0  # seconds: a host's delay after it answered Retry-After
 ARCHIVE_SQLITE_BUSY_TIMEOUT = None  # ms; None: db.session's default (30 s)
+ARCHIVE_PROGRESS = False  # a progress line on stderr (crawl on a terminal): crawler/progress.py
 ARCHIVE_WRITE_BATCH = 50  # releases per write transaction at most (each in a savepoint)
 ARCHIVE_WARC_DIR = None  # a directory: also write every request/response as WARC 1.1 there
 ARCHIVE_WARC_MAX_BYTES = 1_000_000_000  # a run's WARC file is rotated at this size (1 GB)

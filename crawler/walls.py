@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Markers seen on the walls of ministry sites (shared/sites.md, cross-site facts).
+# Markers seen on the bot walls of ministry sites (the same products guard several sites).
 WALL_MARKERS: tuple[tuple[str, str], ...] = (
     ("/TSPD/", "F5 TSPD challenge"),
     ("TSPD_101_DID", "F5 TSPD challenge"),

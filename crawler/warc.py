@@ -69,7 +69,7 @@ class WarcRecorder:
     def from_crawler(cls, crawler: Crawler) -> WarcRecorder:
         directory = crawler.settings.get("ARCHIVE_WARC_DIR")
         if not directory:
-            raise NotConfigured("ARCHIVE_WARC_DIR is not set")
+            raise NotConfigured  # without a message: Scrapy would warn on every crawl
         max_bytes = crawler.settings.getint("ARCHIVE_WARC_MAX_BYTES", warc.MAX_BYTES)
         recorder = cls(crawler, str(directory), max(1, max_bytes))
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)

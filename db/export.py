@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from db.output_path import replaceable_file
 from db.rows import snapshot, stream_rows, write_csv, write_rows
 
 if TYPE_CHECKING:
@@ -94,12 +95,20 @@ def _fsync_dir(directory: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_output(path: str | None, *, bom: bool = False) -> Iterator[IO[str]]:
-    """A UTF-8 text stream to ``path`` (replaced atomically on success) or to stdout."""
+    """A UTF-8 text stream to ``path`` (a regular file or a new one is replaced
+    atomically on success; anything else is written to in place) or to stdout."""
     if path is None or path == "-":
         with stdout_text(bom=bom) as out:
             yield out
         return
-    target = Path(path)
+    replaceable = replaceable_file(path)
+    if replaceable is None:  # a FIFO, a device, /dev/stdout ...: stream into it
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            if bom:
+                out.write("\ufeff")
+            yield out
+        return
+    target = replaceable
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     fd = _unnamed_file(directory)

@@ -61,6 +61,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, Table, func, select
 
 from db import urls
 from db.errors import ArchiveDatabaseError, ExportFailed, first_line
+from db.output_path import replaceable_file
 from db.rows import snapshot, write_csv
 
 if TYPE_CHECKING:  # db.queries and db.session import the ORM: not before the worker starts
@@ -113,7 +114,8 @@ def partition_key(query: AnySelect) -> Column[int] | None:
 
 def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
     """A :class:`Plan` if the CSV export of ``query`` to ``path`` is worth two processes."""
-    if engine.dialect.name != "sqlite" or path in (None, "-") or cpus() < 2:
+    target = replaceable_file(path)
+    if engine.dialect.name != "sqlite" or target is None or cpus() < 2:
         return None
     key = partition_key(query)
     if key is None or urls.is_immutable(engine.url):
@@ -124,8 +126,7 @@ def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
         lo, hi = _bounds(conn, key)
     if not database or lo is None or hi is None or hi - lo < PARALLEL_MIN_KEYS:
         return None
-    assert path is not None
-    return Plan(key=key, database=database, directory=Path(path).parent)
+    return Plan(key=key, database=database, directory=target.parent)
 
 
 def _bounds(conn: Connection, key: Column[int]) -> tuple[int | None, int | None]:
@@ -144,7 +145,8 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
     SQLite file of at least :data:`PRESTART_MIN_BYTES`. :func:`plan` still decides;
     the caller closes the worker in any case (:meth:`Worker.close`).
     """
-    if fmt != "csv" or path in (None, "-") or cpus() < 2:
+    target = replaceable_file(path)
+    if fmt != "csv" or target is None or cpus() < 2:
         return None
     try:
         database = urls.sqlite_file(url)
@@ -152,8 +154,7 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
             return None
     except ArchiveDatabaseError:
         return None
-    assert path is not None
-    directory = Path(path).parent
+    directory = target.parent
     try:
         big = os.stat(database).st_size >= PRESTART_MIN_BYTES
     except OSError:

@@ -9,6 +9,7 @@ exits, however it exits. An in-memory SQLite database needs no lock.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -54,12 +55,17 @@ class SourceLock:
                 return False
             self._conn = conn
         elif (path := self.path) is not None:
-            handle = open(path, "a+")  # noqa: SIM115 - held open for the run
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            while True:
+                handle = open(path, "a+")  # noqa: SIM115 - held open for the run
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    return False
+                if _same_file(handle.fileno(), path):
+                    break
+                # The holder removed this file as it let go: lock the path's new file.
                 handle.close()
-                return False
             handle.seek(0)
             handle.truncate()
             handle.write(f"{os.getpid()}\n")
@@ -79,6 +85,11 @@ class SourceLock:
                 self._conn.close()
                 self._conn = None
         if self._file is not None:
+            # Removed while still held (no lock file stays behind); one who opened it
+            # meanwhile sees it is gone once it gets the lock, and tries the path again.
+            if self.path is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path)
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
             self._file = None
@@ -89,6 +100,13 @@ class SourceLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def source_lock(engine: Engine, key: str) -> SourceLock:

@@ -86,7 +86,8 @@ def summary() -> Select[str, int, int, int, int]:
     )
 
 
-def runs(source: str | None = None, limit: int = 50) -> Select[CrawlRun, str]:
+def runs(source: str | None = None, limit: int | None = 50) -> Select[CrawlRun, str]:
+    """The newest runs first (of ``source``), at most ``limit`` (None: all)."""
     query = select(CrawlRun, Source.key).join(Source).order_by(CrawlRun.id.desc()).limit(limit)
     if source:
         query = query.where(Source.key == source)
@@ -105,7 +106,7 @@ def last_run_per_source(session: Session) -> dict[str, CrawlRun]:
 
 
 def recent_runs(session: Session, source: str | None = None,
-                limit: int = 50) -> list[tuple[CrawlRun, str]]:
+                limit: int | None = 50) -> list[tuple[CrawlRun, str]]:
     """The newest ``limit`` runs (of ``source``), newest first, each with its source's key."""
     return [(run, key) for run, key in session.execute(runs(source, limit))]
 

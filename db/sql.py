@@ -21,6 +21,7 @@ write; such refusals are reported as :class:`QueryRefused` too.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import re
 import sqlite3
 import time
@@ -66,19 +67,46 @@ class QueryFailed(RuntimeError):
     """The database rejected or aborted the query (syntax error, unknown table, timeout)."""
 
 
+class NotAQuery(QueryFailed):
+    """The text holds no statement (only comments) or does not start like SQL (a typo):
+    the database was not asked."""
+
+
+class MissingParameter(QueryFailed):
+    """The query names a ``:parameter`` that was not given a value."""
+
+
+# First words of statements that change something (a query starting so is refused;
+# any other first word that is not a query's is a typo, not a write).
+_WRITE_START = frozenset({
+    "insert", "update", "delete", "replace", "merge", "upsert", "create", "drop", "alter",
+    "truncate", "attach", "detach", "reindex", "vacuum", "analyze", "analyse", "begin",
+    "commit", "end", "rollback", "savepoint", "release", "grant", "revoke", "copy", "call",
+    "do", "set", "reset", "lock", "listen", "notify", "unlisten", "load", "comment",
+    "cluster", "refresh", "import", "discard", "security", "prepare", "execute",
+    "deallocate", "checkpoint", "reassign",
+})
+
+
 def check_read_only(sql: str) -> str:
     """Return the one statement in ``sql`` (no trailing ``;``), or raise :class:`QueryRefused`.
 
     Strings, quoted identifiers, comments and PostgreSQL dollar quotes are
     skipped, so a ``;`` or a keyword inside them does not count.
     """
-    statements = _split(sql)
+    statements = [(statement, words) for statement, words in _split(sql) if words]
     if not statements:
-        raise QueryRefused("empty query")
+        raise NotAQuery("not a query: the text holds no SQL statement (only comments "
+                        "or nothing)")
     if len(statements) > 1:
         raise QueryRefused("only one statement is allowed")
     statement, words = statements[0]
     first = words[0].lower() if words else ""
+    if words and first not in _READ_START and first not in _WRITE_START:
+        close = difflib.get_close_matches(first, sorted(_READ_START - {"("}), n=1)
+        hint = f" (did you mean {close[0].upper()}?)" if close else ""
+        raise NotAQuery(f"not a query: {words[0]!r} does not start an SQL statement{hint}; "
+                        "use one SELECT, WITH, VALUES, EXPLAIN or PRAGMA query")
     if first not in _READ_START:
         raise QueryRefused(
             f"{first.upper() or 'this statement'} is not allowed: the archive is read-only "
@@ -193,6 +221,10 @@ def run_query(
     those only the database catches) and :class:`QueryFailed` for other errors.
     """
     statement = check_read_only(sql)
+    missing = sorted(set(text(statement).compile().params) - set(params or {}))
+    if missing:
+        raise MissingParameter("no value for " + ", ".join(f":{m}" for m in missing)
+                               + ": give one with " + " ".join(f"-p {m} VALUE" for m in missing))
     deadline = time.monotonic() + timeout
     with engine.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
@@ -312,5 +344,5 @@ def _translate(exc: DBAPIError | StatementError, timeout: float) -> QueryRefused
     return QueryFailed(message)
 
 
-__all__ = ["DEFAULT_TIMEOUT", "QueryFailed", "QueryRefused", "QueryResult", "check_read_only",
+__all__ = ["DEFAULT_TIMEOUT", "MissingParameter", "NotAQuery", "QueryFailed", "QueryRefused", "QueryResult", "check_read_only",
            "run_query"]

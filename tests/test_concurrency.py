@@ -1,4 +1,4 @@
-"""Concurrency (RELIABILITY.md scenarios 30 and 31), on SQLite and on PostgreSQL.
+"""Two crawls of one source at once, with and without the lock, on SQLite and PostgreSQL.
 
 Two crawls of one source started together: the second finds the source's lock
 held and exits with code 5, and every release is archived exactly once. With

@@ -1,4 +1,4 @@
-"""Killing a real crawl (RELIABILITY.md scenarios 25 and 26): the archive is never half-written.
+"""Killing a real crawl (SIGKILL, SIGINT, SIGTERM): the archive is never half-written.
 
 A slow az mirror (tests/faults/server.py ``--site az --delay``) is crawled by a
 real ``mfa-archive crawl`` subprocess. SIGKILL lands at several points (before

@@ -27,7 +27,8 @@ from crawler.records import (
 )
 
 FIXTURES = ROOT / "tests" / "fixtures" / "records" / "releases.jsonl"
-# shared/ sits beside the project's checkout (on developers' machines and in CI).
+# A labelled development seed kept outside the repository (not distributed with it):
+# measured where a checkout has it beside it.
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed.txt"
 RELEASES = load(FIXTURES)
 
@@ -295,7 +296,7 @@ def test_types_are_frozen() -> None:
 # --- (c) the real seed ------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared/seed.txt is not beside the checkout")
+@pytest.mark.skipif(not SEED.exists(), reason="no development seed beside the checkout")
 def test_real_seed() -> None:
     r = extract_records(SEED.read_text(encoding="utf-8"), published=datetime.date(2020, 12, 4), country="AZ")
     assert len(r.meetings) == 1

@@ -1,4 +1,4 @@
-"""The database locked (SQLite) or gone (PostgreSQL) mid-run (RELIABILITY.md scenarios 32 and 33).
+"""The database locked (SQLite) or gone (PostgreSQL) mid-run.
 
 Expected: a clear error, a non-zero exit, nothing marked stored that is not,
 and a later run stores the rest.

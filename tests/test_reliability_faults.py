@@ -1,4 +1,5 @@
-"""Faults of RELIABILITY.md §2, each served by a misbehaving loopback site and crawled for real.
+"""Faults of a misbehaving site (HTTP errors, cut and slow connections, oversized, binary and
+mislabelled pages, robots.txt failures), each served on loopback and crawled for real.
 
 One crawl of the fault site per database (``mfa-archive crawl faults``, on SQLite
 and on PostgreSQL: the module's tests run backend by backend), then one assertion
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.slow  # real crawls of the fault site
 REAL = "https://faults.test/r/"
 RUSSIAN = "Министр иностранных дел провёл переговоры с коллегой из соседней страны."
 
-# fault -> (stored?, reason recorded when not stored)       RELIABILITY.md scenario
+# fault -> (stored?, reason recorded when not stored)
 FAULTS: dict[str, tuple[bool, str | None]] = {
     "ok-1": (True, None),
     "flaky": (True, None),  # 1 transient 5xx

@@ -1,4 +1,4 @@
-"""Pages of the Armenian MFA, https://www.mfa.am/en/news (shared/sites.md §2)."""
+"""Pages of the Armenian MFA, https://www.mfa.am/en/news."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pages of the Azerbaijani MFA, https://www.mfa.gov.az/en/news (shared/sites.md §1)."""
+"""Pages of the Azerbaijani MFA, https://www.mfa.gov.az/en/news."""
 
 from __future__ import annotations
 

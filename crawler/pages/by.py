@@ -1,4 +1,4 @@
-"""Pages of the Belarusian MFA, https://mfa.gov.by/en/press/news_mfa/ (shared/sites.md §7).
+"""Pages of the Belarusian MFA, https://mfa.gov.by/en/press/news_mfa/.
 
 Pages are windows-1251; Scrapy decodes them by their declared charset.
 """

@@ -1,5 +1,5 @@
 """Pages of the Chinese MFA, https://www.mfa.gov.cn/eng/ = https://www.fmprc.gov.cn/eng/
-(shared/sites.md §4)."""
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Pages of France's Ministry for Europe and Foreign Affairs, https://www.diplomatie.gouv.fr/en/press/news
-(shared/sites.md §11)."""
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pages of the FCDO on GOV.UK: Search API listing, Content API release (shared/sites.md §10)."""
+"""Pages of the FCDO on GOV.UK: Search API listing, Content API release."""
 
 from __future__ import annotations
 

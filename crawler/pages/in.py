@@ -1,5 +1,5 @@
 # ruff: noqa: N999  (the module is named by the source key "in", a Python keyword)
-"""Pages of the Indian MEA, https://www.mea.gov.in press releases (shared/sites.md §5).
+"""Pages of the Indian MEA, https://www.mea.gov.in press releases.
 
 Both are XHR fragments: the listing cards of ``FetchPublicationListingData`` and
 the detail of ``FetchPublicationDetailData``.

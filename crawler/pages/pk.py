@@ -1,4 +1,4 @@
-"""Pages of Pakistan's MOFA, https://mofa.gov.pk/press-releases (shared/sites.md §8)."""
+"""Pages of Pakistan's MOFA, https://mofa.gov.pk/press-releases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pages of the Russian MFA, https://mid.ru/en/ (Bitrix; shared/sites.md §3)."""
+"""Pages of the Russian MFA, https://mid.ru/en/ (a Bitrix site)."""
 
 from __future__ import annotations
 

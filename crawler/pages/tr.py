@@ -1,4 +1,4 @@
-"""Pages of the Turkish MFA, https://www.mfa.gov.tr/sub.en.mfa?<GUID> (shared/sites.md §6)."""
+"""Pages of the Turkish MFA, https://www.mfa.gov.tr/sub.en.mfa?<GUID>."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pages of the U.S. Department of State, https://www.state.gov/press-releases/ (shared/sites.md §9)."""
+"""Pages of the U.S. Department of State, https://www.state.gov/press-releases/."""
 
 from __future__ import annotations
 

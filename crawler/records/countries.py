@@ -186,6 +186,11 @@ def country_name(code: str) -> str:
     return str(getattr(record, "common_name", None) or record.name).split(",")[0]
 
 
+def country_codes() -> frozenset[str]:
+    """Every code a participant's country can have (ISO 3166-1 alpha-2, and XK)."""
+    return frozenset(_ALL_NAMES.values())
+
+
 def find_organisations(text: str) -> list[tuple[int, int, str]]:
     """International bodies mentioned in *text* as (start, end, canonical name)."""
     out: list[tuple[int, int, str]] = []

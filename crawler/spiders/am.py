@@ -16,13 +16,13 @@ class AmSpider(PressReleaseSpider):
     share the news listing). Paging stops at the last page the pager links to,
     or on an empty page when there is no pager; the pager markup
     (``ul.pagination``) is [inf], unverified. Feed paths answer 404
-    (shared/sites.md), so the HTML listing is the only route.
+    (seen on the live site), so the HTML listing is the only route.
     """
 
     name = "am"
     country = "AM"
     ministry = "Ministry of Foreign Affairs of the Republic of Armenia"
-    evidence_date = "2026-09-13"  # sites.md §2; the feed survey of 2026-09-13 (RSS 404)
+    evidence_date = "2026-09-13"  # the feed survey of 2026-09-13 (RSS 404)
     allowed_domains = ["mfa.am"]
     listing_url = "https://www.mfa.am/en/news?page=1"
     listing_page = AmListingPage

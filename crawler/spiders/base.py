@@ -101,7 +101,7 @@ class PressReleaseSpider(scrapy.Spider):
     canonical_host: ClassVar[str | None] = None  # the host documents are keyed under
     handle_httpstatus_list: ClassVar[list[int]] = [403]  # walls answer 403: recognise them
     schedule: ClassVar[str | None] = None  # cron expression; None: daily, staggered
-    # When the evidence the source is built on (the site survey, sites.md) was gathered.
+    # When the evidence the source is built on (the site survey) was gathered.
     evidence_date: ClassVar[str | None] = None
 
     since: dt.date | None

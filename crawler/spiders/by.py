@@ -37,7 +37,7 @@ class BySpider(PressReleaseSpider):
     name = "by"
     country = "BY"
     ministry = "Ministry of Foreign Affairs of the Republic of Belarus"
-    evidence_date = "2026-10"  # sites.md §7; dates read in October 2026
+    evidence_date = "2026-10"  # dates read in October 2026
     allowed_domains = ["mfa.gov.by"]
     listing_url = "https://mfa.gov.by/en/press/news_mfa/"
     listing_page = ByListingPage

@@ -32,7 +32,7 @@ class CnSpider(PressReleaseSpider):
     name = "cn"
     country = "CN"
     ministry = "Ministry of Foreign Affairs of the People's Republic of China"
-    evidence_date = "2026-08"  # sites.md §4; the newest dated fact, August 2026
+    evidence_date = "2026-08"  # the newest dated fact, August 2026
     allowed_domains = ["mfa.gov.cn", "fmprc.gov.cn"]
     listing_url = "https://www.mfa.gov.cn/eng/xw/wjbxw/index.html"
     sections: ClassVar[tuple[str, ...]] = (

@@ -23,7 +23,7 @@ class FrSpider(PressReleaseSpider):
     name = "fr"
     country = "FR"
     ministry = "Ministry for Europe and Foreign Affairs"
-    evidence_date = "2026-05"  # sites.md §11; a 2026 crawler, cards dated May 2026
+    evidence_date = "2026-05"  # a 2026 crawler, cards dated May 2026
     allowed_domains = ["diplomatie.gouv.fr"]
     listing_url = "https://www.diplomatie.gouv.fr/en/press/news"
     first_page = 0

@@ -32,7 +32,7 @@ class GbSpider(PressReleaseSpider):
     name = "gb"
     country = "GB"
     ministry = "Foreign, Commonwealth & Development Office"
-    evidence_date = "2026-10"  # sites.md §10; undated code: the survey's month
+    evidence_date = "2026-10"  # undated code: the survey's month
     allowed_domains = ["www.gov.uk"]
     listing_url = SEARCH.format(count=COUNT, start=0)
     first_page = 0

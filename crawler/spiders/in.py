@@ -41,7 +41,7 @@ class InSpider(PressReleaseSpider):
     name = "in"
     country = "IN"
     ministry = "Ministry of External Affairs, India"
-    evidence_date = "2026-10"  # sites.md §5; the Oct 2026 collector's route
+    evidence_date = "2026-10"  # the Oct 2026 collector's route
     allowed_domains = ["mea.gov.in"]
     listing_page = _pages.InListingPage
     release_page = _pages.InReleasePage

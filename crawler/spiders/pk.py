@@ -21,7 +21,7 @@ class PkSpider(PressReleaseSpider):
     name = "pk"
     country = "PK"
     ministry = "Ministry of Foreign Affairs, Pakistan"
-    evidence_date = "2026-10"  # sites.md §8; dates read in October 2026
+    evidence_date = "2026-10"  # dates read in October 2026
     allowed_domains = ["mofa.gov.pk"]
     listing_url = "https://mofa.gov.pk/press-releases"
     listing_page = PkListingPage

@@ -30,7 +30,7 @@ class RuSpider(PressReleaseSpider):
     name = "ru"
     country = "RU"
     ministry = "Ministry of Foreign Affairs of the Russian Federation"
-    evidence_date = "2026-09"  # sites.md §3; the September 2026 survey
+    evidence_date = "2026-09"  # the September 2026 survey
     allowed_domains = ["mid.ru"]
     listing_url = "https://mid.ru/en/foreign_policy/news/"
     sections: ClassVar[tuple[str, ...]] = (

@@ -27,7 +27,7 @@ class TrSpider(PressReleaseSpider):
     name = "tr"
     country = "TR"
     ministry = "Ministry of Foreign Affairs of the Republic of Türkiye"
-    evidence_date = "2026-10"  # sites.md §6; dates read in October 2026
+    evidence_date = "2026-10"  # dates read in October 2026
     allowed_domains = ["mfa.gov.tr"]
     listing_url = "https://www.mfa.gov.tr/sub.en.mfa?248a41bb-6744-4d91-91f7-500bd7a2cac1"
     canonical_host = "www.mfa.gov.tr"

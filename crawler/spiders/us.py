@@ -25,7 +25,7 @@ class UsSpider(PressReleaseSpider):
     name = "us"
     country = "US"
     ministry = "U.S. Department of State"
-    evidence_date = "2026-10"  # sites.md §9; RC's collectors of 2026-10-02
+    evidence_date = "2026-10"  # RC's collectors of 2026-10-02
     allowed_domains = ["state.gov"]
     listing_url = "https://www.state.gov/press-releases/"
     canonical_host = "www.state.gov"

@@ -1,4 +1,4 @@
-"""A misbehaving ministry site on loopback: one fault per release URL (RELIABILITY.md H-srv).
+"""A misbehaving ministry site on loopback: one fault per release URL.
 
 ``python -m tests.faults.server [--listing NAME,...] [--robots ok|503] [--site az --delay S]``
 binds 127.0.0.1 port 0, prints its URL, then ``ready``, and serves until SIGTERM.

@@ -1,4 +1,4 @@
-"""Mirror of https://www.mfa.am/en/news (shared/sites.md §2).
+"""Mirror of https://www.mfa.am/en/news.
 
 Listing ``/en/news?page=N`` (from 1, five releases a page, a ``ul.pagination``
 pager, an empty list past the end); items ``div.news-list ul li`` whose first

@@ -1,4 +1,4 @@
-"""Mirror of https://www.mfa.gov.az/en/news (shared/sites.md §1).
+"""Mirror of https://www.mfa.gov.az/en/news.
 
 Listing ``/en/news?page=N`` (from 1, ten releases a page, an empty list past
 the end), items ``a.section_newsIn_item`` in the *second* ``div.section_content``

@@ -1,4 +1,4 @@
-"""Mirror of https://mfa.gov.by/en/press/news_mfa/ (shared/sites.md §7).
+"""Mirror of https://mfa.gov.by/en/press/news_mfa/.
 
 - ``GET /en/press/news_mfa/``: sets a session cookie and serves the news page with
   the date-search form (``input#ggtoken``, ``date_from``, ``date_to``, ``page``) and

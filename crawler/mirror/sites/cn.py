@@ -1,4 +1,4 @@
-"""Mirror of https://www.mfa.gov.cn/eng/ and https://www.fmprc.gov.cn/eng/ (shared/sites.md §4).
+"""Mirror of https://www.mfa.gov.cn/eng/ and https://www.fmprc.gov.cn/eng/.
 
 Three sections (ministry news ``/eng/xw/wjbxw/``, regular press conferences
 ``/eng/xw/fyrbt/lxjzh/``, spokesperson's remarks ``/eng/xw/fyrbt/fyrbt/``),

@@ -1,4 +1,4 @@
-"""Mirror of https://www.diplomatie.gouv.fr/en/press/news (shared/sites.md §11).
+"""Mirror of https://www.diplomatie.gouv.fr/en/press/news.
 
 Drupal with the DSFR theme: ``/en/press/news`` then ``?page=N`` counted from
 0 (nine cards a page; past the end a "No results" view), ``article.fr-card``

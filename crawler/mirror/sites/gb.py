@@ -1,4 +1,4 @@
-"""Mirror of the FCDO on GOV.UK (shared/sites.md §10).
+"""Mirror of the FCDO on GOV.UK.
 
 Listing through the Search API, ``/api/search.json?filter_organisations=
 foreign-commonwealth-development-office&…&count=N&start=K`` (JSON: ``results``

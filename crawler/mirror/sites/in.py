@@ -1,5 +1,5 @@
 # ruff: noqa: N999  (the module is named by the source key "in", a Python keyword)
-"""Mirror of https://www.mea.gov.in press releases (shared/sites.md §5).
+"""Mirror of https://www.mea.gov.in press releases.
 
 - ``/press-releases.htm?51/Press_Releases``: the HTML listing, ``ul.commonListing li``
   with ``a.searchContent`` (``press-releases.htm?dtl/<id>/<Slug>``) and a

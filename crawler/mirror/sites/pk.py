@@ -1,4 +1,4 @@
-"""Mirror of https://mofa.gov.pk/press-releases (shared/sites.md §8).
+"""Mirror of https://mofa.gov.pk/press-releases.
 
 Listing ``/press-releases`` (page 1 without a parameter, then ``?page=N``;
 ``?page=1`` answers too), nine Bootstrap cards a page:

@@ -1,4 +1,4 @@
-"""Mirror of https://mid.ru/en/ (Bitrix; shared/sites.md §3).
+"""Mirror of https://mid.ru/en/ (a Bitrix site).
 
 Six English section listings (news, briefings, official statements, comments,
 answers to media questions, the minister's speeches), six releases a page,

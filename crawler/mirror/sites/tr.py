@@ -1,4 +1,4 @@
-"""Mirror of https://www.mfa.gov.tr press releases and statements (shared/sites.md §6).
+"""Mirror of https://www.mfa.gov.tr press releases and statements.
 
 Listing ``/sub.en.mfa?<GUID>``: an ASP.NET page whose one ``form#form1`` holds a
 GridView ``sb$grd`` (ten rows a page). Page 1 is served to a GET; later pages only

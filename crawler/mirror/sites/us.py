@@ -1,4 +1,4 @@
-"""Mirror of https://www.state.gov/press-releases/ (shared/sites.md §9).
+"""Mirror of https://www.state.gov/press-releases/.
 
 A WordPress collection: ``/press-releases/``, then ``/press-releases/page/N/``
 (``/page/1/`` redirects to the first page; past the last page a WordPress
