@@ -209,8 +209,11 @@ class ArchiveRun:
         try:
             self._record_end(state, status=status, reason=reason, complete=complete)
         except DatabaseError as exc:
-            logger.error("could not record the end of run %s: %s", state.run_id,
-                         first_line(exc))
+            # After a database error the crawl's summary already says why it failed
+            # (a full disk fails this write too): one line for the user, not two; the
+            # next run marks this one interrupted.
+            log = logger.info if state.db_error else logger.error
+            log("could not record the end of run %s: %s", state.run_id, first_line(exc))
         finally:
             _OPEN.discard(self)
             self._release()

@@ -7,6 +7,7 @@ import importlib.util
 import socket
 from pathlib import Path
 
+from crawler import settings as project_settings
 from crawler.node import PROJECT, SETTINGS_MODULE, NodeConfig, write_node_files
 from tests.conftest import run_cli
 
@@ -31,7 +32,7 @@ def test_the_node_writes_scrapyd_conf_and_its_project_settings(tmp_path: Path) -
     spec.loader.exec_module(module)
     name = module.ARCHIVE_NODE
     assert name == f"{socket.gethostname()}:6899"
-    assert module.EXTENSIONS == {"crawler.extensions.ArchiveRun": 100}  # the project's own
+    assert module.EXTENSIONS == project_settings.EXTENSIONS  # the project's own
 
 
 def test_a_given_name_is_the_node_name(tmp_path: Path) -> None:

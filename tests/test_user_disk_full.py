@@ -66,4 +66,6 @@ def test_a_full_disk_fails_the_crawl_cleanly_and_a_rerun_completes(small_disk: P
         assert len(urls) == len(set(urls)) == RELEASES
         statuses = dict(conn.execute("SELECT id, status FROM crawl_runs"))
         assert statuses[2] == "completed"
-        assert statuses[1] == "failed"
+        # The failed run's own end is written if the disk still takes one row ("failed");
+        # when it does not, the re-run marks it "interrupted". Never "running" or completed.
+        assert statuses[1] in ("failed", "interrupted")
