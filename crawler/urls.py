@@ -23,3 +23,18 @@ def canonical_url(url: str, *, host: str | None = None, https: bool = True) -> s
         else urlencode(query)
     scheme = "https" if https else parts.scheme.lower()
     return urlunsplit((scheme, netloc, parts.path or "/", raw_query, ""))
+
+
+def with_query_param(url: str, name: str, value: str, *, safe: str = "") -> str:
+    """``url`` with query parameter ``name`` set to ``value`` (in place, else appended).
+
+    ``safe``: characters the new query keeps unescaped (as :func:`urllib.parse.urlencode`).
+    """
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == name for k, _ in pairs):
+        pairs = [(k, value if k == name else v) for k, v in pairs]
+    else:
+        pairs.append((name, value))
+    query = urlencode(pairs, safe=safe)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))

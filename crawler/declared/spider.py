@@ -26,7 +26,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 
@@ -43,6 +43,7 @@ from crawler.items import FetchFailure
 from crawler.pages.base import ListingEntry, ListingPage
 from crawler.registry import Source
 from crawler.spiders.base import PressReleaseSpider
+from crawler.urls import with_query_param
 
 META_BASE = "declared_base"  # the listing (or section) URL a page belongs to
 META_MONTH = "declared_month"  # monthly walks: 0 the listing URL, 1 the crawl month, 2 ...
@@ -55,16 +56,6 @@ def _months_back(today: dt.date, back: int) -> tuple[int, int]:
     index = today.year * 12 + today.month - 1 - back
     return index // 12, index % 12 + 1
 
-
-def _with_param(url: str, name: str, value: str) -> str:
-    """``url`` with query parameter ``name`` set to ``value`` (added when absent)."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if any(k == name for k, _ in pairs):
-        pairs = [(k, value if k == name else v) for k, v in pairs]
-    else:
-        pairs.append((name, value))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
 
 
 class DeclaredSpider(PressReleaseSpider):
@@ -184,7 +175,7 @@ class DeclaredSpider(PressReleaseSpider):
         # A section pages by the template's own query parameter (?page=N, ?start=N).
         for name, value in parse_qsl(urlsplit(template).query, keep_blank_values=True):
             if value == placeholder:
-                return _with_param(base, name, str(number))
+                return with_query_param(base, name, str(number))
         return None
 
     def next_page_requests(

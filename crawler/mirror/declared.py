@@ -51,6 +51,7 @@ from w3lib.url import safe_url_string
 from crawler.declared.loader import BUILTIN_DIR, load_file
 from crawler.declared.schema import Declaration
 from crawler.mirror.sites.base import MirrorRelease, MirrorRequest, MirrorResponse, MirrorSite
+from crawler.urls import with_query_param
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _GATE_TOKEN = "a3f9c2e1d4b5867790c1e2f3a4b5c6d7"
@@ -84,17 +85,6 @@ def _form_of(url: str) -> _Form:
     parts = urlsplit(url)
     return _Form(unquote(parts.path) or "/", tuple(parse_qsl(parts.query, keep_blank_values=True)))
 
-
-def _set_query(url: str, name: str, value: str) -> str:
-    """``url`` with query parameter ``name`` set to ``value`` (in place, else appended)."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if any(k == name for k, _ in pairs):
-        pairs = [(k, value if k == name else v) for k, v in pairs]
-    else:
-        pairs.append((name, value))
-    query = urlencode(pairs, safe=":/,>")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def _month_add(month: dt.date, delta: int) -> dt.date:
@@ -177,7 +167,7 @@ class DeclaredMirror(MirrorSite):
         if param is None:
             return template
         name, placeholder = param
-        return _set_query(url, name, placeholder).replace("%7B", "{").replace("%7D", "}")
+        return with_query_param(url, name, placeholder, safe=":/,>").replace("%7B", "{").replace("%7D", "}")
 
     def _assign_sections(self) -> None:
         field_name = self.mirror.get("section_field")
