@@ -720,13 +720,12 @@ def search(query: str, where: str, source: str | None, country: str | None,
 
     Exit codes: 0 done (also with no hits), 1 failed, 2 a query that cannot be read.
     """
-    from sqlalchemy.orm import Session
-
     from crawler import present
     from db.export import stdout_text
     from db.rows import write_rows
     from db.search import SearchFilters, search_documents, search_statements
     from db.search_query import QuerySyntaxError, parse
+    from db.session import read_session
 
     try:
         parse(query)
@@ -738,7 +737,7 @@ def search(query: str, where: str, source: str | None, country: str | None,
                             until=until.date() if until else None, limit=limit)
     engine = _open(db_url, read_only=True)
     try:
-        with Session(engine) as session:
+        with read_session(engine) as session:
             conn = session.connection()
             hits: Sequence[Any] = (search_documents(conn, query, filters) if where == "documents"
                                    else search_statements(conn, query, filters))
@@ -783,15 +782,14 @@ def show(release: str, fmt: str, db_url: str | None) -> None:
         mfa-archive show 412
         mfa-archive show https://mfa.gov.az/en/news/4567 --format json
     """
-    from sqlalchemy.orm import Session
-
     from crawler import present
     from db.export import stdout_text
     from db.release_view import load_release
+    from db.session import read_session
 
     engine = _open(db_url, read_only=True)
     try:
-        with Session(engine) as session:
+        with read_session(engine) as session:
             view = load_release(session.connection(), release)
     finally:
         engine.dispose()
@@ -826,16 +824,15 @@ def persons(country: str | None, name: str | None, limit: int, fmt: str,
         mfa-archive persons --country BY
         mfa-archive persons --name lavrov --format json
     """
-    from sqlalchemy.orm import Session
-
     from crawler import present
     from db.export import stdout_text
     from db.persons_query import person_summaries
     from db.rows import write_rows
+    from db.session import read_session
 
     engine = _open(db_url, read_only=True)
     try:
-        with Session(engine) as session:
+        with read_session(engine) as session:
             found = person_summaries(session.connection(), country=country, name=name,
                                      limit=limit or None)
     finally:
