@@ -392,3 +392,47 @@ def test_remarks_at_a_meeting_count_only_first_person_stances() -> None:
     assert r.meetings
     got = [((s.speaker or "").split()[-1].casefold(), s.verb_lemma) for s in r.statements]
     assert got == [("ruiz", "welcome"), ("ruiz", "think"), ("costa", "delight")]
+
+
+# --- coordinated predicates, cut-off pages (records-5) ----------------------------------------------
+
+def test_a_verb_coordinated_with_the_encounter_verb_shares_its_subject() -> None:
+    text = ("Foreign Minister Ahmet Kaya held a meeting on 3 March 2024 in Ankara with Selim Oral, President of the "
+            "Defence Agency, and reviewed current projects.\n"
+            "Then, Minister Kaya received newly appointed Ambassadors Anna Berg of Norway and Paul Dorn of Chile "
+            "and wished them success in their duties.\n"
+            "On the same day, Minister Kaya also met with Director-General Maria Lopez of the International Labour "
+            "Organization in Geneva, discussed cooperation projects and emphasized that Türkiye would keep its "
+            "support.\n"
+            "Minister Kaya called Foreign Minister Omar Said of Egypt today and briefed him on the situation.")
+    r = extract_records(text, published=datetime.date(2024, 3, 3), country="TR")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Ahmet Kaya", "wish"), ("Ahmet Kaya", "emphasise"), ("Ahmet Kaya", "brief")]
+    assert r.statements[0].text.startswith("Then, Minister Kaya received")
+
+
+def test_plural_office_subject_of_a_coordinated_verb_is_joint() -> None:
+    text = ("Foreign Secretary John Hale held a trilateral meeting with Polish Foreign Minister Jan Nowak and "
+            "Ukrainian Foreign Minister Oleh Bondar.\n"
+            "Foreign Ministers of Poland, Ukraine and the United Kingdom met in New York on 21 September 2024 and "
+            "agreed to deepen their cooperation.")
+    r = extract_records(text, published=datetime.date(2024, 9, 22), country="GB")
+    agreed = [s for s in r.statements if s.verb_lemma == "agree"]
+    assert len(agreed) == 1 and agreed[0].speaker is None and agreed[0].joint
+
+
+def test_a_subject_after_and_is_not_the_opening_subject() -> None:
+    text = "Minister Ana Ruiz met Ambassador Paul Dorn of Chile in Lima on 2 May 2025, and Ambassador Dorn thanked her."
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Paul Dorn", "thank")]
+
+
+def test_a_name_cut_off_by_the_end_of_a_stored_page_is_an_unnamed_office_holder() -> None:
+    text = ("Minister for Foreign Affairs Lee Wen Han had bilateral meetings with his counterparts from Kenya and "
+            "Guyana on 26 October 2011.\n"
+            "Minister Lee and Kenyan Foreign Minister Paul Otieno reviewed bilateral relations.\n"
+            "Minister Lee informed Guyana Minister of Foreign Affairs Carol")
+    r = extract_records(text, published=datetime.date(2011, 10, 26), country="SG")
+    people = {(p.name, p.country) for m in r.meetings for p in m.participants}
+    assert ("Paul Otieno", "KE") in people
+    assert (None, "GY") in people and not any(name == "Carol" for name, _country in people)

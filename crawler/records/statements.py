@@ -160,7 +160,41 @@ def _subject(
     if appositive is not None:
         return appositive
     present = bool(re.match(r"[a-z]+s\b(?<!ss)", sentence.text[pos:pos + 20])) and not sentence.text[pos:pos + 20].startswith("was")
-    return _referred_subject(before, stripped_tail, ctx, prev, present)
+    referred = _referred_subject(before, stripped_tail, ctx, prev, present)
+    if referred is None and prev is None and _COORDINATED.search(stripped_tail):
+        return _opening_subject(sentence, pos, ments)
+    return referred
+
+
+# "… and wished them success", "…, discussed X and emphasized that …": a verb coordinated with the
+# sentence's first predicate shares its subject
+_COORDINATED = re.compile(r"(?:,|\band)\s*$")
+_OPENING = re.compile(r"(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*(?:the\s+|The\s+)?")
+
+
+def _opening_subject(sentence: Sentence, pos: int, ments: list[tuple[Mention, Entity]]) -> Subject | None:
+    """The subject opening the sentence ("Then, Minister X received … and wished …"): the first mention,
+    preceded by nothing but opening adverbials, whose predicate comes before *pos* (no "said that" between)."""
+    if not ments:
+        return None
+    mention, entity = ments[0]
+    rel_start, rel_end = mention.start - sentence.start, mention.end - sentence.start
+    if rel_end >= pos or not _OPENING.fullmatch(sentence.text[:rel_start]):
+        return None
+    between = sentence.text[rel_end:pos]
+    if re.search(r"\b(?:that|who|which|whom|whose|while|whereas|but)\b|[;:“\"]", between):
+        return None
+    if any(re.search(r"(?:,|\band)\s*(?:the\s+)?$", sentence.text[: other.start - sentence.start])
+           and other.end - sentence.start < pos and other_entity is not entity
+           and re.match(r"\s*(?:also\s+)?[a-z]+ed\b", sentence.text[other.end - sentence.start:])
+           for other, other_entity in ments[1:]):
+        return None  # a second subject ("X met Y, and Z thanked …")
+    if re.search(r"\b(?:Ministers|Secretaries|Ambassadors|[Ll]eaders|[Dd]elegations|[Oo]fficials|[Ss]ides)\b",
+                 sentence.text[rel_start:rel_end]):
+        return None, True, []  # "Foreign Ministers of A, B and C met … and agreed"
+    if entity.name is None and not entity.heads:
+        return None
+    return entity, False, [entity]
 
 
 def _one_titled_mention(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]]) -> bool:
