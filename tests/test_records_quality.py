@@ -436,3 +436,32 @@ def test_a_name_cut_off_by_the_end_of_a_stored_page_is_an_unnamed_office_holder(
     people = {(p.name, p.country) for m in r.meetings for p in m.participants}
     assert ("Paul Otieno", "KE") in people
     assert (None, "GY") in people and not any(name == "Carol" for name, _country in people)
+
+
+def test_a_reception_at_a_venue_whose_name_has_lowercase_particles() -> None:
+    text = ("The Minister of State and Foreign Affairs, Rui Matos, received today at the Palácio das Necessidades "
+            "the Minister of Foreign Affairs of Chile, Ana Soto, on an official visit to Portugal.")
+    r = extract_records(text, published=datetime.date(2025, 2, 18), country="PT")
+    assert [m.kind for m in r.meetings] == ["reception"]
+
+
+def test_a_trip_told_without_a_visit_verb_makes_its_engagements_visits() -> None:
+    text = ("The Honourable Mary Clarke, Minister of Foreign Affairs, today concluded a visit to New Delhi, where she "
+            "met with Ravi Kumar, India's Minister of External Affairs, and Anil Rao, India's Minister of Commerce.")
+    r = extract_records(text, published=datetime.date(2025, 10, 14), country="CA")
+    assert r.meetings and {m.kind for m in r.meetings} == {"visit"}
+    during = ("On February 25, during his visit to Tokyo, Minister of Foreign Affairs of Ukraine Ivan Koval met with "
+              "Prime Minister of Japan Aiko Mori and held talks with Minister for Foreign Affairs of Japan Ken Sato.")
+    r = extract_records(during, published=datetime.date(2026, 2, 26), country="UA")
+    assert r.meetings and {m.kind for m in r.meetings} == {"visit"}
+
+
+def test_one_meeting_within_a_trip_stays_a_meeting_and_a_guest_visit_home_is_no_trip() -> None:
+    one = ("On March 28, 2022, within the framework of his working visit to Germany, Minister Elchin Aliyev met "
+           "with Jens Braun, Foreign Policy Adviser to the Federal Chancellor.")
+    r = extract_records(one, published=datetime.date(2022, 3, 28), country="AZ")
+    assert [m.kind for m in r.meetings] == ["meeting"]
+    home = ("Minister Rui Matos met Foreign Minister Ana Soto of Chile and Foreign Minister Luis Vera of Peru, "
+            "during their visit to Portugal, in Lisbon on 3 May 2025.")
+    r = extract_records(home, published=datetime.date(2025, 5, 3), country="PT")
+    assert r.meetings and all(m.kind == "meeting" for m in r.meetings)
