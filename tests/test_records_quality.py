@@ -127,6 +127,8 @@ def test_verb_lemmas_fold_spelling_inflection_and_auxiliaries() -> None:
     assert verb_lemma("expressed his deep satisfaction") == "express satisfaction"
     assert verb_lemma("We call upon") == verb_lemma("called on") == "call on"
     assert verb_lemma("Recalling") == "recall"
+    assert verb_lemma("I have two announcements") == verb_lemma("My first announcement is about") == "announce"
+    assert verb_lemma("My pleasure to welcome") == "welcome"
     assert verb_lemma("It was agreed") == "agree"
     assert verb_lemma("has repeatedly stressed") == "stress"
     assert verb_lemma("noted") == "note" and verb_lemma("underlined") == "underline"
@@ -465,3 +467,37 @@ def test_one_meeting_within_a_trip_stays_a_meeting_and_a_guest_visit_home_is_no_
             "during their visit to Portugal, in Lisbon on 3 May 2025.")
     r = extract_records(home, published=datetime.date(2025, 5, 3), country="PT")
     assert r.meetings and all(m.kind == "meeting" for m in r.meetings)
+
+
+def test_a_briefing_counts_first_person_stances_and_the_state_speaking() -> None:
+    text = ("Official Spokesperson, Shri Arun Das: Good afternoon. I have three announcements today.\n"
+            "We are working on several documents for the visit. From Lisbon, the delegation will travel on.\n"
+            "Question: What about the tariffs?\n"
+            "Official Spokesperson, Shri Arun Das: India firmly opposes unilateral measures. We have repeatedly said "
+            "that dialogue is the way forward.")
+    r = extract_records(text, title="Transcript of Media Briefing by Official Spokesperson (June 16, 2025)",
+                        published=datetime.date(2025, 6, 16), country="IN")
+    assert not r.meetings
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Arun Das", "announce"), ("Arun Das", "oppose"), ("Arun Das", "say")]
+
+
+def test_states_as_a_noun_ceremonies_and_page_notices_are_no_statements() -> None:
+    text = ("Minister Elchin Aliyev received the newly appointed Ambassador of Chile to Azerbaijan Paulo Vera.\n"
+            "The Ambassador presented a copy of his credentials to Minister Aliyev.\n"
+            "During the meeting, relations between Azerbaijan and the European states were reviewed.\n"
+            "The Minister handed over letters of thanks to the embassy staff.\n"
+            "Ambassador Vera said that he is pleased to serve in Baku.\n"
+            "This information has recently been updated, and is now available.")
+    r = extract_records(text, published=datetime.date(2025, 3, 5), country="AZ")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Paulo Vera", "say")]
+
+
+def test_a_connective_between_and_and_the_verb_keeps_the_subject() -> None:
+    text = ("Deputy Foreign Minister of Türkiye Kemal Aras and Deputy Foreign Minister of Russia Ivan Petrov held "
+            "consultations in Istanbul on 8 December 2022.\n"
+            "The Turkish side highlighted the need for a ceasefire, underlined the importance of talks, and to this "
+            "end reiterated its readiness to help.")
+    r = extract_records(text, published=datetime.date(2022, 12, 10), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Kemal Aras", "highlight"), ("Kemal Aras", "underline"), ("Kemal Aras", "reiterate")]

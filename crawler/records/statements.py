@@ -23,7 +23,7 @@ _REPORTING_VERBS = (
     r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
     r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
     r"issued\s+(?:the\s+following|a|this)\s+statement|accepted\s+(?:the|this|an|his|her)\s+invitation|"
-    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
+    r"announces|answers|says|stresses|notes|states(?=\s+that\b|\s*:)|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
     # present tense of a ministry's or a country's own statement ("Malaysia strongly condemns …")
     r"condemns|welcomes|urges|calls\s+(?:on|upon|for)|reaffirms|reiterates|expresses|rejects|deplores|regrets|"
     r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports"
@@ -58,7 +58,8 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|fur
 _ADV_TAIL = re.compile(
     r"(?:\s|,)*(?:(?:also|further|once\s+again|again|then|later|in\s+turn|in\s+(?:his|her|its|their)\s+turn|moreover|"
     r"in\s+particular|particularly|especially|strongly|highly|repeatedly|firmly|warmly|sincerely|fully|briefly|"
-    r"additionally|too|jointly|both|all|has|have|had|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
+    r"additionally|too|jointly|both|all|has|have|had|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part|"
+    r"to\s+this\s+end|in\s+this\s+(?:regard|respect|context|connection|vein)|in\s+that\s+regard|accordingly|therefore)(?:\s|,)*)*$"
 )
 _JOINT_RE = re.compile(
     r"(?:\b(?:they|both|both\s+sides|the\s+sides|the\s+parties|the\s+two\s+sides|the\s+two|both\s+parties|"
@@ -98,7 +99,15 @@ _STANCE = re.compile(
     r"(?:think|believe|welcome|look(?:ing)?\s+forward|delighted|pleased|glad|happy|satisfied|hope|want|wish|like|thank|"
     r"appreciate|congratulate|condemn|call|urge|express|convey|reaffirm|reiterate|stress|emphasi[sz]e|note|support|"
     r"reject|regret|deplore|have\s+(?:two|three|a\s+few|few|some|an?)\s+announcements?|have\s+to\s+think|agree|"
-    r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud)\b)")
+    r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud|oppose|"
+    r"have\s+(?:(?:repeatedly|always|consistently|already|also|often)\s+)?(?:said|stated|noted|stressed|emphasi[sz]ed|made\s+(?:it\s+)?clear|pointed\s+out|taken\s+note)|"
+    r"will\s+(?:(?:also|firmly|resolutely)\s+)?continue)\b)")
+# a spokesperson's answer for the state: "China firmly opposes …", "Russia welcomes …"
+_STATE_STANCE = re.compile(
+    r"[“\"]?(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2})\s+(?:(?:firmly|strongly|always|consistently|resolutely|fully|"
+    r"once\s+again|also|highly)\s+)*(?:supports|opposes|welcomes|condemns|rejects|calls\s+(?:on|upon|for)|urges|"
+    r"stands|believes|hopes|appreciates|values|reaffirms|reiterates|remains|is\s+(?:ready|willing|committed|concerned|"
+    r"opposed|convinced))\b")
 
 
 @dataclass(slots=True)
@@ -291,7 +300,8 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
         return (ctx.spokes or (ctx.author if ctx.author_we else None)), False, []
     if _I_RE.search(stripped_tail) and ctx.author is not None:
         return ctx.author, False, [ctx.author]
-    if prev is not None and re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:]):
+    if prev is not None and (re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:])
+                             or re.search(r"(?:,|\band|\bbut|;)\s*$", stripped_tail[-12:])):
         return prev.speaker, prev.joint, []
     return None
 
@@ -418,6 +428,8 @@ def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -
 def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> None:
     """"X was stressed (by Y)": the agent after "by" speaks; inside an earlier that-clause it folds in."""
     sentence = scan.sentence
+    if verb_match.group("v") == "updated":
+        return  # "This information has recently been updated": page notices, never an act of speech
     before = sentence.text[:pos]
     agent_m = re.match(r"\s+by\s+", sentence.text[verb_match.end():])
     speaker: Entity | None = None
@@ -449,9 +461,20 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
     scan.prev = statement
 
 
+# a ceremonial act, not a statement: "presented a copy of his credentials", "handed over letters of thanks"
+_CEREMONY = re.compile(
+    r"\s+(?:to\s+[^,.;]{2,60}?\s+)?(?:(?:a|an|the|his|her|their|its)\s+)?(?:(?:\w+|copy|copies)\s+of\s+(?:(?:the|his|her|their)\s+)?)?"
+    r"(?:(?:official|honorary|state|commemorative|certificates?\s+of)\s+)?"
+    r"(?:credentials|letters?\s+of\s+(?:credence|thanks|appreciation|recall)|awards?|medals?|orders?\s+of|certificates?|diplomas?|"
+    r"gifts?|souvenirs?|keys?|books?|wreaths?|flowers|decorations?|insignia|plaques?|badges?)\b")
+_CEREMONY_VERBS = frozenset({"presented", "handed over", "gave", "offered", "extended"})
+
+
 def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_topic: bool) -> None:
     """A finite reporting (or topic) verb with its subject; nominal "expression of" etc. are skipped by the
     verb list; participles are handled by `_trailing`."""
+    if verb_match.group("v") in _CEREMONY_VERBS and _CEREMONY.match(scan.sentence.text, verb_match.end()):
+        return
     subj: Subject | None = None
     if not is_topic and verb_match.group("v") in ("said", "says", "added", "adds", "stressed", "noted") and \
             (_QUOTE_CLOSE.search(scan.sentence.text[:pos]) or scan.sentence.text[:pos].rstrip().endswith(",")):
@@ -566,6 +589,11 @@ def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity |
     off = max(0, from_pos - sentence.start)
     body = sentence.text[off:]
     lead = len(body) - len(body.lstrip())
+    state = _STATE_STANCE.match(body.lstrip())
+    if state and _whole_country(state.group("state")):
+        verb = body.lstrip()[state.end("state"):state.end()].strip()
+        return [StatementDraft(speaker, False, verb, sentence.start + off + lead, sentence.end, sentence_index,
+                               [speaker] if speaker else [])]
     if not _FIRST_PERSON.search(body):
         return []
     if stance_only and not _STANCE.match(body.lstrip()):

@@ -54,7 +54,7 @@ def read_statements(draft: ReleaseDraft) -> None:
         if turn.open:
             if turn.speaker is not None:
                 draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from,
-                                                          stance_only=bool(draft.encounters)))
+                                                          stance_only=True))
             continue
         if sentence.body:
             _read_prose_sentence(draft, context, index, sentence)

@@ -108,6 +108,10 @@ def verb_lemma(verb: str) -> str:
     """The normalised lemma of a reporting verb phrase as written ("" for an empty phrase)."""
     words = [m.group(0) for m in _WORD.finditer(verb.replace("…", " ").replace("...", " "))]
     lowered = [w.lower().replace("’", "'") for w in words]
+    if any(w.startswith("announcement") for w in lowered[:5]):
+        return "announce"  # "I have two announcements", "My first announcement is about"
+    if lowered[:1] == ["my"] and "to" in lowered[2:4]:
+        return verb_lemma(" ".join(words[lowered.index("to", 2) + 1:]))  # "My pleasure to welcome"
     i = 0
     while i < len(lowered) and (lowered[i] in _SKIP or lowered[i].endswith("ly") and i + 1 < len(lowered)):
         i += 1
