@@ -501,3 +501,37 @@ def test_a_connective_between_and_and_the_verb_keeps_the_subject() -> None:
     r = extract_records(text, published=datetime.date(2022, 12, 10), country="TR")
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
         ("Kemal Aras", "highlight"), ("Kemal Aras", "underline"), ("Kemal Aras", "reiterate")]
+
+
+def test_the_office_of_a_statement_title_is_its_named_holder_in_the_opening() -> None:
+    text = ("The Tánaiste and Minister for Foreign Affairs, Mary Keane TD, has today joined twenty other ministers "
+            "in calling for an end to the war.\n"
+            "The Tánaiste said:\n"
+            "“The suffering of civilians has reached new depths.”")
+    r = extract_records(text, title="Statement by the Tánaiste on the humanitarian situation",
+                        published=datetime.date(2025, 7, 1), country="IE")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Mary Keane", "say")]
+    assert r.statements[0].speaker_person
+
+
+def test_the_state_in_a_named_spokespersons_comment_speaks_through_them() -> None:
+    text = ("Ukraine condemns the so-called elections in the occupied territories.\n"
+            "These procedures are null and void, said MFA Spokesperson Ivan Moroz.\n"
+            "We call on our partners not to recognise them.")
+    r = extract_records(text, title="Comment by MFA Spokesperson Ivan Moroz on the so-called elections",
+                        published=datetime.date(2025, 9, 9), country="UA")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Ivan Moroz", "condemn"), ("Ivan Moroz", "say"), ("Ivan Moroz", "call on")]
+    unsigned = extract_records("France condemns the strikes on the city.",
+                               title="Lebanon – Statement by the Spokesperson (April 28th 2026)",
+                               published=datetime.date(2026, 4, 28), country="FR")
+    assert [s.speaker for s in unsigned.statements] == ["France"]
+
+
+def test_an_unattributed_we_inside_quoted_words_is_no_statement() -> None:
+    text = ("Minister for Foreign Affairs Lars Holm is visiting Reykjavík today, where he is holding talks with the "
+            "Icelandic Minister for Foreign Affairs, Anna Jónsdóttir.\n"
+            "Lars Holm says: “Our countries are bound by history. I am pleased that we agreed to strengthen our "
+            "dialogue.”")
+    r = extract_records(text, published=datetime.date(2025, 11, 20), country="DK")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Lars Holm", "say")]

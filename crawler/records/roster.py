@@ -38,7 +38,7 @@ _REF_HEADS: dict[str, frozenset[str]] = {
 }
 
 
-def _same_office(short: str | None, full: str | None) -> bool:
+def same_office(short: str | None, full: str | None) -> bool:
     """The office *short* is written out in *full* ("Deputy Minister" in "Deputy Minister of Foreign Affairs"), as
     whole words and with a head word."""
     if not short or not full:
@@ -111,7 +111,7 @@ class Roster:
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
-                    if unnamed.name is None and not unnamed.group and _same_office(unnamed.title, mention.title) and \
+                    if unnamed.name is None and not unnamed.group and same_office(unnamed.title, mention.title) and \
                             unnamed.country in (None, mention.country, self.own) and unnamed.organisation == mention.organisation:
                         entity = unnamed  # "the Deputy Minister" of the title, then "Deputy Minister X" in the text
                         entity.name = mention.name
@@ -164,7 +164,7 @@ class Roster:
                 return entity
         for entity in self.entities:
             # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
-            if entity.name and not entity.group and _same_office(mention.title, entity.title) and (
+            if entity.name and not entity.group and same_office(mention.title, entity.title) and (
                     mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:

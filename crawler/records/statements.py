@@ -278,6 +278,9 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
     if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
             institution.group("inst") or (present and _whole_country(institution.group("state")))):
+        voice = ctx.spokes or ctx.author
+        if institution.group("state") and voice is not None and voice.name:
+            return voice, False, [voice]  # "Ukraine condemns …" in a spokesperson's comment or a minister's statement
         speaker = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
         return speaker, False, [speaker]
     if _PRON_RE.search(stripped_tail):
@@ -297,7 +300,10 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
         if ref is not None:
             return ref, False, [ref]
     if _WE_RE.search(stripped_tail):
-        return (ctx.spokes or (ctx.author if ctx.author_we else None)), False, []
+        voice = ctx.spokes or (ctx.author if ctx.author_we else None)
+        if voice is None:
+            return None  # "… that we agreed to …" inside someone's quoted words: no act of its own
+        return voice, False, []
     if _I_RE.search(stripped_tail) and ctx.author is not None:
         return ctx.author, False, [ctx.author]
     if prev is not None and (re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:])
