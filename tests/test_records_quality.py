@@ -535,3 +535,18 @@ def test_an_unattributed_we_inside_quoted_words_is_no_statement() -> None:
             "dialogue.”")
     r = extract_records(text, published=datetime.date(2025, 11, 20), country="DK")
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Lars Holm", "say")]
+
+
+def test_institutions_speak_for_themselves_in_their_statements() -> None:
+    text = ("The Government of the Republic of Korea strongly condemns the launch of a ballistic missile this morning.\n"
+            "The Department of Foreign Affairs strongly protests the use of water cannons against a patrol vessel.\n"
+            "In response to renewed claims, the Ministry of Foreign Affairs reiterates that the resolution does not "
+            "mention the island.\n"
+            "MOFA sincerely thanks its partners and calls on the international community to uphold the rules.")
+    r = extract_records(text, title="Statement on recent provocations", published=datetime.date(2025, 5, 21),
+                        country="KR")
+    got = [((s.speaker or "").split(" of ")[0], s.verb_lemma, s.speaker_person) for s in r.statements]
+    assert got == [("Government", "condemn", False), ("Department", "protest", False),
+                   ("Ministry", "reiterate", False), ("Ministry", "thank", False), ("Ministry", "call on", False)]
+    assert r.statements[0].speaker == "Government of the Republic of Korea"
+    assert len({s.speaker for s in r.statements[2:]}) == 1  # "MOFA" is the ministry named before

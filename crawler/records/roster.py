@@ -50,6 +50,10 @@ def same_office(short: str | None, full: str | None) -> bool:
     return any(full_words[i:i + len(short_words)] == short_words for i in range(len(full_words) - len(short_words) + 1))
 
 
+_ACRONYMS = {"MFA": "Ministry of Foreign Affairs", "MOFA": "Ministry of Foreign Affairs",
+             "DFA": "Department of Foreign Affairs", "FCDO": "Foreign, Commonwealth and Development Office"}
+
+
 class Roster:
     """Entities of one release with coreference by surname, title and pronoun."""
 
@@ -77,7 +81,9 @@ class Roster:
     def add_institution(self, title: str) -> Entity:
         """A ministry or department that speaks for itself ("Statement of the Foreign Ministry of X"): an
         unnamed speaker titled by the institution, never a person."""
-        bare = re.fullmatch(r"(?:Foreign\s+)?Ministry|MFA|Government", title) is not None
+        title = _ACRONYMS.get(title, title)  # "MOFA sincerely thanks …"
+        bare = re.fullmatch(r"(?:Foreign\s+)?Ministry|Government|Department|Ministry of Foreign Affairs|"
+                            r"Department of Foreign Affairs", title) is not None
         for known in self.entities:
             if known.name is None and not known.heads and not known.group and known.title and (
                     known.title == title or (bare and known.title.startswith(title))):

@@ -26,7 +26,8 @@ _REPORTING_VERBS = (
     r"announces|answers|says|stresses|notes|states(?=\s+that\b|\s*:)|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
     # present tense of a ministry's or a country's own statement ("Malaysia strongly condemns …")
     r"condemns|welcomes|urges|calls\s+(?:on|upon|for)|reaffirms|reiterates|expresses|rejects|deplores|regrets|"
-    r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports"
+    r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports|protests|commends|affirms|"
+    r"recalls|insists|recogni[sz]es|reminds|advises|recommends|informs|strongly\s+protests"
 )
 _ING = (
     r"Noting|Recalling|Stressing|Emphasi[sz]ing|Underlining|Highlighting|Reiterating|Reaffirming|Expressing|"
@@ -275,8 +276,15 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
                       present: bool = False) -> Subject | None:
     """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", a ministry,
     government or country opening the sentence, or the previous statement's across "and" / "but"."""
-    institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
-    if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
+    subject_text = stripped_tail.strip()
+    opening = before.lstrip()
+    adverbial = _OPENING_ADVERBIAL.match(opening)
+    if adverbial:
+        # "In response to …, the Ministry of Foreign Affairs reiterates": an opening adverbial before the subject
+        opening = opening[adverbial.end():]
+        subject_text = _ADV_TAIL.sub("", opening).strip()
+    institution = _INSTITUTION_SUBJECT.fullmatch(subject_text)
+    if institution and len(opening) < 160 and opening.startswith(subject_text) and (
             institution.group("inst") or (present and _whole_country(institution.group("state")))):
         voice = ctx.spokes or ctx.author
         if institution.group("state") and voice is not None and voice.name:
@@ -312,9 +320,12 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     return None
 
 
+_OPENING_ADVERBIAL = re.compile(r"(?:In\s+response\s+to|Following|After|Regarding|Concerning|In\s+connection\s+with|"
+                                r"In\s+view\s+of|On\s+the\s+occasion\s+of)\b[^,;]{3,200},\s+")
 _INSTITUTION_SUBJECT = re.compile(
     r"(?:[Tt]he\s+)?(?:(?P<inst>(?:(?:Press|Information)\s+(?:Service\s+)?(?:Department|Office)\s+of\s+the\s+)?"
-    r"(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|MFA)\b(?:\s+(?:of|for)\s+[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*))*)?)"
+    r"(?:(?:Federal\s+|Royal\s+)?(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|Department|Secretariat)|MFA|MOFA|DFA|FCDO)\b"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*|\([A-Z][\w\-]*\)))*)?)"
     r"|(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,3}))"
 )
 
