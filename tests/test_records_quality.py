@@ -550,3 +550,27 @@ def test_institutions_speak_for_themselves_in_their_statements() -> None:
                    ("Ministry", "reiterate", False), ("Ministry", "thank", False), ("Ministry", "call on", False)]
     assert r.statements[0].speaker == "Government of the Republic of Korea"
     assert len({s.speaker for s in r.statements[2:]}) == 1  # "MOFA" is the ministry named before
+
+
+def test_seri_utama_is_an_honorific_and_haji_inside_a_name_stays() -> None:
+    text = ("Foreign Minister Aiko Mori held a meeting with Dato' Seri Utama Haji Rahman bin Haji Yusof, Minister of "
+            "Foreign Affairs of Malaysia, in Tokyo on 4 June 2025.")
+    r = extract_records(text, published=datetime.date(2025, 6, 4), country="JP")
+    assert ("Haji Rahman bin Haji Yusof", "Minister of Foreign Affairs of Malaysia", "MY", False) in _people(r)
+
+
+def test_encounters_missed_before_passive_reception_progressive_talks_a_call_from() -> None:
+    received = ("Foreign Minister Karl Braun arrived in Kyiv this morning for his first visit to Ukraine.\n"
+                "In talks with Ukrainian Foreign Minister Ivan Koval, the Foreign Minister assured Ukraine of support.\n"
+                "The Foreign Minister was also received by President Oleh Marchenko.")
+    r = extract_records(received, published=datetime.date(2025, 6, 30), country="DE")
+    assert ("Oleh Marchenko", "UA") in {(p.name, p.country) for m in r.meetings for p in m.participants}
+    holding = ("Minister for Foreign Affairs Lars Holm is visiting Reykjavík today, where he is holding talks with "
+               "the Icelandic Minister for Foreign Affairs, Þóra Katrín Jónsdóttir.")
+    r = extract_records(holding, published=datetime.date(2025, 11, 20), country="DK")
+    assert ("Þóra Katrín Jónsdóttir", "IS") in {(p.name, p.country) for m in r.meetings for p in m.participants}
+    call = ("HE Prime Minister and Minister of Foreign Affairs Sheikh Khalid bin Saad Al-Thani received a phone call "
+            "on Sunday, 16 February 2025, from HE Minister of Foreign Affairs of the Republic of Tunisia Dr. Omar Haddad.")
+    r = extract_records(call, published=datetime.date(2025, 2, 16), country="QA")
+    assert [m.kind for m in r.meetings] == ["phone_call"]
+    assert ("Omar Haddad", "TN") in {(p.name, p.country) for p in r.meetings[0].participants}

@@ -54,7 +54,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"|\b(?:received|hosted|receives|hosts)\s+(?:his|her|their)\s+(?:[A-Z][\w\-]+\s+(?:and\s+[A-Z][\w\-]+\s+)?)?(?:counterpart|colleague)s?\b")),
     ("reception", re.compile(r"\b(?:hosted|gave|offered)\s+(?:a|an)\s+(?:official\s+|working\s+|state\s+)?(?:luncheon|lunch|dinner|banquet|breakfast)"
                              r"\s+(?:[^.;]{0,60}?\s)?(?:for|in\s+honou?r\s+of)\b(?=\s+(?:the\s+)?[A-Z])")),
-    ("reception", re.compile(r"\b(?:was|were)\s+received\s+(?:(?:today|yesterday|on\s+[\w ,]{3,20}?|in\s+[A-Z]\w+)\s+)?by\b")),
+    ("reception", re.compile(r"\b(?:was|were)\s+(?:(?:also|then|later|subsequently|further)\s+)?received\s+(?:(?:today|yesterday|on\s+[\w ,]{3,20}?|in\s+[A-Z]\w+)\s+)?by\b")),
     ("reception", re.compile(r"\breceived\s+(?:a\s+)?cop(?:y|ies)\s+of\s+(?:the\s+|his\s+|her\s+)?(?:letters?\s+of\s+)?(?:credentials|credence)\b",
                              re.IGNORECASE)),
     ("reception", re.compile(r"\breceived\s+(?:(?:today|yesterday)\s+)?(?:a\s+|the\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\b", re.IGNORECASE)),
@@ -62,7 +62,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"|" + CALLED_ON_OFFICE + r"))")),
     ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?")),
     ("meeting", re.compile(
-        r"\b(?:had|held|conducted|hold|holds|has held|have held|chaired|co-chaired)\s+(?:(?:today|yesterday)\s+)?(?:\([^()]{3,40}\)\s+)?(?:a|an|the)?\s*(?:[\w\-’'.]+\s+){0,4}?"
+        r"\b(?:had|held|conducted|hold|holds|has held|have held|chaired|co-chaired|is holding|are holding|was holding)\s+(?:(?:today|yesterday)\s+)?(?:\([^()]{3,40}\)\s+)?(?:a|an|the)?\s*(?:[\w\-’'.]+\s+){0,4}?"
         r"(?:meeting|meetings|talks|consultations|discussion|discussions|negotiations|conversation|dialogue|"
         r"Consultations|Talks|Meeting)\b(?:\s+with\b)?"
         # "held the seventh Australia-China Foreign and Strategic Dialogue with"

@@ -19,7 +19,7 @@ from .text import Sentence
 
 _OBJ_CUT = re.compile(
     r",\s+(?!(?:the|a|an|and|as\s+well\s+as|including|his|her|former|newly|outgoing|incoming|H\.E|HE|Mr|Ms|Mrs|Dr|"
-    r"respectively|with(?!\s+whom))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
+    r"respectively|with(?!\s+whom)|from(?=\s+(?:the\s+)?(?:H\.?E\.?|His|Her|[A-Z])))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
     r"Foreign|Secretary|King|Emir|Sultan|[A-Z][\w\-]+\s+[A-Z]))(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
     r"|\s+(?:and|to)\s+(?:discuss|discussed|exchanged|evaluated|briefed|informed|expressed|noted|reviewed|wished|"
     r"met|held|received|visited|called|paid|"

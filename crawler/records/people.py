@@ -116,7 +116,7 @@ _HONORIFIC = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. h.e h.e. hh h.h. shri smt hon hon. sheikh sheikha makhdoom prof "
     "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable "
     # Malay and Brunei honorifics ("Dato' Seri", "Datuk", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin")
-    "dato dato' datuk datin seri tun tan-sri puan-sri toh-puan pehin".split()
+    "dato dato' datuk datin seri utama tun tan-sri puan-sri toh-puan pehin".split()
 )
 
 
