@@ -574,3 +574,32 @@ def test_encounters_missed_before_passive_reception_progressive_talks_a_call_fro
     r = extract_records(call, published=datetime.date(2025, 2, 16), country="QA")
     assert [m.kind for m in r.meetings] == ["phone_call"]
     assert ("Omar Haddad", "TN") in {(p.name, p.country) for p in r.meetings[0].participants}
+
+
+def test_an_office_that_goes_on_past_its_head_is_the_title_of_the_name_after_it() -> None:
+    text = ("The Minister for Foreign Affairs, European Union and Cooperation, Luis Prado, travelled today to "
+            "Nouakchott, where he was received by the President of Mauritania, Ali Cheikh.\n"
+            "Minister Prado held a working meeting with the Mauritanian Minister of Foreign Affairs, Cooperation and "
+            "Mauritanians Abroad, Sidi Ould Ahmed.\n"
+            "The Minister underlined that Mauritania is a strategic partner.")
+    r = extract_records(text, published=datetime.date(2025, 3, 25), country="ES")
+    people = _people(r)
+    assert ("Sidi Ould Ahmed", "Mauritanian Minister of Foreign Affairs, Cooperation and Mauritanians Abroad", "MR",
+            False) in people
+    assert ("Luis Prado", "Minister for Foreign Affairs, European Union and Cooperation", "ES", False) in people
+    assert all(name is not None for name, _title, _country, _group in people)  # no office as a second person
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Luis Prado", "underline")]
+    osce = extract_records("Minister of Foreign Affairs of Georgia Nino Beradze held a video conference with the "
+                           "Secretary General of the Organization for Security and Co-operation in Europe Anton Weiss.",
+                           published=datetime.date(2025, 3, 25), country="GE")
+    weiss = [p for m in osce.meetings for p in m.participants if p.name == "Anton Weiss"]
+    assert weiss and weiss[0].country is None and weiss[0].organisation
+    assert weiss[0].title == "Secretary General of the Organization for Security and Co-operation in Europe"
+
+
+def test_latin_america_and_the_organization_of_american_states_are_not_the_united_states() -> None:
+    from crawler.records.countries import find_countries
+
+    assert find_countries("the Secretary of State for Latin America and Ibero-America") == []
+    assert find_countries("the Organization of American States") == []
+    assert [code for _s, _e, code in find_countries("the American side")] == ["US"]

@@ -8,6 +8,7 @@ references by surname, by title ("the Minister", "EAM") and by pronoun.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -442,7 +443,42 @@ def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, 
         if mention is not None:
             out.append(mention)
         run_start = run_end
+    if any(mention.title is None for mention in out):
+        out = _with_long_titles(text, base, out)
     return tuple(out)
+
+
+# what may stand between an office and its holder's name when the office goes on past its head: capitalised
+# words and connectors ("…, Cooperation and Mauritanians Abroad, X", "… for Security and Co-operation in Europe X")
+_TITLE_GOES_ON = re.compile(r"(?:\s*,?\s*(?:[A-Z][\w\-’']*|of|for|and|the|in|on|to|de|du|des|\([A-Z]+\)))*\s*,?\s*")
+
+
+def _with_long_titles(text: str, base: int, named: list[Mention]) -> list[Mention]:
+    """A name without a title whose office stands right before it, longer than the title rules read ("the
+    Mauritanian Minister of Foreign Affairs, Cooperation and Mauritanians Abroad, Mohamed Salem Ould Merzoug"):
+    the office is the title (and gives its country), not a second, unnamed person."""
+    offices = [office for found in _UNNAMED_RE.finditer(text) for office in _office_holders(base, found)]
+    out: list[Mention] = []
+    previous_end = base
+    for mention in named:
+        if mention.title is None:
+            office = next((office for office in reversed(offices)
+                           if previous_end <= office.start and office.end <= mention.name_start
+                           and _TITLE_GOES_ON.fullmatch(text, office.end - base, mention.name_start - base)), None)
+            if office is not None and office.title:
+                title = text[office.start - base + (len(text[office.start - base:]) - len(text[office.start - base:].lstrip())):
+                             mention.name_start - base].strip(" ,")
+                title = re.sub(r"^(?:the|The)\s+", "", title)
+                # a minister's portfolio may name a body ("Minister for Foreign Affairs, European Union and
+                # Cooperation"): ministers hold national offices
+                organisation, intergovernmental = (None, False) if re.search(r"\bMinist", title) else title_org(title)
+                country = mention.country if intergovernmental else mention.country or title_country(title)
+                mention = dataclasses.replace(mention, start=office.start, title=title, country=country,
+                                              organisation=mention.organisation or organisation or office.organisation,
+                                              heads=mention.heads | office.heads)
+        out.append(mention)
+        previous_end = mention.end
+    return out
 
 
 def _nameish(toks: tuple[Tok, ...], index: int, known: frozenset[str]) -> bool:
