@@ -129,6 +129,7 @@ def test_verb_lemmas_fold_spelling_inflection_and_auxiliaries() -> None:
     assert verb_lemma("Recalling") == "recall"
     assert verb_lemma("I have two announcements") == verb_lemma("My first announcement is about") == "announce"
     assert verb_lemma("My pleasure to welcome") == "welcome"
+    assert verb_lemma("recognizes") == verb_lemma("recognises") == "recognise"
     assert verb_lemma("It was agreed") == "agree"
     assert verb_lemma("has repeatedly stressed") == "stress"
     assert verb_lemma("noted") == "note" and verb_lemma("underlined") == "underline"
@@ -603,3 +604,27 @@ def test_latin_america_and_the_organization_of_american_states_are_not_the_unite
     assert find_countries("the Secretary of State for Latin America and Ibero-America") == []
     assert find_countries("the Organization of American States") == []
     assert [code for _s, _e, code in find_countries("the American side")] == ["US"]
+
+
+def test_the_title_after_an_opening_with_a_counterpart_is_the_subject() -> None:
+    text = ("On February 25, during his visit to Tokyo, Minister of Foreign Affairs of Ukraine Ivan Koval met with "
+            "Prime Minister of Japan Aiko Mori and held talks with Minister for Foreign Affairs of Japan Ken Sato.\n"
+            "During the meeting with Aiko Mori, the Minister conveyed the greetings of the President of Ukraine and "
+            "thanked Japan for its support.")
+    r = extract_records(text, published=datetime.date(2026, 2, 26), country="UA")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Ivan Koval", "convey"), ("Ivan Koval", "thank")]
+
+
+def test_offices_of_state_and_groups_speak_when_referred_to() -> None:
+    text = ("On 12 June 2025, Undersecretary of State Anna Lis received copies of the letters of credence from the newly "
+            "appointed Ambassador of Chile to Poland.\n"
+            "The Undersecretary of State congratulated the Ambassador on his nomination.")
+    r = extract_records(text, published=datetime.date(2025, 6, 12), country="PL")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Anna Lis", "congratulate")]
+    group = ("On September 12, Minister of Foreign Affairs Ali Karimov received the heads of diplomatic missions of "
+             "the member states of ASEAN accredited in Uzbekistan.\n"
+             "The ambassadors expressed interest in direct flights between Tashkent and Southeast Asia.")
+    r = extract_records(group, published=datetime.date(2024, 9, 12), country="UZ")
+    spoken = [s for s in r.statements if s.verb_lemma == "express interest"]
+    assert len(spoken) == 1 and spoken[0].speaker and spoken[0].speaker.startswith("heads of diplomatic missions")
+    assert not spoken[0].speaker_person

@@ -69,6 +69,10 @@ _JOINT_RE = re.compile(
     r"the\s+(?:\w+\s+)?(?:ministers|leaders|officials|participants|delegations|interlocutors)|all\s+(?:parties|sides|participants)))$",
     re.IGNORECASE,
 )
+_GROUP_REF_RE = re.compile(
+    r"(?:^|[\s,;])(?:the|The)\s+(?:visiting\s+|foreign\s+|\w+\s+)?(?:delegation|ambassadors|diplomats|guests|visitors|"
+    r"heads\s+of\s+(?:diplomatic\s+)?missions?|parliamentarians|lawmakers|congressmen|members\s+of\s+the\s+delegation|"
+    r"delegates|group)$")
 _CLAUSE_BOUNDARY = re.compile(r",\s*and\s+|;\s*|,\s+while\s+|,\s+whereas\s+")
 _APPOSITIVE_GAP = re.compile(
     r"^(?:\s+of\s+[A-Z][\w\-]+)?\s*,(?:[\s,]+|(?:[A-Z(][\w’'\-()]*|of|for|the|and|on|in|to)(?=[\s,]|$))*$"
@@ -79,7 +83,8 @@ _I_RE = re.compile(r"(?:^|[\s,;])I$")
 _SIDE_RE = re.compile(r"\bthe\s+(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:side|delegation|party)$", re.IGNORECASE)
 _TITLE_REF_RE = re.compile(
     r"(?:\b(?:the|The)\s+)?(?P<ref>(?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|President|Director|Chairman|"
-    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official|T[áa]naiste|Taoiseach)|"
+    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official|T[áa]naiste|Taoiseach|"
+    r"Under-?[Ss]ecretary|(?:Under-?[Ss]ecretary|Secretary|Minister)\s+of\s+State)|"
     r"\b(?:the|The)\s+(?:[A-Z][\w\-]+\s+)?(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
     r"president|director)|\bEAM|\bFM|\bMOS)$"
 )
@@ -163,6 +168,15 @@ def _subject(
                  r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
                  stripped_tail) and not _one_titled_mention(sentence, cut, ments) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
         return None, True, []
+    framed = _FRAMED_REF.match(stripped_tail.strip()) if len(before) < 240 else None
+    if framed:
+        # "During the meeting with X, the Minister conveyed …": the opening names the counterpart, the title
+        # after it is the subject (not an appositive of X)
+        framed_out = {entity.idx for mention, entity in ments if mention.start - sentence.start < framed.start("ref")}
+        ref = ctx.roster.by_title(framed.group("ref"), among=ctx.among - framed_out or None,
+                                  prefer=[ctx.last.idx] if ctx.last else None)
+        if ref is not None and ref.idx not in framed_out:
+            return ref, False, [ref]
     decided, subject = _mention_subject(sentence, cut, ments, prev)
     if decided:
         return subject
@@ -174,6 +188,12 @@ def _subject(
     if referred is None and prev is None and _COORDINATED.search(stripped_tail):
         return _opening_subject(sentence, pos, ments)
     return referred
+
+
+_FRAMED_REF = re.compile(
+    r"(?:During|At|In|After|Following)\s+(?:the|their|his|her|a|an)\s+[^,]{0,80}?\b(?:with|to)\s+[^,]{2,80},\s+"
+    r"(?P<ref>(?:the|The)\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Spokesperson|Director|"
+    r"Chairman|Envoy|Representative|T[áa]naiste))")
 
 
 # "… and wished them success", "…, discussed X and emphasized that …": a verb coordinated with the
@@ -300,6 +320,11 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
         if side is None and ctx.spokes is not None and country_side(side_ref.group("who")) == ctx.roster.own:
             return ctx.spokes, False, [ctx.spokes]  # an answering spokesperson's "the Armenian side has …"
         return (side, side is None, [side] if side else [])
+    group_ref = _GROUP_REF_RE.search(stripped_tail)
+    if group_ref:
+        groups = [entity for entity in ctx.roster.entities if entity.group and entity.idx in ctx.among]
+        if len(groups) == 1:
+            return groups[0], False, []  # "The delegation expressed interest …": the group counterpart speaks
     if _JOINT_RE.search(stripped_tail):
         return None, True, []
     title_ref = _TITLE_REF_RE.search(stripped_tail)

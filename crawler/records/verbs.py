@@ -87,6 +87,8 @@ def base_form(word: str) -> str:
             stem = w[: -len(suffix)]
             break
     if stem is None:
+        if w.endswith(("izes", "ises")) and len(w) > 6:
+            return _ise(w[:-1])  # recognizes, emphasises
         if w.endswith(("sses", "shes", "ches", "xes", "zes")) and len(w) > 4:
             return _ise(w[:-2])
         if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
