@@ -628,3 +628,15 @@ def test_offices_of_state_and_groups_speak_when_referred_to() -> None:
     spoken = [s for s in r.statements if s.verb_lemma == "express interest"]
     assert len(spoken) == 1 and spoken[0].speaker and spoken[0].speaker.startswith("heads of diplomatic missions")
     assert not spoken[0].speaker_person
+
+
+def test_answers_in_a_press_conference_keep_stances_in_past_and_intent_forms() -> None:
+    text = ("Question: Minister, you met the envoy last week. What did you discuss?\n"
+            "Minister Kato: We had a very productive conversation. I emphasized that there can be no talks about "
+            "Ukraine without Ukraine.\n"
+            "Question: What do you expect from the meeting?\n"
+            "Minister Kato: I would like to confirm the importance of the alliance. We are disappointed by the "
+            "decision. We firmly oppose unilateral sanctions.")
+    r = extract_records(text, title="Press Conference by Foreign Minister KATO Ren",
+                        published=datetime.date(2025, 1, 7), country="JP")
+    assert [s.verb_lemma for s in r.statements] == ["emphasise", "confirm", "disappoint", "oppose"]

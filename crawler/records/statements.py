@@ -93,7 +93,7 @@ _LABEL_RE = re.compile(
     r"(?:[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+){0,3}))\s*:\s+(?P<rest>\S.*)$"
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|I['’]ve|I['’]d|me|my|My|we|We|our|Our|us|let me|Let me|Let us)\b")
-_FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}")
+_FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}(?:(?<=\sto)\s+[\w’']+)?")
 
 
 # direct speech that takes a position: a first-person stance verb opening the sentence ("I think", "Let me
@@ -101,11 +101,13 @@ _FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we
 _STANCE = re.compile(
     r"[“\"‘']?(?:\([^)]{0,30}\)\s*)?(?:[A-Z][^,.;:]{0,40},\s+)?(?:(?:And|So|But|Obviously|Now|Today|Again|First(?:ly)?|Finally|Once again|and|so|but),?\s+)*"
     r"(?:(?:[Ll]et\s+me|[Ll]et\s+us|[Aa]llow\s+me\s+to)\b|My\s+(?:\w+\s+)?(?:pleasure|announcement|thanks|congratulations|condolences)\b"
-    r"|(?:I|We)(?:['’](?:m|re|ve|d))?\s+(?:(?:also|really|very|truly|sincerely|strongly|once again|certainly|do|would|am|are|'m|’m)\s+)*"
+    r"|(?:I|We)(?:['’](?:m|re|ve|d))?\s+(?:(?:also|really|very|truly|sincerely|strongly|firmly|resolutely|fully|deeply|greatly|"
+    r"highly|once again|certainly|do|would|am|are|'m|’m)\s+)*"
     r"(?:think|believe|welcome|look(?:ing)?\s+forward|delighted|pleased|glad|happy|satisfied|hope|want|wish|like|thank|"
     r"appreciate|congratulate|condemn|call|urge|express|convey|reaffirm|reiterate|stress|emphasi[sz]e|note|support|"
     r"reject|regret|deplore|have\s+(?:two|three|a\s+few|few|some|an?)\s+announcements?|have\s+to\s+think|agree|"
     r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud|oppose|"
+    r"intend|emphasi[sz]ed|stressed|underlined|made\s+(?:it\s+)?clear|told|disappointed|saddened|shocked|alarmed|"
     r"have\s+(?:(?:repeatedly|always|consistently|already|also|often)\s+)?(?:said|stated|noted|stressed|emphasi[sz]ed|made\s+(?:it\s+)?clear|pointed\s+out|taken\s+note)|"
     r"will\s+(?:(?:also|firmly|resolutely)\s+)?continue)\b)")
 # a spokesperson's answer for the state: "China firmly opposes …", "Russia welcomes …"
