@@ -640,3 +640,13 @@ def test_answers_in_a_press_conference_keep_stances_in_past_and_intent_forms() -
     r = extract_records(text, title="Press Conference by Foreign Minister KATO Ren",
                         published=datetime.date(2025, 1, 7), country="JP")
     assert [s.verb_lemma for s in r.statements] == ["emphasise", "confirm", "disappoint", "oppose"]
+
+
+def test_an_advisory_passive_and_an_opening_adverbial_speak_for_the_issuing_ministry() -> None:
+    text = ("Ahead of the holidays, the Ministry of Foreign Affairs recommends that citizens travelling abroad register "
+            "with the Consular Division.\n"
+            "The public is reminded to book appointments only through the official website.")
+    r = extract_records(text, title="Update for citizens travelling abroad", published=datetime.date(2025, 9, 15),
+                        country="IL")
+    got = [(s.verb_lemma, (s.speaker or "").startswith("Ministry of Foreign Affairs")) for s in r.statements]
+    assert got == [("recommend", True), ("remind", True)]

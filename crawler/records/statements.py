@@ -347,8 +347,9 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     return None
 
 
-_OPENING_ADVERBIAL = re.compile(r"(?:In\s+response\s+to|Following|After|Regarding|Concerning|In\s+connection\s+with|"
-                                r"In\s+view\s+of|On\s+the\s+occasion\s+of)\b[^,;]{3,200},\s+")
+_OPENING_ADVERBIAL = re.compile(r"(?:In\s+response\s+to|Following|After|Ahead\s+of|Before|Regarding|Concerning|"
+                                r"In\s+connection\s+with|In\s+view\s+of|On\s+the\s+occasion\s+of|Further\s+to|Amid|"
+                                r"In\s+light\s+of|With\s+regard\s+to|Today|Yesterday|This\s+(?:morning|week))\b[^,;]{0,200},\s+")
 _INSTITUTION_SUBJECT = re.compile(
     r"(?:[Tt]he\s+)?(?:(?P<inst>(?:(?:Press|Information)\s+(?:Service\s+)?(?:Department|Office)\s+of\s+the\s+)?"
     r"(?:(?:Federal\s+|Royal\s+)?(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|Department|Secretariat)|MFA|MOFA|DFA|FCDO)\b"
@@ -469,6 +470,9 @@ def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -
     return _finish_spans(items, sentence), scan.agents
 
 
+_ADVICE_VERBS = frozenset({"advised", "urged", "encouraged", "reminded", "requested", "asked", "recommended", "informed"})
+
+
 def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> None:
     """"X was stressed (by Y)": the agent after "by" speaks; inside an earlier that-clause it folds in."""
     sentence = scan.sentence
@@ -497,6 +501,9 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
         ends = [boundary.end() for boundary in _CLAUSE_BOUNDARY.finditer(sentence.text, last_start, pos)]
         if ends:
             start = ends[-1]
+    if speaker is None and scan.ctx.author_we and scan.ctx.author is not None and scan.ctx.author.name is None \
+            and not scan.ctx.author.heads and verb_match.group("v") in _ADVICE_VERBS:
+        speaker = scan.ctx.author  # "Singaporeans … are advised to stay vigilant": the issuing ministry advises
     statement = StatementDraft(speaker, False, (before[verb_start:] + verb_match.group("v")).strip(), 0, 0,
                                scan.sentence_index, [speaker] if speaker else [])
     if speaker is not None:
