@@ -650,3 +650,29 @@ def test_an_advisory_passive_and_an_opening_adverbial_speak_for_the_issuing_mini
                         country="IL")
     got = [(s.verb_lemma, (s.speaker or "").startswith("Ministry of Foreign Affairs")) for s in r.statements]
     assert got == [("recommend", True), ("remind", True)]
+
+
+def test_counterparts_from_a_list_of_states_take_their_countries_in_order() -> None:
+    text = ("Minister of Foreign Affairs of Ukraine Ivan Koval held a meeting with his counterparts from Poland, "
+            "Lithuania and Latvia, Anna Nowak, Jonas Petras and Inga Berzina, in Kyiv on 3 March 2025.")
+    r = extract_records(text, published=datetime.date(2025, 3, 3), country="UA")
+    got = {(p.name, p.country) for m in r.meetings for p in m.participants}
+    assert {("Anna Nowak", "PL"), ("Jonas Petras", "LT"), ("Inga Berzina", "LV")} <= got
+    assert all(p.title != "Lithuania and Latvia" for m in r.meetings for p in m.participants)
+
+
+def test_calls_told_without_a_phone_object_and_a_rank_after_the_office() -> None:
+    spoke = extract_records("Foreign Minister Elchin Aliyev and his Chilean counterpart Ana Soto spoke by phone on "
+                            "Tuesday.", published=datetime.date(2025, 3, 5), country="AZ")
+    assert [(m.kind, {p.name for p in m.participants}) for m in spoke.meetings] == [
+        ("phone_call", {"Elchin Aliyev", "Ana Soto"})]
+    received = extract_records("Minister Elchin Aliyev received a call from the Minister of Foreign Affairs of Chile, "
+                               "Ana Soto.", published=datetime.date(2025, 3, 5), country="AZ")
+    assert [m.kind for m in received.meetings] == ["phone_call"]
+    senator = extract_records("Deputy Prime Minister and Foreign Minister Senator Ali Raza met the Ambassador of Japan "
+                              "in Islamabad today.", published=datetime.date(2025, 3, 5), country="PK")
+    assert ("Ali Raza", "Deputy Prime Minister and Foreign Minister") in {
+        (p.name, p.title) for m in senator.meetings for p in m.participants}
+    alone = extract_records("Senator John Hale met Foreign Minister Ali Raza in Islamabad today.",
+                            published=datetime.date(2025, 3, 5), country="PK")
+    assert ("John Hale", "Senator") in {(p.name, p.title) for m in alone.meetings for p in m.participants}

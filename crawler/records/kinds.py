@@ -28,11 +28,12 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone_call", re.compile(
         r"\b(?:a\s+)?(?:telephone|phone)\s+(?:conversation|call|talk)s?\s+(?:took place|was held|were held)"
         r"(?:\s+between)?", re.IGNORECASE)),
-    ("phone_call", re.compile(r"\breceived\s+a\s+(?:telephone|phone)\s+call\b", re.IGNORECASE)),
+    ("phone_call", re.compile(r"\breceived\s+a\s+(?:(?:telephone|phone)\s+call\b|call\s+from\b)", re.IGNORECASE)),
     # "X and his counterpart Y, in a telephone conversation on Monday, discussed …"
     ("phone_call", re.compile(r",\s+(?:in|during)\s+(?:a|an|their)\s+(?:telephone|phone)\s+(?:conversation|call)\b", re.IGNORECASE)),
     ("phone_call", re.compile(r"\bmade\s+a\s+(?:telephone|phone)\s+call\s+to\b", re.IGNORECASE)),
-    ("phone_call", re.compile(r"\b(?:spoke|talked|speaks)\s+(?:by\s+(?:tele)?phone\s+|over\s+the\s+(?:tele)?phone\s+|on\s+the\s+(?:tele)?phone\s+)?(?:(?:today|yesterday|this|on\s+\w+(?:\s+\d{1,2}(?:,\s+\d{4})?)?|on\s+\d{1,2}\s+\w+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2})(?:\s+(?:morning|afternoon|evening|night))?,?\s+)*(?:with|to)\b")),
+    ("phone_call", re.compile(r"\b(?:spoke|talked|speaks)\s+(?:by\s+(?:tele)?phone\s+|over\s+the\s+(?:tele)?phone\s+|on\s+the\s+(?:tele)?phone\s+)?(?:(?:today|yesterday|this|on\s+\w+(?:\s+\d{1,2}(?:,\s+\d{4})?)?|on\s+\d{1,2}\s+\w+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2})(?:\s+(?:morning|afternoon|evening|night))?,?\s+)*(?:with|to)\b"
+                              r"|\b(?:spoke|talked)\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone\b")),
     ("phone_call", re.compile(r"\bcalled\b(?!\s+(?:on|upon|for|to)\b)(?=\s+(?:[A-Z]|his|her|the\s+[A-Z]))")),
     ("video_call", re.compile(
         r"\b(?:had|held|conducted|chaired|co-chaired|hosted)\s+(?:(?:today|yesterday)\s+)?(?:a|an)?\s*(?:\w+\s+){0,2}?(?:video\s*conference|videoconference|video\s+teleconference|video\s+call|"
@@ -85,7 +86,7 @@ _CHEAP = re.compile(
     re.IGNORECASE,
 )
 _TRIGGER_KEYS: tuple[tuple[str, ...], ...] = (
-    ("phone",), ("phone",), ("phone",), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
+    ("phone",), ("phone",), ("phone", "call"), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
     ("video", "virtual", "online"), ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
     ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("lunch", "dinner", "banquet", "breakfast"), ("received",), ("credentials", "credence"),
     ("courtesy",), ("called",), ("met", "meet"), ("meeting", "talks", "consultation", "discussion", "negotiation",

@@ -117,7 +117,7 @@ _HONORIFIC = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. h.e h.e. hh h.h. shri smt hon hon. sheikh sheikha makhdoom prof "
     "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable "
     # Malay and Brunei honorifics ("Dato' Seri", "Datuk", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin")
-    "dato dato' datuk datin seri utama tun tan-sri puan-sri toh-puan pehin".split()
+    "dato dato' datuk datin seri utama tun tan-sri puan-sri toh-puan pehin yb yab ybhg".split()
 )
 
 
@@ -381,7 +381,13 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
     raw = text[start:toks[last].end]
     raw = _HON_TAIL_RE.sub("", raw)
     raw = _HON_HEAD_RE.sub("", raw)
+    rank = _RANK_TAIL_RE.search(raw)
+    if rank and set(re.findall(r"[\w\-]+", fold(raw[:rank.start()]))) & HEADS:
+        raw = raw[:rank.start()]  # "Foreign Minister Senator X", "Deputy Minister Ambassador X": the office ends first
     return _clean_title(raw), start
+
+
+_RANK_TAIL_RE = re.compile(r",?\s+(?:Senator|Ambassador|Prince|Princess|Sayyid|Professor|General)$")
 
 
 _HON_TAIL_RE = re.compile(
