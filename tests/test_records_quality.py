@@ -676,3 +676,12 @@ def test_calls_told_without_a_phone_object_and_a_rank_after_the_office() -> None
     alone = extract_records("Senator John Hale met Foreign Minister Ali Raza in Islamabad today.",
                             published=datetime.date(2025, 3, 5), country="PK")
     assert ("John Hale", "Senator") in {(p.name, p.title) for m in alone.meetings for p in m.participants}
+
+
+def test_a_journalists_question_is_no_statement_of_the_spokesperson() -> None:
+    text = ("Reuters: Today, the two leaders met in Beijing. We noted that they discussed the crisis. Can you share "
+            "more?\n"
+            "Lin Hua: China firmly supports a political settlement.")
+    r = extract_records(text, title="Foreign Ministry Spokesperson Lin Hua's Regular Press Conference on April 16, 2025",
+                        published=datetime.date(2025, 4, 16), country="CN")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Lin Hua", "support")]

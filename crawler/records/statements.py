@@ -614,8 +614,10 @@ def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, i
     rest = labelled.group("rest")
     if fold(label) in ("answer", "question", "a", "q", "source", "headline", "tag", "note", "photo"):
         return None
+    known_spokesperson = roster.by_name(label)
     if not _FIRST_PERSON.search(rest) and not re.search(
-            r"(?i)\b(?:spokes\w*|minister|secretary|ambassador|president|mr|ms|mrs|dr|shri)\b", label):
+            r"(?i)\b(?:spokes\w*|minister|secretary|ambassador|president|mr|ms|mrs|dr|shri)\b", label) and not (
+            known_spokesperson is not None and known_spokesperson.spokes):
         return None
     found = find_people(label + " said", 0, roster.known_keys())
     if not found:

@@ -34,6 +34,7 @@ class Turn:
     speaker: Entity | None = None
     open: bool = False
     speech_from: int = 0  # text offset where the speaker's words start (after the label)
+    question: bool = False  # the paragraph is a journalist's question ("CCTV: … We noted that … ?")
 
 
 def read_statements(draft: ReleaseDraft) -> None:
@@ -51,6 +52,8 @@ def read_statements(draft: ReleaseDraft) -> None:
         if sentence.para != paragraph:
             paragraph = sentence.para
             _follow_turn(draft, turn, sentence)
+        if turn.question:
+            continue
         if turn.open:
             if turn.speaker is not None:
                 draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from,
@@ -68,6 +71,7 @@ def _follow_turn(draft: ReleaseDraft, turn: Turn, sentence: Sentence) -> None:
     line_end = text.find("\n", sentence.start)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
     label = speech_label(line, draft.roster, text) if ":" in line[:80] else None
+    turn.question = label is None and not turn.open and bool(_QUESTION.match(line))
     if label is not None:
         turn.speaker, turn.open, turn.speech_from = label[0], True, line_start + label[1]
         if turn.speaker is not None:
