@@ -685,3 +685,24 @@ def test_a_journalists_question_is_no_statement_of_the_spokesperson() -> None:
     r = extract_records(text, title="Foreign Ministry Spokesperson Lin Hua's Regular Press Conference on April 16, 2025",
                         published=datetime.date(2025, 4, 16), country="CN")
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Lin Hua", "support")]
+
+
+def test_headlines_said_again_on_the_page_make_one_statement_at_most() -> None:
+    text = ("Menu\n"
+            "Aras briefed the Georgian side on the recent escalation at the border\n"
+            "June 24, 2023 16:30\n"
+            "On June 22, political consultations between the Ministries of Foreign Affairs of Türkiye and Georgia were "
+            "held in Ankara, led by Deputy Foreign Minister of Türkiye Kemal Aras and First Deputy Minister of Foreign "
+            "Affairs of Georgia Nika Beridze.\n"
+            "Deputy Foreign Minister Aras briefed the Georgian side on the recent escalation at the border, which "
+            "threatens stability.")
+    r = extract_records(text, title="Political consultations between Türkiye and Georgia",
+                        published=datetime.date(2023, 6, 24), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Kemal Aras", "brief")]
+    assert r.statements[0].text.startswith("Deputy Foreign Minister Aras")
+    repeated = ("PRESS RELEASE : Lord Hale reaffirms UK-Chile partnership [April 2023]\n"
+                "PRESS RELEASE : Lord Hale reaffirms UK-Chile partnership [April 2023]\n"
+                "Minister for the Americas, Lord Hale of Kent, visited Chile.")
+    r = extract_records(repeated, title="Lord Hale reaffirms UK-Chile partnership", published=datetime.date(2023, 4, 6),
+                        country="GB")
+    assert [s.verb_lemma for s in r.statements].count("reaffirm") == 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .countries import country_name
 from .draft import ReleaseDraft
 from .encounter import current_encounter
+from .headline import is_title_line
 from .roster import Entity
 from .statements import (
     Context,
@@ -59,8 +60,23 @@ def read_statements(draft: ReleaseDraft) -> None:
                 draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from,
                                                           stance_only=True))
             continue
-        if sentence.body:
+        if sentence.body and not _headline(draft, sentence):
             _read_prose_sentence(draft, context, index, sentence)
+
+
+def _headline(draft: ReleaseDraft, sentence: Sentence) -> bool:
+    """The title said again on the page ("PRESS RELEASE : <title> [April 2023]" twice: the second), or a headline
+    line without a full stop that the body says again ("X briefed the Georgian side on …" above "Deputy Minister
+    X briefed …")."""
+    line = sentence.text.strip()
+    if is_title_line(sentence, draft.title):
+        return line in draft.text[:sentence.start]
+    if len(line) < 30 or line[-1] in ".!?\"”’:;)" or "\n" in line:
+        return False
+    text = draft.text
+    whole_line = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end >= len(text) or text[sentence.end:sentence.end + 1] in ("\n", ""))
+    return whole_line and line.casefold() in text[sentence.end:].casefold()
 
 
 def _follow_turn(draft: ReleaseDraft, turn: Turn, sentence: Sentence) -> None:
