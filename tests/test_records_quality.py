@@ -706,3 +706,15 @@ def test_headlines_said_again_on_the_page_make_one_statement_at_most() -> None:
     r = extract_records(repeated, title="Lord Hale reaffirms UK-Chile partnership", published=datetime.date(2023, 4, 6),
                         country="GB")
     assert [s.verb_lemma for s in r.statements].count("reaffirm") == 1
+
+
+def test_one_express_verb_with_two_stances_gives_two_statements() -> None:
+    text = ("On 15 January, Ambassador Sato paid a courtesy call on Hon. Peter Kila, Foreign Minister.\n"
+            "FM Kila expressed his gratitude for Japan's continuous assistance, and his desire to strengthen bilateral "
+            "relations in the anniversary year.")
+    r = extract_records(text, published=datetime.date(2025, 1, 15), country="JP")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Peter Kila", "express gratitude"), ("Peter Kila", "express desire")]
+    first, second = r.statements
+    assert text[first.start:first.end].endswith("continuous assistance")
+    assert text[second.start:second.end].startswith("his desire") and second.end == len(text)

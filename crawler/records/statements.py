@@ -553,7 +553,24 @@ def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_to
             scan.pending = None
         scan.items.append((_statement_start(scan, pos) if scan.items else 0, statement))
         scan.prev = statement
+        if statement.verb.lower().startswith("express"):
+            scan.items.extend(_second_objects(scan, verb_match, pos, speaker, joint))
     scan.items.extend(_trailing(scan.sentence, verb_match, pos, scan.events, speaker, joint, scan.sentence_index))
+
+
+# "expressed his gratitude for …, and his desire to …": a second stance expressed in one verb
+_SECOND_OBJECT = re.compile(
+    r",?\s+and\s+(?P<obj>(?:his|her|their|its|the)\s+(?:(?:deep|sincere|strong|firm|full)\s+)?(?:hope|desire|wish|readiness|"
+    r"interest|gratitude|appreciation|support|concern|confidence|satisfaction|willingness|intention|condolences|"
+    r"solidarity|commitment))\b")
+
+
+def _second_objects(scan: _SentenceScan, verb_match: re.Match[str], pos: int, speaker: Entity | None,
+                    joint: bool) -> list[tuple[int, StatementDraft]]:
+    seg_end = next((nxt for nxt, _match, _topic in scan.events if nxt > pos), len(scan.sentence.text))
+    return [(found.start("obj"), StatementDraft(speaker, joint, f"{verb_match.group('v')} ... {found.group('obj')}",
+                                                0, 0, scan.sentence_index, []))
+            for found in _SECOND_OBJECT.finditer(scan.sentence.text, verb_match.end(), seg_end)]
 
 
 def _statement_start(scan: _SentenceScan, pos: int) -> int:
