@@ -718,3 +718,14 @@ def test_one_express_verb_with_two_stances_gives_two_statements() -> None:
     first, second = r.statements
     assert text[first.start:first.end].endswith("continuous assistance")
     assert text[second.start:second.end].startswith("his desire") and second.end == len(text)
+
+
+def test_a_possessors_expression_of_concern_is_their_statement() -> None:
+    text = ("Deputy Minister of Foreign Affairs Kemal Aras held a telephone conversation on 2 June with Permanent "
+            "Representative of the US to the United Nations Mary Cole.\n"
+            "In response to Permanent Representative Cole’s expression of concerns about the operation, Deputy "
+            "Minister Aras emphasized that the threat is existential.")
+    r = extract_records(text, published=datetime.date(2022, 6, 2), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Mary Cole", "express concern"), ("Kemal Aras", "emphasise")]
+    assert text[r.statements[1].start:].startswith("Deputy Minister Aras emphasized")

@@ -427,6 +427,20 @@ class _SentenceScan:
     pending: StatementDraft | None = None  # a leading participle's statement waiting for its speaker
 
 
+# "In response to X's expression of concerns about …": a nominal act of the possessor
+_NOMINAL_EXPRESSION = re.compile(r"['’]s?\s+(?P<v>expressions?\s+of\s+(?:(?:deep|serious|sincere|strong|grave)\s+)?[a-z]+)")
+
+
+def _nominal_expressions(scan: _SentenceScan) -> list[tuple[int, StatementDraft]]:
+    out: list[tuple[int, StatementDraft]] = []
+    for found in _NOMINAL_EXPRESSION.finditer(scan.sentence.text):
+        for mention, entity in scan.mentions:
+            if mention.name and mention.end - scan.sentence.start == found.start():
+                out.append((mention.start - scan.sentence.start if out or scan.items else 0,
+                            StatementDraft(entity, False, found.group("v"), 0, 0, scan.sentence_index, [entity])))
+    return out
+
+
 # "There was unanimous agreement that …" (joint), "Emphasis was placed on …" (agentless)
 _AGENTLESS_RE = re.compile(
     r"^(?:(?:During|At|In)\s+[^,]{3,80},\s+)?(?P<v>(?P<agree>There\s+was\s+(?:(?:an?|unanimous|broad|full|general|common)\s+)?"
@@ -455,6 +469,8 @@ def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -
         if comma > 0 and len(sentence.text[:comma].split()) >= 5:
             scan.pending = StatementDraft(None, False, lead.group("v"), 0, 0, sentence_index)
             scan.items.append((0, scan.pending))
+    if "expression" in sentence.text:
+        scan.items.extend(_nominal_expressions(scan))
     for pos, verb_match, is_topic in events:
         if lead and pos < lead.end():
             continue
