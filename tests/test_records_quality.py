@@ -729,3 +729,19 @@ def test_a_possessors_expression_of_concern_is_their_statement() -> None:
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
         ("Mary Cole", "express concern"), ("Kemal Aras", "emphasise")]
     assert text[r.statements[1].start:].startswith("Deputy Minister Aras emphasized")
+
+
+def test_an_office_known_only_by_title_speaks_and_its_we_follows() -> None:
+    text = ("The Chilean Ambassador was summoned for a meeting to revoke the accreditation of a Chilean diplomat.\n"
+            "An FCDO spokesperson said:\n"
+            "“We condemn in the strongest possible terms the expulsion of a British diplomat.")
+    r = extract_records(text, title="Foreign Office summons Chilean Ambassador", published=datetime.date(2026, 2, 2),
+                        country="GB")
+    assert [(s.speaker, s.verb_lemma, s.speaker_person) for s in r.statements] == [
+        ("FCDO spokesperson", "say", False), ("FCDO spokesperson", "condemn", False)]
+    assert all(p.title != "FCDO spokesperson" for m in r.meetings for p in m.participants)
+    negative = ("Commenting on media reports, the Foreign Office spokesman stated that certain inaccuracies were found. "
+                "The Foreign Minister had stated that Pakistan values the trilateral process.")
+    r = extract_records(negative, published=datetime.date(2011, 1, 28), country="PK")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Foreign Office spokesman", "state"), ("Foreign Minister", "state")]

@@ -85,8 +85,8 @@ _TITLE_REF_RE = re.compile(
     r"(?:\b(?:the|The)\s+)?(?P<ref>(?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|President|Director|Chairman|"
     r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official|T[áa]naiste|Taoiseach|"
     r"Under-?[Ss]ecretary|(?:Under-?[Ss]ecretary|Secretary|Minister)\s+of\s+State)|"
-    r"\b(?:the|The)\s+(?:[A-Z][\w\-]+\s+)?(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
-    r"president|director)|\bEAM|\bFM|\bMOS)$"
+    r"\b(?:the|The|an?|An?)\s+(?:[A-Z][\w\-]+\s+){0,2}(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokes(?:person|man|woman)|"
+    r"official|deputy\s+minister|president|director)|\bEAM|\bFM|\bMOS)$"
 )
 _LABEL_RE = re.compile(
     r"^\s*(?P<label>(?:[A-Z][A-Z.\-’' ]{2,60})|(?:[A-Z][\w.\-’' ]{1,60},\s*[A-Z][\w\-’ ]{2,40})|"
@@ -332,6 +332,8 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
     title_ref = _TITLE_REF_RE.search(stripped_tail)
     if title_ref:
         ref = ctx.roster.by_title(title_ref.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+        if ref is None:
+            ref = _unnamed_speaker(title_ref.group("ref"), ctx)
         if ref is not None:
             return ref, False, [ref]
     if _WE_RE.search(stripped_tail):
@@ -356,6 +358,22 @@ _INSTITUTION_SUBJECT = re.compile(
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*|\([A-Z][\w\-]*\)))*)?)"
     r"|(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,3}))"
 )
+
+
+def _unnamed_speaker(ref: str, ctx: Context) -> Entity | None:
+    """An office holder known only by title who speaks ("An FCDO spokesperson said:", "the Foreign Office
+    spokesman stated"; in a release without an encounter also "The Foreign Minister had stated"): an unnamed
+    speaker, never a person; a spokesperson also speaks the quoted "We …" that follows."""
+    ref = re.sub(r"^(?:the|The|an?|An?)\s+", "", ref.strip())
+    spokes = re.search(r"(?i)spokes", ref) is not None
+    if not spokes and not ctx.author_we:
+        return None
+    head = fold(ref.split()[-1])
+    entity = ctx.roster.add(Mention(0, 0, 0, 0, None, ref, None, None, frozenset({head})))
+    if spokes and ctx.spokes is None:
+        entity.spokes = True
+        ctx.spokes = entity
+    return entity
 
 
 def _whole_country(phrase: str | None) -> bool:
