@@ -745,3 +745,12 @@ def test_an_office_known_only_by_title_speaks_and_its_we_follows() -> None:
     r = extract_records(negative, published=datetime.date(2011, 1, 28), country="PK")
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
         ("Foreign Office spokesman", "state"), ("Foreign Minister", "state")]
+
+
+def test_a_numbered_paragraph_opened_by_a_title_reference_shares_its_subject() -> None:
+    text = ("External Affairs Minister Dr. Ravi Kumar paid an official visit to Colombo on 3-4 November 2026.\n"
+            "2. EAM called on President of Sri Lanka Mr. Nimal Perera and conveyed the greetings of the Prime "
+            "Minister.")
+    r = extract_records(text, published=datetime.date(2026, 11, 5), country="IN")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Ravi Kumar", "convey")]
+    assert not r.statements[0].text.startswith("2.")

@@ -188,7 +188,7 @@ def _subject(
     present = bool(re.match(r"[a-z]+s\b(?<!ss)", sentence.text[pos:pos + 20])) and not sentence.text[pos:pos + 20].startswith("was")
     referred = _referred_subject(before, stripped_tail, ctx, prev, present)
     if referred is None and prev is None and _COORDINATED.search(stripped_tail):
-        return _opening_subject(sentence, pos, ments)
+        return _opening_subject(sentence, pos, ments) or _opening_title(sentence, pos, ctx)
     return referred
 
 
@@ -201,7 +201,20 @@ _FRAMED_REF = re.compile(
 # "… and wished them success", "…, discussed X and emphasized that …": a verb coordinated with the
 # sentence's first predicate shares its subject
 _COORDINATED = re.compile(r"(?:,|\band)\s*$")
-_OPENING = re.compile(r"(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*(?:the\s+|The\s+)?")
+_OPENING = re.compile(r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*(?:the\s+|The\s+)?")
+_OPENING_TITLE = re.compile(
+    r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*"
+    r"(?P<ref>EAM|FM|MOS|(?:the|The)\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President))\s+(?:also\s+)?[a-z]+")
+
+
+def _opening_title(sentence: Sentence, pos: int, ctx: Context) -> Subject | None:
+    """"2. EAM called on President X and conveyed …": a title reference opening the sentence."""
+    found = _OPENING_TITLE.match(sentence.text)
+    if not found or found.end() > pos or re.search(r"\b(?:that|who|which|while|but)\b|[;:“\"]",
+                                                   sentence.text[found.end():pos]):
+        return None
+    ref = ctx.roster.by_title(found.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+    return (ref, False, [ref]) if ref is not None else None
 
 
 def _opening_subject(sentence: Sentence, pos: int, ments: list[tuple[Mention, Entity]]) -> Subject | None:
