@@ -754,3 +754,21 @@ def test_a_numbered_paragraph_opened_by_a_title_reference_shares_its_subject() -
     r = extract_records(text, published=datetime.date(2026, 11, 5), country="IN")
     assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Ravi Kumar", "convey")]
     assert not r.statements[0].text.startswith("2.")
+
+
+def test_a_word_of_an_organisations_name_is_no_person() -> None:
+    text = ("First Deputy Minister of Foreign Affairs of Georgia Nika Beridze met with the Head of the EU Monitoring "
+            "Mission in Georgia, Ambassador Anna Berg.\n"
+            "Later, Minister Beridze received the Chairman of the Board of Directors of the Turkish Airlines, Mr. Ahmet "
+            "Bolat.")
+    r = extract_records(text, published=datetime.date(2025, 5, 5), country="GE")
+    names = _names(r)
+    assert {"Nika Beridze", "Anna Berg", "Ahmet Bolat"} <= names
+    assert not names & {"Monitoring", "Airlines"}
+
+
+def test_the_tanaiste_unnamed_is_the_own_side() -> None:
+    r = extract_records("The Tánaiste met his Chilean counterpart in Dublin today.", title="Tánaiste meets counterpart",
+                        published=datetime.date(2025, 5, 5), country="IE")
+    assert {(p.name, p.title, p.country) for m in r.meetings for p in m.participants} == {
+        (None, "Tánaiste", "IE"), (None, "Chilean counterpart", "CL")}

@@ -69,7 +69,8 @@ _ORG_WORDS = frozenset(
     talk talks call calls conversation conversations consultations videoconference video bureau politburo
     directorate division section unit chamber corps presidium institution institutions majlis tribunal
     kremlin action plan mechanism province partnership retreat abroad route transport atomic strategy framework
-    roadmap platform network zone programme""".split()
+    roadmap platform network zone programme airlines airways railways holding holdings enterprise enterprises
+    monitoring observer observers""".split()
 )
 
 
@@ -449,9 +450,22 @@ def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, 
         if mention is not None:
             out.append(mention)
         run_start = run_end
+    out = [mention for mention in out if not _inside_org_name(text, base, mention)]
     if any(mention.title is None for mention in out):
         out = _with_long_titles(text, base, out)
     return tuple(out)
+
+
+_ORG_NEXT = re.compile(r"\s+([A-Z][\w\-]*)")
+
+
+def _inside_org_name(text: str, base: int, mention: Mention) -> bool:
+    """A one-word "name" that goes on with an organisation's noun ("the EU Monitoring Mission", "Turkish
+    Airlines") is part of that organisation's name."""
+    if not mention.name or " " in mention.name:
+        return False
+    nxt = _ORG_NEXT.match(text, mention.name_end - base)
+    return nxt is not None and fold(nxt.group(1)) in _ORG_WORDS
 
 
 # what may stand between an office and its holder's name when the office goes on past its head: capitalised
@@ -674,7 +688,7 @@ _UNNAMED_RE = re.compile(
     r"outgoing|incoming|new|visiting)\s+){0,8}"
     r"(?:(?:Director|Secretary|Consul|Attorney)[\- ]General|Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
     r"Advisor|Commissioner|Premier|Chancellor|Spokesperson|official|officials|counterpart|counterparts|"
-    r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy)s?\b"
+    r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy|T[áa]naiste|Taoiseach)s?\b"
     r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?(?:\s+Extraordinary\s+and\s+Plenipotentiary)?"
     r"(?:\s+(?:of|from)\s+(?:the\s+)?((?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)"
     r"(?:\s*,\s*(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*"
