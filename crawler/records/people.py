@@ -755,8 +755,23 @@ def _find_unnamed(text: str, base: int) -> tuple[Mention, ...]:
     out: list[Mention] = []
     for found in _UNNAMED_RE.finditer(text):
         if _stands_alone(text, found):
-            out.extend(_office_holders(base, found))
+            out.extend(_without_place(mention) for mention in _office_holders(base, found))
     return tuple(out)
+
+
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*$")
+_ACCREDITED = frozenset("ambassador ambassadors representative representatives envoy envoys chargé consul coordinator "
+                        "head heads chief director commissioner".split())
+
+
+def _without_place(mention: Mention) -> Mention:
+    """"his Chilean counterpart in Dublin": a place after an office is the meeting's, unless the office is
+    accredited there ("Ambassador of Chile in Spain", "Resident Coordinator in Georgia")."""
+    place = _IN_PLACE.search(mention.title or "")
+    if place is None or mention.heads & _ACCREDITED or mention.end - mention.start < len(place.group(0)):
+        return mention
+    return dataclasses.replace(mention, title=(mention.title or "")[:place.start()], end=mention.end - len(place.group(0)),
+                               name_end=min(mention.name_end, mention.end - len(place.group(0))))
 
 
 def _stands_alone(text: str, found: re.Match[str]) -> bool:
