@@ -772,3 +772,22 @@ def test_the_tanaiste_unnamed_is_the_own_side() -> None:
                         published=datetime.date(2025, 5, 5), country="IE")
     assert {(p.name, p.title, p.country) for m in r.meetings for p in m.participants} == {
         (None, "Tánaiste", "IE"), (None, "Chilean counterpart", "CL")}
+
+
+def test_more_encounter_phrasings_and_a_call_title_between_two_sides() -> None:
+    def kinds(text: str, title: str | None = None) -> list[tuple[str, set[str | None]]]:
+        r = extract_records(text, title=title, published=datetime.date(2025, 3, 5), country="AZ")
+        return [(m.kind, {p.name for p in m.participants}) for m in r.meetings]
+
+    sides = {"Elchin Aliyev", "Ana Soto"}
+    assert kinds("Foreign Minister Elchin Aliyev sat down with Minister of Foreign Affairs of Chile Ana Soto on "
+                 "3 March 2025.") == [("meeting", sides)]
+    assert kinds("Foreign Minister Elchin Aliyev had a working dinner with Minister of Foreign Affairs of Chile Ana "
+                 "Soto.") == [("meeting", sides)]
+    assert kinds("Foreign Minister Elchin Aliyev and Minister of Foreign Affairs of Chile Ana Soto exchanged views by "
+                 "phone.") == [("phone_call", sides)]
+    assert kinds("The ministers discussed bilateral relations.",
+                 "Phone call between Foreign Minister Elchin Aliyev and Chilean Foreign Minister Ana Soto") == [
+        ("phone_call", sides)]
+    assert kinds("Foreign Minister Elchin Aliyev will have a working dinner with Minister of Foreign Affairs of Chile "
+                 "Ana Soto tomorrow.") == []

@@ -29,7 +29,8 @@ _ANSWERS_TITLE = re.compile(r"^(?:No[:.]?\s*[\d/ ]+,\s*)?(?P<n>[A-Z][\w\-]+\s+[A
 _TITLE_PAIR = (
     re.compile(r"(?P<a>.+?)[’']s?\s+(?:\w+\s+){0,2}(?:meeting|telephone conversation|phone conversation|phone call|"
                r"call|talks|conversation|consultations|videoconference)\s+with\s+(?P<b>.+)", re.IGNORECASE),
-    re.compile(r"(?:meeting|meetings|telephone conversation|phone conversation|talks|consultations)\s+"
+    re.compile(r"(?:meeting|meetings|telephone conversation|phone conversation|talks|consultations|(?:tele)?phone call|"
+               r"video\s*conference|videoconference|video call|conversation)\s+"
                r"(?:of|between)\s+(?P<a>.+?)(?:\s+(?:with|and)\s+(?P<b>.+)|$)", re.IGNORECASE),
     re.compile(r"courtesy call (?:by|of)\s+(?P<b>.+?)\s+on\s+(?P<a>.+)", re.IGNORECASE),
     re.compile(r"(?P<a>.+?)\s+(?:met|meets|received|receives|held talks with|holds talks with|spoke with|speaks with|"

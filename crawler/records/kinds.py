@@ -33,7 +33,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone_call", re.compile(r",\s+(?:in|during)\s+(?:a|an|their)\s+(?:telephone|phone)\s+(?:conversation|call)\b", re.IGNORECASE)),
     ("phone_call", re.compile(r"\bmade\s+a\s+(?:telephone|phone)\s+call\s+to\b", re.IGNORECASE)),
     ("phone_call", re.compile(r"\b(?:spoke|talked|speaks)\s+(?:by\s+(?:tele)?phone\s+|over\s+the\s+(?:tele)?phone\s+|on\s+the\s+(?:tele)?phone\s+)?(?:(?:today|yesterday|this|on\s+\w+(?:\s+\d{1,2}(?:,\s+\d{4})?)?|on\s+\d{1,2}\s+\w+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2})(?:\s+(?:morning|afternoon|evening|night))?,?\s+)*(?:with|to)\b"
-                              r"|\b(?:spoke|talked)\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone\b")),
+                              r"|\b(?:spoke|talked|exchanged\s+views|conferred)\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone\b")),
     ("phone_call", re.compile(r"\bcalled\b(?!\s+(?:on|upon|for|to)\b)(?=\s+(?:[A-Z]|his|her|the\s+[A-Z]))")),
     ("video_call", re.compile(
         r"\b(?:had|held|conducted|chaired|co-chaired|hosted)\s+(?:(?:today|yesterday)\s+)?(?:a|an)?\s*(?:\w+\s+){0,2}?(?:video\s*conference|videoconference|video\s+teleconference|video\s+call|"
@@ -61,7 +61,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reception", re.compile(r"\breceived\s+(?:(?:today|yesterday)\s+)?(?:a\s+|the\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\b", re.IGNORECASE)),
     ("reception", re.compile(r"\bcalled\s+(?:on|upon)\b(?=\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)"
                              r"|" + CALLED_ON_OFFICE + r"))")),
-    ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?")),
+    ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?"
+                           r"|\bsat\s+down\s+with\b|\b(?:had|held|attended)\s+a\s+(?:working\s+|official\s+)?(?:dinner|lunch|luncheon|breakfast)\s+with\b")),
     ("meeting", re.compile(
         r"\b(?:had|held|conducted|hold|holds|has held|have held|chaired|co-chaired|is holding|are holding|was holding)\s+(?:(?:today|yesterday)\s+)?(?:\([^()]{3,40}\)\s+)?(?:a|an|the)?\s*(?:[\w\-’'.]+\s+){0,4}?"
         r"(?:meeting|meetings|talks|consultations|discussion|discussions|negotiations|conversation|dialogue|"
@@ -82,14 +83,14 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CHEAP = re.compile(
     r"met|meet|held|had|hold|conduct|receiv|host|call|phone|spoke|speak|talk|video|virtual|summon|visit|consult|"
     r"courtesy|particip|took part|joined|conversation|arrived|negotiat|Meeting|Summoning|welcomed|paid|travel|made|undertook|Dialogue|"
-    r"chaired|lunch|dinner|banquet|breakfast",
+    r"chaired|lunch|dinner|banquet|breakfast|sat down",
     re.IGNORECASE,
 )
 _TRIGGER_KEYS: tuple[tuple[str, ...], ...] = (
-    ("phone",), ("phone",), ("phone", "call"), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
+    ("phone",), ("phone",), ("phone", "call"), ("phone",), ("phone",), ("spoke", "speaks", "talked", "phone"), ("called",),
     ("video", "virtual", "online"), ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
     ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("lunch", "dinner", "banquet", "breakfast"), ("received",), ("credentials", "credence"),
-    ("courtesy",), ("called",), ("met", "meet"), ("meeting", "talks", "consultation", "discussion", "negotiation",
+    ("courtesy",), ("called",), ("met", "meet", "sat down", "dinner", "lunch", "breakfast"), ("meeting", "talks", "consultation", "discussion", "negotiation",
                                           "conversation", "dialogue"),
     ("meeting", "talks", "consultation", "negotiation", "dialogue"), ("meeting", "talks", "conversation", "call", "consultation"),
     ("hosted", "convened"), ("visit", "arrived"), ("visit",), ("travel",),
