@@ -791,3 +791,15 @@ def test_more_encounter_phrasings_and_a_call_title_between_two_sides() -> None:
         ("phone_call", sides)]
     assert kinds("Foreign Minister Elchin Aliyev will have a working dinner with Minister of Foreign Affairs of Chile "
                  "Ana Soto tomorrow.") == []
+
+
+def test_appositive_titles_keep_accented_words_and_lose_the_meeting_place() -> None:
+    def titles(who: str) -> set[tuple[str | None, str | None]]:
+        r = extract_records(f"Minister Ana Soto met with {who} in Santiago on 3 March 2025.",
+                            published=datetime.date(2025, 3, 5), country="CL")
+        return {(p.name, p.title) for m in r.meetings for p in m.participants if p.name != "Ana Soto"}
+
+    assert titles("Ms. Mei Lin-hua, Vice President of Taiwan") == {("Mei Lin-hua", "Vice President of Taiwan")}
+    assert titles("Dr. R. Kumar, External Affairs Minister of India") == {
+        ("R. Kumar", "External Affairs Minister of India")}
+    assert titles("Mr. Ali Demir, Ambassador of Türkiye") == {("Ali Demir", "Ambassador of Türkiye in Santiago")}

@@ -450,7 +450,7 @@ def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, 
         if mention is not None:
             out.append(mention)
         run_start = run_end
-    out = [mention for mention in out if not _inside_org_name(text, base, mention)]
+    out = [_without_place(mention) for mention in out if not _inside_org_name(text, base, mention)]
     if any(mention.title is None for mention in out):
         out = _with_long_titles(text, base, out)
     return tuple(out)
@@ -636,7 +636,7 @@ def _is_person(text: str, toks: tuple[Tok, ...], run_start: int, run_end: int, k
 
 
 _APPOSITIVE = re.compile(
-    r",\s+(?:the\s+|a\s+)?((?:[A-Za-z’'\-&]+|\([^)]{1,40}\))(?:[ \-](?:[A-Za-z’'\-&]+|\([^)]{1,40}\))){0,18})")
+    r",\s+(?:the\s+|a\s+)?((?:(?:[^\W\d_]|[’'\-&])+|\([^)]{1,40}\))(?:[ \-](?:(?:[^\W\d_]|[’'\-&])+|\([^)]{1,40}\))){0,18})")
 
 
 def _appositive_title(text: str, end: int, title: str | None) -> tuple[str | None, int]:
@@ -760,6 +760,8 @@ def _find_unnamed(text: str, base: int) -> tuple[Mention, ...]:
 
 
 _IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*$")
+_NATIONAL = frozenset("minister ministers counterpart counterparts president secretary premier chancellor tanaiste "
+                      "taoiseach fm eam".split())
 _ACCREDITED = frozenset("ambassador ambassadors representative representatives envoy envoys chargé consul coordinator "
                         "head heads chief director commissioner".split())
 
@@ -770,6 +772,12 @@ def _without_place(mention: Mention) -> Mention:
     place = _IN_PLACE.search(mention.title or "")
     if place is None or mention.heads & _ACCREDITED or mention.end - mention.start < len(place.group(0)):
         return mention
+    if mention.name is not None:
+        # a named holder's appositive title: "…, Vice President of Taiwan in Santiago"
+        if not mention.heads & _NATIONAL or mention.end <= mention.name_end:
+            return mention
+        return dataclasses.replace(mention, title=(mention.title or "")[:place.start()],
+                                   end=mention.end - len(place.group(0)))
     return dataclasses.replace(mention, title=(mention.title or "")[:place.start()], end=mention.end - len(place.group(0)),
                                name_end=min(mention.name_end, mention.end - len(place.group(0))))
 
