@@ -19,7 +19,7 @@ Metrics
   speaker F1      per release, the set of *named people* statements are attributed to, micro-averaged over
                   ALL records (negatives included). Not counted on either side: null, "the sides", and
                   phrases that are offices or institutions rather than names (containing ministry,
-                  department, service, side, spokes*, official, minister, secretary, government, office,
+                  department, service, side, spokes*, official, minister, secretary, secretariat, government, office,
                   embassy, or starting with "the"), nor states ("Malaysia condemns"); predicted speakers that
                   are unnamed participants (the
                   title phrase stands in for the name) are not counted either.
@@ -56,7 +56,7 @@ from crawler.records.countries import find_countries
 from crawler.records.verbs import verb_lemma
 
 _NOT_NAME = re.compile(
-    r"ministry|department|service|\bside\b|spokes|official|minister|secretary|government|office|embassy|^the\b",
+    r"ministry|department|service|\bside\b|spokes|official|minister|secretary|secretariat|government|office|embassy|^the\b",
     re.IGNORECASE,
 )
 

@@ -127,6 +127,9 @@ def test_verb_lemmas_fold_spelling_inflection_and_auxiliaries() -> None:
     assert verb_lemma("expressed his deep satisfaction") == "express satisfaction"
     assert verb_lemma("We call upon") == verb_lemma("called on") == "call on"
     assert verb_lemma("Recalling") == "recall"
+    assert verb_lemma("I have two announcements") == verb_lemma("My first announcement is about") == "announce"
+    assert verb_lemma("My pleasure to welcome") == "welcome"
+    assert verb_lemma("recognizes") == verb_lemma("recognises") == "recognise"
     assert verb_lemma("It was agreed") == "agree"
     assert verb_lemma("has repeatedly stressed") == "stress"
     assert verb_lemma("noted") == "note" and verb_lemma("underlined") == "underline"
@@ -392,3 +395,411 @@ def test_remarks_at_a_meeting_count_only_first_person_stances() -> None:
     assert r.meetings
     got = [((s.speaker or "").split()[-1].casefold(), s.verb_lemma) for s in r.statements]
     assert got == [("ruiz", "welcome"), ("ruiz", "think"), ("costa", "delight")]
+
+
+# --- coordinated predicates, cut-off pages (records-5) ----------------------------------------------
+
+def test_a_verb_coordinated_with_the_encounter_verb_shares_its_subject() -> None:
+    text = ("Foreign Minister Ahmet Kaya held a meeting on 3 March 2024 in Ankara with Selim Oral, President of the "
+            "Defence Agency, and reviewed current projects.\n"
+            "Then, Minister Kaya received newly appointed Ambassadors Anna Berg of Norway and Paul Dorn of Chile "
+            "and wished them success in their duties.\n"
+            "On the same day, Minister Kaya also met with Director-General Maria Lopez of the International Labour "
+            "Organization in Geneva, discussed cooperation projects and emphasized that Türkiye would keep its "
+            "support.\n"
+            "Minister Kaya called Foreign Minister Omar Said of Egypt today and briefed him on the situation.")
+    r = extract_records(text, published=datetime.date(2024, 3, 3), country="TR")
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Ahmet Kaya", "wish"), ("Ahmet Kaya", "emphasise"), ("Ahmet Kaya", "brief")]
+    assert r.statements[0].text.startswith("Then, Minister Kaya received")
+
+
+def test_plural_office_subject_of_a_coordinated_verb_is_joint() -> None:
+    text = ("Foreign Secretary John Hale held a trilateral meeting with Polish Foreign Minister Jan Nowak and "
+            "Ukrainian Foreign Minister Oleh Bondar.\n"
+            "Foreign Ministers of Poland, Ukraine and the United Kingdom met in New York on 21 September 2024 and "
+            "agreed to deepen their cooperation.")
+    r = extract_records(text, published=datetime.date(2024, 9, 22), country="GB")
+    agreed = [s for s in r.statements if s.verb_lemma == "agree"]
+    assert len(agreed) == 1 and agreed[0].speaker is None and agreed[0].joint
+
+
+def test_a_subject_after_and_is_not_the_opening_subject() -> None:
+    text = "Minister Ana Ruiz met Ambassador Paul Dorn of Chile in Lima on 2 May 2025, and Ambassador Dorn thanked her."
+    r = extract_records(text, published=datetime.date(2025, 5, 3), country="PE")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Paul Dorn", "thank")]
+
+
+def test_a_name_cut_off_by_the_end_of_a_stored_page_is_an_unnamed_office_holder() -> None:
+    text = ("Minister for Foreign Affairs Lee Wen Han had bilateral meetings with his counterparts from Kenya and "
+            "Guyana on 26 October 2011.\n"
+            "Minister Lee and Kenyan Foreign Minister Paul Otieno reviewed bilateral relations.\n"
+            "Minister Lee informed Guyana Minister of Foreign Affairs Carol")
+    r = extract_records(text, published=datetime.date(2011, 10, 26), country="SG")
+    people = {(p.name, p.country) for m in r.meetings for p in m.participants}
+    assert ("Paul Otieno", "KE") in people
+    assert (None, "GY") in people and not any(name == "Carol" for name, _country in people)
+
+
+def test_a_reception_at_a_venue_whose_name_has_lowercase_particles() -> None:
+    text = ("The Minister of State and Foreign Affairs, Rui Matos, received today at the Palácio das Necessidades "
+            "the Minister of Foreign Affairs of Chile, Ana Soto, on an official visit to Portugal.")
+    r = extract_records(text, published=datetime.date(2025, 2, 18), country="PT")
+    assert [m.kind for m in r.meetings] == ["reception"]
+
+
+def test_a_trip_told_without_a_visit_verb_makes_its_engagements_visits() -> None:
+    text = ("The Honourable Mary Clarke, Minister of Foreign Affairs, today concluded a visit to New Delhi, where she "
+            "met with Ravi Kumar, India's Minister of External Affairs, and Anil Rao, India's Minister of Commerce.")
+    r = extract_records(text, published=datetime.date(2025, 10, 14), country="CA")
+    assert r.meetings and {m.kind for m in r.meetings} == {"visit"}
+    during = ("On February 25, during his visit to Tokyo, Minister of Foreign Affairs of Ukraine Ivan Koval met with "
+              "Prime Minister of Japan Aiko Mori and held talks with Minister for Foreign Affairs of Japan Ken Sato.")
+    r = extract_records(during, published=datetime.date(2026, 2, 26), country="UA")
+    assert r.meetings and {m.kind for m in r.meetings} == {"visit"}
+
+
+def test_one_meeting_within_a_trip_stays_a_meeting_and_a_guest_visit_home_is_no_trip() -> None:
+    one = ("On March 28, 2022, within the framework of his working visit to Germany, Minister Elchin Aliyev met "
+           "with Jens Braun, Foreign Policy Adviser to the Federal Chancellor.")
+    r = extract_records(one, published=datetime.date(2022, 3, 28), country="AZ")
+    assert [m.kind for m in r.meetings] == ["meeting"]
+    home = ("Minister Rui Matos met Foreign Minister Ana Soto of Chile and Foreign Minister Luis Vera of Peru, "
+            "during their visit to Portugal, in Lisbon on 3 May 2025.")
+    r = extract_records(home, published=datetime.date(2025, 5, 3), country="PT")
+    assert r.meetings and all(m.kind == "meeting" for m in r.meetings)
+
+
+def test_a_briefing_counts_first_person_stances_and_the_state_speaking() -> None:
+    text = ("Official Spokesperson, Shri Arun Das: Good afternoon. I have three announcements today.\n"
+            "We are working on several documents for the visit. From Lisbon, the delegation will travel on.\n"
+            "Question: What about the tariffs?\n"
+            "Official Spokesperson, Shri Arun Das: India firmly opposes unilateral measures. We have repeatedly said "
+            "that dialogue is the way forward.")
+    r = extract_records(text, title="Transcript of Media Briefing by Official Spokesperson (June 16, 2025)",
+                        published=datetime.date(2025, 6, 16), country="IN")
+    assert not r.meetings
+    got = [(s.speaker, s.verb_lemma) for s in r.statements]
+    assert got == [("Arun Das", "announce"), ("Arun Das", "oppose"), ("Arun Das", "say")]
+
+
+def test_states_as_a_noun_ceremonies_and_page_notices_are_no_statements() -> None:
+    text = ("Minister Elchin Aliyev received the newly appointed Ambassador of Chile to Azerbaijan Paulo Vera.\n"
+            "The Ambassador presented a copy of his credentials to Minister Aliyev.\n"
+            "During the meeting, relations between Azerbaijan and the European states were reviewed.\n"
+            "The Minister handed over letters of thanks to the embassy staff.\n"
+            "Ambassador Vera said that he is pleased to serve in Baku.\n"
+            "This information has recently been updated, and is now available.")
+    r = extract_records(text, published=datetime.date(2025, 3, 5), country="AZ")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Paulo Vera", "say")]
+
+
+def test_a_connective_between_and_and_the_verb_keeps_the_subject() -> None:
+    text = ("Deputy Foreign Minister of Türkiye Kemal Aras and Deputy Foreign Minister of Russia Ivan Petrov held "
+            "consultations in Istanbul on 8 December 2022.\n"
+            "The Turkish side highlighted the need for a ceasefire, underlined the importance of talks, and to this "
+            "end reiterated its readiness to help.")
+    r = extract_records(text, published=datetime.date(2022, 12, 10), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Kemal Aras", "highlight"), ("Kemal Aras", "underline"), ("Kemal Aras", "reiterate")]
+
+
+def test_the_office_of_a_statement_title_is_its_named_holder_in_the_opening() -> None:
+    text = ("The Tánaiste and Minister for Foreign Affairs, Mary Keane TD, has today joined twenty other ministers "
+            "in calling for an end to the war.\n"
+            "The Tánaiste said:\n"
+            "“The suffering of civilians has reached new depths.”")
+    r = extract_records(text, title="Statement by the Tánaiste on the humanitarian situation",
+                        published=datetime.date(2025, 7, 1), country="IE")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Mary Keane", "say")]
+    assert r.statements[0].speaker_person
+
+
+def test_the_state_in_a_named_spokespersons_comment_speaks_through_them() -> None:
+    text = ("Ukraine condemns the so-called elections in the occupied territories.\n"
+            "These procedures are null and void, said MFA Spokesperson Ivan Moroz.\n"
+            "We call on our partners not to recognise them.")
+    r = extract_records(text, title="Comment by MFA Spokesperson Ivan Moroz on the so-called elections",
+                        published=datetime.date(2025, 9, 9), country="UA")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Ivan Moroz", "condemn"), ("Ivan Moroz", "say"), ("Ivan Moroz", "call on")]
+    unsigned = extract_records("France condemns the strikes on the city.",
+                               title="Lebanon – Statement by the Spokesperson (April 28th 2026)",
+                               published=datetime.date(2026, 4, 28), country="FR")
+    assert [s.speaker for s in unsigned.statements] == ["France"]
+
+
+def test_an_unattributed_we_inside_quoted_words_is_no_statement() -> None:
+    text = ("Minister for Foreign Affairs Lars Holm is visiting Reykjavík today, where he is holding talks with the "
+            "Icelandic Minister for Foreign Affairs, Anna Jónsdóttir.\n"
+            "Lars Holm says: “Our countries are bound by history. I am pleased that we agreed to strengthen our "
+            "dialogue.”")
+    r = extract_records(text, published=datetime.date(2025, 11, 20), country="DK")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Lars Holm", "say")]
+
+
+def test_institutions_speak_for_themselves_in_their_statements() -> None:
+    text = ("The Government of the Republic of Korea strongly condemns the launch of a ballistic missile this morning.\n"
+            "The Department of Foreign Affairs strongly protests the use of water cannons against a patrol vessel.\n"
+            "In response to renewed claims, the Ministry of Foreign Affairs reiterates that the resolution does not "
+            "mention the island.\n"
+            "MOFA sincerely thanks its partners and calls on the international community to uphold the rules.")
+    r = extract_records(text, title="Statement on recent provocations", published=datetime.date(2025, 5, 21),
+                        country="KR")
+    got = [((s.speaker or "").split(" of ")[0], s.verb_lemma, s.speaker_person) for s in r.statements]
+    assert got == [("Government", "condemn", False), ("Department", "protest", False),
+                   ("Ministry", "reiterate", False), ("Ministry", "thank", False), ("Ministry", "call on", False)]
+    assert r.statements[0].speaker == "Government of the Republic of Korea"
+    assert len({s.speaker for s in r.statements[2:]}) == 1  # "MOFA" is the ministry named before
+
+
+def test_seri_utama_is_an_honorific_and_haji_inside_a_name_stays() -> None:
+    text = ("Foreign Minister Aiko Mori held a meeting with Dato' Seri Utama Haji Rahman bin Haji Yusof, Minister of "
+            "Foreign Affairs of Malaysia, in Tokyo on 4 June 2025.")
+    r = extract_records(text, published=datetime.date(2025, 6, 4), country="JP")
+    assert ("Haji Rahman bin Haji Yusof", "Minister of Foreign Affairs of Malaysia", "MY", False) in _people(r)
+
+
+def test_encounters_missed_before_passive_reception_progressive_talks_a_call_from() -> None:
+    received = ("Foreign Minister Karl Braun arrived in Kyiv this morning for his first visit to Ukraine.\n"
+                "In talks with Ukrainian Foreign Minister Ivan Koval, the Foreign Minister assured Ukraine of support.\n"
+                "The Foreign Minister was also received by President Oleh Marchenko.")
+    r = extract_records(received, published=datetime.date(2025, 6, 30), country="DE")
+    assert ("Oleh Marchenko", "UA") in {(p.name, p.country) for m in r.meetings for p in m.participants}
+    holding = ("Minister for Foreign Affairs Lars Holm is visiting Reykjavík today, where he is holding talks with "
+               "the Icelandic Minister for Foreign Affairs, Þóra Katrín Jónsdóttir.")
+    r = extract_records(holding, published=datetime.date(2025, 11, 20), country="DK")
+    assert ("Þóra Katrín Jónsdóttir", "IS") in {(p.name, p.country) for m in r.meetings for p in m.participants}
+    call = ("HE Prime Minister and Minister of Foreign Affairs Sheikh Khalid bin Saad Al-Thani received a phone call "
+            "on Sunday, 16 February 2025, from HE Minister of Foreign Affairs of the Republic of Tunisia Dr. Omar Haddad.")
+    r = extract_records(call, published=datetime.date(2025, 2, 16), country="QA")
+    assert [m.kind for m in r.meetings] == ["phone_call"]
+    assert ("Omar Haddad", "TN") in {(p.name, p.country) for p in r.meetings[0].participants}
+
+
+def test_an_office_that_goes_on_past_its_head_is_the_title_of_the_name_after_it() -> None:
+    text = ("The Minister for Foreign Affairs, European Union and Cooperation, Luis Prado, travelled today to "
+            "Nouakchott, where he was received by the President of Mauritania, Ali Cheikh.\n"
+            "Minister Prado held a working meeting with the Mauritanian Minister of Foreign Affairs, Cooperation and "
+            "Mauritanians Abroad, Sidi Ould Ahmed.\n"
+            "The Minister underlined that Mauritania is a strategic partner.")
+    r = extract_records(text, published=datetime.date(2025, 3, 25), country="ES")
+    people = _people(r)
+    assert ("Sidi Ould Ahmed", "Mauritanian Minister of Foreign Affairs, Cooperation and Mauritanians Abroad", "MR",
+            False) in people
+    assert ("Luis Prado", "Minister for Foreign Affairs, European Union and Cooperation", "ES", False) in people
+    assert all(name is not None for name, _title, _country, _group in people)  # no office as a second person
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Luis Prado", "underline")]
+    osce = extract_records("Minister of Foreign Affairs of Georgia Nino Beradze held a video conference with the "
+                           "Secretary General of the Organization for Security and Co-operation in Europe Anton Weiss.",
+                           published=datetime.date(2025, 3, 25), country="GE")
+    weiss = [p for m in osce.meetings for p in m.participants if p.name == "Anton Weiss"]
+    assert weiss and weiss[0].country is None and weiss[0].organisation
+    assert weiss[0].title == "Secretary General of the Organization for Security and Co-operation in Europe"
+
+
+def test_latin_america_and_the_organization_of_american_states_are_not_the_united_states() -> None:
+    from crawler.records.countries import find_countries
+
+    assert find_countries("the Secretary of State for Latin America and Ibero-America") == []
+    assert find_countries("the Organization of American States") == []
+    assert [code for _s, _e, code in find_countries("the American side")] == ["US"]
+
+
+def test_the_title_after_an_opening_with_a_counterpart_is_the_subject() -> None:
+    text = ("On February 25, during his visit to Tokyo, Minister of Foreign Affairs of Ukraine Ivan Koval met with "
+            "Prime Minister of Japan Aiko Mori and held talks with Minister for Foreign Affairs of Japan Ken Sato.\n"
+            "During the meeting with Aiko Mori, the Minister conveyed the greetings of the President of Ukraine and "
+            "thanked Japan for its support.")
+    r = extract_records(text, published=datetime.date(2026, 2, 26), country="UA")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Ivan Koval", "convey"), ("Ivan Koval", "thank")]
+
+
+def test_offices_of_state_and_groups_speak_when_referred_to() -> None:
+    text = ("On 12 June 2025, Undersecretary of State Anna Lis received copies of the letters of credence from the newly "
+            "appointed Ambassador of Chile to Poland.\n"
+            "The Undersecretary of State congratulated the Ambassador on his nomination.")
+    r = extract_records(text, published=datetime.date(2025, 6, 12), country="PL")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Anna Lis", "congratulate")]
+    group = ("On September 12, Minister of Foreign Affairs Ali Karimov received the heads of diplomatic missions of "
+             "the member states of ASEAN accredited in Uzbekistan.\n"
+             "The ambassadors expressed interest in direct flights between Tashkent and Southeast Asia.")
+    r = extract_records(group, published=datetime.date(2024, 9, 12), country="UZ")
+    spoken = [s for s in r.statements if s.verb_lemma == "express interest"]
+    assert len(spoken) == 1 and spoken[0].speaker and spoken[0].speaker.startswith("heads of diplomatic missions")
+    assert not spoken[0].speaker_person
+
+
+def test_answers_in_a_press_conference_keep_stances_in_past_and_intent_forms() -> None:
+    text = ("Question: Minister, you met the envoy last week. What did you discuss?\n"
+            "Minister Kato: We had a very productive conversation. I emphasized that there can be no talks about "
+            "Ukraine without Ukraine.\n"
+            "Question: What do you expect from the meeting?\n"
+            "Minister Kato: I would like to confirm the importance of the alliance. We are disappointed by the "
+            "decision. We firmly oppose unilateral sanctions.")
+    r = extract_records(text, title="Press Conference by Foreign Minister KATO Ren",
+                        published=datetime.date(2025, 1, 7), country="JP")
+    assert [s.verb_lemma for s in r.statements] == ["emphasise", "confirm", "disappoint", "oppose"]
+
+
+def test_an_advisory_passive_and_an_opening_adverbial_speak_for_the_issuing_ministry() -> None:
+    text = ("Ahead of the holidays, the Ministry of Foreign Affairs recommends that citizens travelling abroad register "
+            "with the Consular Division.\n"
+            "The public is reminded to book appointments only through the official website.")
+    r = extract_records(text, title="Update for citizens travelling abroad", published=datetime.date(2025, 9, 15),
+                        country="IL")
+    got = [(s.verb_lemma, (s.speaker or "").startswith("Ministry of Foreign Affairs")) for s in r.statements]
+    assert got == [("recommend", True), ("remind", True)]
+
+
+def test_counterparts_from_a_list_of_states_take_their_countries_in_order() -> None:
+    text = ("Minister of Foreign Affairs of Ukraine Ivan Koval held a meeting with his counterparts from Poland, "
+            "Lithuania and Latvia, Anna Nowak, Jonas Petras and Inga Berzina, in Kyiv on 3 March 2025.")
+    r = extract_records(text, published=datetime.date(2025, 3, 3), country="UA")
+    got = {(p.name, p.country) for m in r.meetings for p in m.participants}
+    assert {("Anna Nowak", "PL"), ("Jonas Petras", "LT"), ("Inga Berzina", "LV")} <= got
+    assert all(p.title != "Lithuania and Latvia" for m in r.meetings for p in m.participants)
+
+
+def test_calls_told_without_a_phone_object_and_a_rank_after_the_office() -> None:
+    spoke = extract_records("Foreign Minister Elchin Aliyev and his Chilean counterpart Ana Soto spoke by phone on "
+                            "Tuesday.", published=datetime.date(2025, 3, 5), country="AZ")
+    assert [(m.kind, {p.name for p in m.participants}) for m in spoke.meetings] == [
+        ("phone_call", {"Elchin Aliyev", "Ana Soto"})]
+    received = extract_records("Minister Elchin Aliyev received a call from the Minister of Foreign Affairs of Chile, "
+                               "Ana Soto.", published=datetime.date(2025, 3, 5), country="AZ")
+    assert [m.kind for m in received.meetings] == ["phone_call"]
+    senator = extract_records("Deputy Prime Minister and Foreign Minister Senator Ali Raza met the Ambassador of Japan "
+                              "in Islamabad today.", published=datetime.date(2025, 3, 5), country="PK")
+    assert ("Ali Raza", "Deputy Prime Minister and Foreign Minister") in {
+        (p.name, p.title) for m in senator.meetings for p in m.participants}
+    alone = extract_records("Senator John Hale met Foreign Minister Ali Raza in Islamabad today.",
+                            published=datetime.date(2025, 3, 5), country="PK")
+    assert ("John Hale", "Senator") in {(p.name, p.title) for m in alone.meetings for p in m.participants}
+
+
+def test_a_journalists_question_is_no_statement_of_the_spokesperson() -> None:
+    text = ("Reuters: Today, the two leaders met in Beijing. We noted that they discussed the crisis. Can you share "
+            "more?\n"
+            "Lin Hua: China firmly supports a political settlement.")
+    r = extract_records(text, title="Foreign Ministry Spokesperson Lin Hua's Regular Press Conference on April 16, 2025",
+                        published=datetime.date(2025, 4, 16), country="CN")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Lin Hua", "support")]
+
+
+def test_headlines_said_again_on_the_page_make_one_statement_at_most() -> None:
+    text = ("Menu\n"
+            "Aras briefed the Georgian side on the recent escalation at the border\n"
+            "June 24, 2023 16:30\n"
+            "On June 22, political consultations between the Ministries of Foreign Affairs of Türkiye and Georgia were "
+            "held in Ankara, led by Deputy Foreign Minister of Türkiye Kemal Aras and First Deputy Minister of Foreign "
+            "Affairs of Georgia Nika Beridze.\n"
+            "Deputy Foreign Minister Aras briefed the Georgian side on the recent escalation at the border, which "
+            "threatens stability.")
+    r = extract_records(text, title="Political consultations between Türkiye and Georgia",
+                        published=datetime.date(2023, 6, 24), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Kemal Aras", "brief")]
+    assert r.statements[0].text.startswith("Deputy Foreign Minister Aras")
+    repeated = ("PRESS RELEASE : Lord Hale reaffirms UK-Chile partnership [April 2023]\n"
+                "PRESS RELEASE : Lord Hale reaffirms UK-Chile partnership [April 2023]\n"
+                "Minister for the Americas, Lord Hale of Kent, visited Chile.")
+    r = extract_records(repeated, title="Lord Hale reaffirms UK-Chile partnership", published=datetime.date(2023, 4, 6),
+                        country="GB")
+    assert [s.verb_lemma for s in r.statements].count("reaffirm") == 1
+
+
+def test_one_express_verb_with_two_stances_gives_two_statements() -> None:
+    text = ("On 15 January, Ambassador Sato paid a courtesy call on Hon. Peter Kila, Foreign Minister.\n"
+            "FM Kila expressed his gratitude for Japan's continuous assistance, and his desire to strengthen bilateral "
+            "relations in the anniversary year.")
+    r = extract_records(text, published=datetime.date(2025, 1, 15), country="JP")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Peter Kila", "express gratitude"), ("Peter Kila", "express desire")]
+    first, second = r.statements
+    assert text[first.start:first.end].endswith("continuous assistance")
+    assert text[second.start:second.end].startswith("his desire") and second.end == len(text)
+
+
+def test_a_possessors_expression_of_concern_is_their_statement() -> None:
+    text = ("Deputy Minister of Foreign Affairs Kemal Aras held a telephone conversation on 2 June with Permanent "
+            "Representative of the US to the United Nations Mary Cole.\n"
+            "In response to Permanent Representative Cole’s expression of concerns about the operation, Deputy "
+            "Minister Aras emphasized that the threat is existential.")
+    r = extract_records(text, published=datetime.date(2022, 6, 2), country="TR")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Mary Cole", "express concern"), ("Kemal Aras", "emphasise")]
+    assert text[r.statements[1].start:].startswith("Deputy Minister Aras emphasized")
+
+
+def test_an_office_known_only_by_title_speaks_and_its_we_follows() -> None:
+    text = ("The Chilean Ambassador was summoned for a meeting to revoke the accreditation of a Chilean diplomat.\n"
+            "An FCDO spokesperson said:\n"
+            "“We condemn in the strongest possible terms the expulsion of a British diplomat.")
+    r = extract_records(text, title="Foreign Office summons Chilean Ambassador", published=datetime.date(2026, 2, 2),
+                        country="GB")
+    assert [(s.speaker, s.verb_lemma, s.speaker_person) for s in r.statements] == [
+        ("FCDO spokesperson", "say", False), ("FCDO spokesperson", "condemn", False)]
+    assert all(p.title != "FCDO spokesperson" for m in r.meetings for p in m.participants)
+    negative = ("Commenting on media reports, the Foreign Office spokesman stated that certain inaccuracies were found. "
+                "The Foreign Minister had stated that Pakistan values the trilateral process.")
+    r = extract_records(negative, published=datetime.date(2011, 1, 28), country="PK")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [
+        ("Foreign Office spokesman", "state"), ("Foreign Minister", "state")]
+
+
+def test_a_numbered_paragraph_opened_by_a_title_reference_shares_its_subject() -> None:
+    text = ("External Affairs Minister Dr. Ravi Kumar paid an official visit to Colombo on 3-4 November 2026.\n"
+            "2. EAM called on President of Sri Lanka Mr. Nimal Perera and conveyed the greetings of the Prime "
+            "Minister.")
+    r = extract_records(text, published=datetime.date(2026, 11, 5), country="IN")
+    assert [(s.speaker, s.verb_lemma) for s in r.statements] == [("Ravi Kumar", "convey")]
+    assert not r.statements[0].text.startswith("2.")
+
+
+def test_a_word_of_an_organisations_name_is_no_person() -> None:
+    text = ("First Deputy Minister of Foreign Affairs of Georgia Nika Beridze met with the Head of the EU Monitoring "
+            "Mission in Georgia, Ambassador Anna Berg.\n"
+            "Later, Minister Beridze received the Chairman of the Board of Directors of the Turkish Airlines, Mr. Ahmet "
+            "Bolat.")
+    r = extract_records(text, published=datetime.date(2025, 5, 5), country="GE")
+    names = _names(r)
+    assert {"Nika Beridze", "Anna Berg", "Ahmet Bolat"} <= names
+    assert not names & {"Monitoring", "Airlines"}
+
+
+def test_the_tanaiste_unnamed_is_the_own_side() -> None:
+    r = extract_records("The Tánaiste met his Chilean counterpart in Dublin today.", title="Tánaiste meets counterpart",
+                        published=datetime.date(2025, 5, 5), country="IE")
+    assert {(p.name, p.title, p.country) for m in r.meetings for p in m.participants} == {
+        (None, "Tánaiste", "IE"), (None, "Chilean counterpart", "CL")}
+
+
+def test_more_encounter_phrasings_and_a_call_title_between_two_sides() -> None:
+    def kinds(text: str, title: str | None = None) -> list[tuple[str, set[str | None]]]:
+        r = extract_records(text, title=title, published=datetime.date(2025, 3, 5), country="AZ")
+        return [(m.kind, {p.name for p in m.participants}) for m in r.meetings]
+
+    sides = {"Elchin Aliyev", "Ana Soto"}
+    assert kinds("Foreign Minister Elchin Aliyev sat down with Minister of Foreign Affairs of Chile Ana Soto on "
+                 "3 March 2025.") == [("meeting", sides)]
+    assert kinds("Foreign Minister Elchin Aliyev had a working dinner with Minister of Foreign Affairs of Chile Ana "
+                 "Soto.") == [("meeting", sides)]
+    assert kinds("Foreign Minister Elchin Aliyev and Minister of Foreign Affairs of Chile Ana Soto exchanged views by "
+                 "phone.") == [("phone_call", sides)]
+    assert kinds("The ministers discussed bilateral relations.",
+                 "Phone call between Foreign Minister Elchin Aliyev and Chilean Foreign Minister Ana Soto") == [
+        ("phone_call", sides)]
+    assert kinds("Foreign Minister Elchin Aliyev will have a working dinner with Minister of Foreign Affairs of Chile "
+                 "Ana Soto tomorrow.") == []
+
+
+def test_appositive_titles_keep_accented_words_and_lose_the_meeting_place() -> None:
+    def titles(who: str) -> set[tuple[str | None, str | None]]:
+        r = extract_records(f"Minister Ana Soto met with {who} in Santiago on 3 March 2025.",
+                            published=datetime.date(2025, 3, 5), country="CL")
+        return {(p.name, p.title) for m in r.meetings for p in m.participants if p.name != "Ana Soto"}
+
+    assert titles("Ms. Mei Lin-hua, Vice President of Taiwan") == {("Mei Lin-hua", "Vice President of Taiwan")}
+    assert titles("Dr. R. Kumar, External Affairs Minister of India") == {
+        ("R. Kumar", "External Affairs Minister of India")}
+    assert titles("Mr. Ali Demir, Ambassador of Türkiye") == {("Ali Demir", "Ambassador of Türkiye in Santiago")}

@@ -54,13 +54,22 @@ def _meeting(draft: ReleaseDraft, encounter: Encounter, entities: dict[int, Enti
     own = draft.own_country
     home = home_ground(encounter, people, countries, own, draft.sentences)
     participants = tuple(
-        Participant(name=person.name, title=person.title, country=countries.get(person.idx),
+        Participant(name=None if _cut_off(draft.text, person.name) else person.name, title=person.title, country=countries.get(person.idx),
                     organisation=person.organisation,
                     role=_role(encounter, person, countries.get(person.idx), own, home), group=person.group)
         for person in people
     )
     return Meeting(date=encounter.date, kind=encounter.kind, location=encounter.location,
                    participants=participants, topics=tuple(encounter.topics))
+
+
+def _cut_off(text: str, name: str | None) -> bool:
+    """A name the stored page cuts off ("… informed Guyana Minister of Foreign Affairs Carol" at the very end
+    of a truncated text): only its start is known, so the participant is the unnamed office holder."""
+    if not name:
+        return False
+    tail = text.rstrip()
+    return tail.endswith(name) and tail.count(name.split()[-1]) == 1
 
 
 def _participant_countries(draft: ReleaseDraft, encounter: Encounter, people: list[Entity],

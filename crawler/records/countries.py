@@ -168,9 +168,14 @@ def _find_countries(text: str) -> tuple[tuple[int, int, str], ...]:
     out: list[tuple[int, int, str]] = []
     for found in _NAME_RE.finditer(text):
         code = _ALL_NAMES.get(found.group(1))
+        if code == "US" and found.group(1) in ("America", "American") and _REGION_BEFORE.search(text, 0, found.start(1)):
+            continue  # "Latin America", "Ibero-America", "Organization of American States": regions, not the US
         if code:
             out.append((found.start(1), found.end(1), code))
     return tuple(out)
+
+
+_REGION_BEFORE = re.compile(r"(?:\b(?:Latin|South|Central|North|Meso|Hispanic|Pan)[\s\-]|\bIbero-?|Organi[sz]ation\s+of\s+)$")
 
 
 def country_code(name: str) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from .assemble import records_of
-from .countries import clear_country_cache
+from .countries import capital_countries, clear_country_cache, find_countries
 from .dates import find_dates, page_year
 from .draft import ReleaseDraft
 from .encounter import Encounter, current_encounter
@@ -41,6 +41,15 @@ _I_BEFORE_TRIGGER = re.compile(r"(?:^|[\s,;])I\s+(?:have\s+|had\s+|also\s+|today
 _VISIT_TITLE = re.compile(r"\bvisit(?:s|ed)?\b", re.IGNORECASE)
 _VISITING_TITLE = re.compile(r"\bvisit(?:s|ed|ing)?\b", re.IGNORECASE)
 _FUTURE_VISIT_TITLE = re.compile(r"\bwill\b|\bto\s+visit\b", re.IGNORECASE)
+# a trip told in the prose without a visit verb: "during his visit to Tokyo", "who is on a working visit to
+# Latvia", "today concluded a visit to New Delhi", "is in Brasília today on …", "is today (…) in Brussels"
+_TRIP_PROSE = re.compile(
+    r"\b(?:(?:during|within\s+the\s+framework\s+of|in\s+the\s+course\s+of|as\s+part\s+of|on)\s+(?:his|her|their|a|an|the)\s+"
+    r"(?:[\w\-]+\s+){0,3}?(?:visit|trip|tour)\s+to"
+    r"|(?:is|was|are|were)\s+(?:on|making|paying|undertaking|conducting)\s+(?:a|an|his|her|their)\s+(?:[\w\-]+\s+){0,3}?visit\s+to"
+    r"|(?:concluded|completed|wrapped\s+up)\s+(?:a|an|his|her|their)\s+(?:[\w\-]+\s+){0,3}?(?:visit|trip|tour)\s+to)\s+(?:the\s+)?(?P<dest>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,3})")
+_IS_IN = re.compile(r"\b(?:is|was)\s+(?:(?:today|currently|now)\s+)?(?:\([^()]{3,40}\)\s+)?in\s+(?P<place>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)"
+                    r"(?=\s*(?:,|today|on|for|where|to)\b)")
 
 
 def build(text: str, title: str | None, published: datetime.date | None, own: str | None) -> Records:
@@ -185,8 +194,8 @@ def settle_trip(draft: ReleaseDraft) -> None:
     trip_itself = next((encounter for encounter in draft.encounters if encounter.kind == "visit"
                         and encounter.date_found and not encounter.obj and encounter.sentence_index >= 0), None)
     visited = any(encounter.kind == "visit" for encounter in draft.encounters)
-    several_visited = visited and len(draft.encounters) > 1
-    trip = visited or bool(_VISIT_TITLE.search(title) and not _FUTURE_VISIT_TITLE.search(title))
+    visit_and_more = visited and len(draft.encounters) > 1
+    trip = visited or bool(_VISIT_TITLE.search(title) and not _FUTURE_VISIT_TITLE.search(title)) or _trip_in_prose(draft)
     if len(draft.encounters) > 1:
         two_sided = [encounter for encounter in draft.encounters
                      if len(encounter.people) > 1 or encounter.participate]
@@ -200,7 +209,11 @@ def settle_trip(draft: ReleaseDraft) -> None:
                 dated = None
         draft.encounters = two_sided or draft.encounters[:1]
     encounters = draft.encounters
-    if trip and (len(encounters) > 1 or several_visited):
+    # several engagements: more than one encounter, or one encounter with several counterparts ("met with A,
+    # India's Minister of External Affairs, and B, India's Minister of Commerce")
+    several_visited = visit_and_more or trip and (len(encounters) > 1 or any(
+        len([person for person in encounter.people if person not in encounter.subj]) > 1 for encounter in encounters))
+    if trip and several_visited:
         for encounter in encounters:
             if encounter.kind in ("meeting", "reception"):
                 encounter.kind = "visit"
@@ -213,6 +226,19 @@ def settle_trip(draft: ReleaseDraft) -> None:
     if len(encounters) == 1 and encounters[0].kind == "visit" and len(encounters[0].people) > 1 and not (
             several_visited or _VISITING_TITLE.search(title)):
         encounters[0].kind = "meeting"
+
+
+def _trip_in_prose(draft: ReleaseDraft) -> bool:
+    """The opening prose tells of a trip of the own side abroad."""
+    prose = [sentence for sentence in draft.sentences if sentence.body][:3]
+    for sentence in prose:
+        places = [found.group("dest") for found in _TRIP_PROSE.finditer(sentence.text)] + [
+            found.group("place") for found in _IS_IN.finditer(sentence.text)]
+        for place in places:
+            states = [country for _start, _end, country in find_countries(place)] + capital_countries(place)
+            if states and all(state != draft.own_country for state in states):
+                return True
+    return False
 
 
 # --- dates -----------------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .countries import country_name
+from .countries import country_name, fold
 from .draft import ReleaseDraft
 from .kinds import title_has_trigger
-from .people import find_people, find_unnamed
-from .roster import Entity
+from .people import HEADS, Mention, find_people, find_unnamed
+from .roster import Entity, same_office
 from .text import Sentence
 
 _SPEECH_TITLE = re.compile(
@@ -29,7 +29,8 @@ _ANSWERS_TITLE = re.compile(r"^(?:No[:.]?\s*[\d/ ]+,\s*)?(?P<n>[A-Z][\w\-]+\s+[A
 _TITLE_PAIR = (
     re.compile(r"(?P<a>.+?)[’']s?\s+(?:\w+\s+){0,2}(?:meeting|telephone conversation|phone conversation|phone call|"
                r"call|talks|conversation|consultations|videoconference)\s+with\s+(?P<b>.+)", re.IGNORECASE),
-    re.compile(r"(?:meeting|meetings|telephone conversation|phone conversation|talks|consultations)\s+"
+    re.compile(r"(?:meeting|meetings|telephone conversation|phone conversation|talks|consultations|(?:tele)?phone call|"
+               r"video\s*conference|videoconference|video call|conversation)\s+"
                r"(?:of|between)\s+(?P<a>.+?)(?:\s+(?:with|and)\s+(?P<b>.+)|$)", re.IGNORECASE),
     re.compile(r"courtesy call (?:by|of)\s+(?P<b>.+?)\s+on\s+(?P<a>.+)", re.IGNORECASE),
     re.compile(r"(?P<a>.+?)\s+(?:met|meets|received|receives|held talks with|holds talks with|spoke with|speaks with|"
@@ -67,14 +68,28 @@ def read_speech_author(draft: ReleaseDraft, title: str) -> None:
     if named:
         draft.speech_author = draft.roster.add(named[0])
         return
-    unnamed = find_unnamed("the " + who, 0)
+    bare = re.sub(r"^(?:the|The)\s+", "", who.strip())
+    unnamed = find_unnamed("the " + bare, 0)
+    if not unnamed and fold(bare) in HEADS:  # "Statement by the Tánaiste"
+        unnamed = [Mention(0, len(bare), 0, len(bare), None, bare, None, None, frozenset({fold(bare)}))]
     if unnamed:
         draft.speech_author = draft.roster.add(unnamed[0])
+        _name_the_office(draft, draft.speech_author)
         return
     institution = _INSTITUTION.match(who.strip())
     if institution:
         # "Statement of the Ministry of Foreign Affairs of X": the ministry speaks the release's "We …"
         draft.speech_author = draft.roster.add_institution(institution.group("inst").strip(" ,"))
+
+
+def _name_the_office(draft: ReleaseDraft, office: Entity) -> None:
+    """"Statement by the Tánaiste", then "The Tánaiste and Minister for Foreign Affairs, X, …" in the opening
+    prose: the office of the title is X (the roster folds the unnamed office into the named holder)."""
+    for sentence in [sentence for sentence in draft.sentences if sentence.body][:3]:
+        for mention in find_people(sentence.text, sentence.start):
+            if mention.name and same_office(office.title, mention.title):
+                draft.roster.add(mention)
+                return
 
 
 def read_title_spokesperson(draft: ReleaseDraft, title: str) -> None:

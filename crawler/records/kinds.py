@@ -28,11 +28,12 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone_call", re.compile(
         r"\b(?:a\s+)?(?:telephone|phone)\s+(?:conversation|call|talk)s?\s+(?:took place|was held|were held)"
         r"(?:\s+between)?", re.IGNORECASE)),
-    ("phone_call", re.compile(r"\breceived\s+a\s+(?:telephone|phone)\s+call\b", re.IGNORECASE)),
+    ("phone_call", re.compile(r"\breceived\s+a\s+(?:(?:telephone|phone)\s+call\b|call\s+from\b)", re.IGNORECASE)),
     # "X and his counterpart Y, in a telephone conversation on Monday, discussed …"
     ("phone_call", re.compile(r",\s+(?:in|during)\s+(?:a|an|their)\s+(?:telephone|phone)\s+(?:conversation|call)\b", re.IGNORECASE)),
     ("phone_call", re.compile(r"\bmade\s+a\s+(?:telephone|phone)\s+call\s+to\b", re.IGNORECASE)),
-    ("phone_call", re.compile(r"\b(?:spoke|talked|speaks)\s+(?:by\s+(?:tele)?phone\s+|over\s+the\s+(?:tele)?phone\s+|on\s+the\s+(?:tele)?phone\s+)?(?:(?:today|yesterday|this|on\s+\w+(?:\s+\d{1,2}(?:,\s+\d{4})?)?|on\s+\d{1,2}\s+\w+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2})(?:\s+(?:morning|afternoon|evening|night))?,?\s+)*(?:with|to)\b")),
+    ("phone_call", re.compile(r"\b(?:spoke|talked|speaks)\s+(?:by\s+(?:tele)?phone\s+|over\s+the\s+(?:tele)?phone\s+|on\s+the\s+(?:tele)?phone\s+)?(?:(?:today|yesterday|this|on\s+\w+(?:\s+\d{1,2}(?:,\s+\d{4})?)?|on\s+\d{1,2}\s+\w+(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2})(?:\s+(?:morning|afternoon|evening|night))?,?\s+)*(?:with|to)\b"
+                              r"|\b(?:spoke|talked|exchanged\s+views|conferred)\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone\b")),
     ("phone_call", re.compile(r"\bcalled\b(?!\s+(?:on|upon|for|to)\b)(?=\s+(?:[A-Z]|his|her|the\s+[A-Z]))")),
     ("video_call", re.compile(
         r"\b(?:had|held|conducted|chaired|co-chaired|hosted)\s+(?:(?:today|yesterday)\s+)?(?:a|an)?\s*(?:\w+\s+){0,2}?(?:video\s*conference|videoconference|video\s+teleconference|video\s+call|"
@@ -49,20 +50,21 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("meeting", re.compile(r"\b(?:was|were)\s+summoned\b|\bsummoned\b|^[“\"]?Summoning\b")),
     ("reception", re.compile(r"\bpaid\s+(?:a\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b", re.IGNORECASE)),
     ("reception", re.compile(r"\b(?:received|hosted|receives|welcomed)\b(?:\s+(?:today|yesterday))?(?:\s+\([^()]{3,40}\))?"
-                             r"(?:,?\s+(?:at|in)\s+(?:the\s+)?[A-Z][\w\-’']*(?:\s+[A-Z][\w\-’']*){0,3}(?:,\s+in\s+[A-Z][\w\-]+)?(?=,?\s+(?:the|a|an|H\.E\.|[A-Z]))(?:,)?)?(?:,\s+(?:at\s+(?:his|her|the)\s+request|on\s+[^,]{3,30}|in\s+[A-Z][^,]{2,30}),)?(?=\s+(?:the\s+|a\s+|an\s+|newly|outgoing|incoming|visiting)?(?:[A-Z]|delegation|newly|outgoing|incoming|visiting|ambassadors?|heads?|members?|participants|bipartisan|high-level|parliamentary|business|cross-party|courtesy))"
+                             r"(?:,?\s+(?:at|in)\s+(?:the\s+)?[A-Z][\w\-’']*(?:\s+(?:(?:de|da|das|do|dos|di|del|della|du|des|of|the)\s+)?[A-Z][\w\-’']*){0,3}(?:,\s+in\s+[A-Z][\w\-]+)?(?=,?\s+(?:the|a|an|H\.E\.|[A-Z]))(?:,)?)?(?:,\s+(?:at\s+(?:his|her|the)\s+request|on\s+[^,]{3,30}|in\s+[A-Z][^,]{2,30}),)?(?=\s+(?:the\s+|a\s+|an\s+|newly|outgoing|incoming|visiting)?(?:[A-Z]|delegation|newly|outgoing|incoming|visiting|ambassadors?|heads?|members?|participants|bipartisan|high-level|parliamentary|business|cross-party|courtesy))"
                              r"(?!\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?['’]s?\s)"  # "welcomed Australia's contribution"
                              r"|\b(?:received|hosted|receives|hosts)\s+(?:his|her|their)\s+(?:[A-Z][\w\-]+\s+(?:and\s+[A-Z][\w\-]+\s+)?)?(?:counterpart|colleague)s?\b")),
     ("reception", re.compile(r"\b(?:hosted|gave|offered)\s+(?:a|an)\s+(?:official\s+|working\s+|state\s+)?(?:luncheon|lunch|dinner|banquet|breakfast)"
                              r"\s+(?:[^.;]{0,60}?\s)?(?:for|in\s+honou?r\s+of)\b(?=\s+(?:the\s+)?[A-Z])")),
-    ("reception", re.compile(r"\b(?:was|were)\s+received\s+(?:(?:today|yesterday|on\s+[\w ,]{3,20}?|in\s+[A-Z]\w+)\s+)?by\b")),
+    ("reception", re.compile(r"\b(?:was|were)\s+(?:(?:also|then|later|subsequently|further)\s+)?received\s+(?:(?:today|yesterday|on\s+[\w ,]{3,20}?|in\s+[A-Z]\w+)\s+)?by\b")),
     ("reception", re.compile(r"\breceived\s+(?:a\s+)?cop(?:y|ies)\s+of\s+(?:the\s+|his\s+|her\s+)?(?:letters?\s+of\s+)?(?:credentials|credence)\b",
                              re.IGNORECASE)),
     ("reception", re.compile(r"\breceived\s+(?:(?:today|yesterday)\s+)?(?:a\s+|the\s+)?(?:farewell\s+|introductory\s+)?courtesy\s+(?:call|visit)s?\b", re.IGNORECASE)),
     ("reception", re.compile(r"\bcalled\s+(?:on|upon)\b(?=\s+(?:H\.\s?E\.|His|Her|President|Prime|King|Queen|Crown|Chairman|Speaker|Governor|Emir|Sultan|the\s+(?:President|Prime|King|Crown|Chairman|Speaker|Emir)"
                              r"|" + CALLED_ON_OFFICE + r"))")),
-    ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?")),
+    ("meeting", re.compile(r"\b(?:met|meets)\b(?:\s+(?:with|separately|jointly|virtually|today|yesterday|on|in))?"
+                           r"|\bsat\s+down\s+with\b|\b(?:had|held|attended)\s+a\s+(?:working\s+|official\s+)?(?:dinner|lunch|luncheon|breakfast)\s+with\b")),
     ("meeting", re.compile(
-        r"\b(?:had|held|conducted|hold|holds|has held|have held|chaired|co-chaired)\s+(?:(?:today|yesterday)\s+)?(?:\([^()]{3,40}\)\s+)?(?:a|an|the)?\s*(?:[\w\-’'.]+\s+){0,4}?"
+        r"\b(?:had|held|conducted|hold|holds|has held|have held|chaired|co-chaired|is holding|are holding|was holding)\s+(?:(?:today|yesterday)\s+)?(?:\([^()]{3,40}\)\s+)?(?:a|an|the)?\s*(?:[\w\-’'.]+\s+){0,4}?"
         r"(?:meeting|meetings|talks|consultations|discussion|discussions|negotiations|conversation|dialogue|"
         r"Consultations|Talks|Meeting)\b(?:\s+with\b)?"
         # "held the seventh Australia-China Foreign and Strategic Dialogue with"
@@ -81,14 +83,14 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CHEAP = re.compile(
     r"met|meet|held|had|hold|conduct|receiv|host|call|phone|spoke|speak|talk|video|virtual|summon|visit|consult|"
     r"courtesy|particip|took part|joined|conversation|arrived|negotiat|Meeting|Summoning|welcomed|paid|travel|made|undertook|Dialogue|"
-    r"chaired|lunch|dinner|banquet|breakfast",
+    r"chaired|lunch|dinner|banquet|breakfast|sat down",
     re.IGNORECASE,
 )
 _TRIGGER_KEYS: tuple[tuple[str, ...], ...] = (
-    ("phone",), ("phone",), ("phone",), ("phone",), ("phone",), ("spoke", "speaks", "talked"), ("called",),
+    ("phone",), ("phone",), ("phone", "call"), ("phone",), ("phone",), ("spoke", "speaks", "talked", "phone"), ("called",),
     ("video", "virtual", "online"), ("video", "virtual", "online"), ("video", "virtual", "online", "link"),
     ("particip", "took part"), ("summon",), ("courtesy",), ("receiv", "host", "welcom"), ("lunch", "dinner", "banquet", "breakfast"), ("received",), ("credentials", "credence"),
-    ("courtesy",), ("called",), ("met", "meet"), ("meeting", "talks", "consultation", "discussion", "negotiation",
+    ("courtesy",), ("called",), ("met", "meet", "sat down", "dinner", "lunch", "breakfast"), ("meeting", "talks", "consultation", "discussion", "negotiation",
                                           "conversation", "dialogue"),
     ("meeting", "talks", "consultation", "negotiation", "dialogue"), ("meeting", "talks", "conversation", "call", "consultation"),
     ("hosted", "convened"), ("visit", "arrived"), ("visit",), ("travel",),

@@ -8,18 +8,19 @@ import re
 from .countries import (
     capital_countries,
     find_countries,
+    fold,
 )
 from .dates import DateMention, find_dates
 from .encounter import Encounter
 from .kinds import Trigger, medium
-from .people import Mention, find_groups, find_people, find_unnamed
+from .people import HEADS, Mention, find_groups, find_people, find_unnamed
 from .places import location_of
 from .roster import Entity, Roster
 from .text import Sentence
 
 _OBJ_CUT = re.compile(
     r",\s+(?!(?:the|a|an|and|as\s+well\s+as|including|his|her|former|newly|outgoing|incoming|H\.E|HE|Mr|Ms|Mrs|Dr|"
-    r"respectively|with(?!\s+whom))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
+    r"respectively|with(?!\s+whom)|from(?=\s+(?:the\s+)?(?:H\.?E\.?|His|Her|[A-Z])))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
     r"Foreign|Secretary|King|Emir|Sultan|[A-Z][\w\-]+\s+[A-Z]))(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
     r"|\s+(?:and|to)\s+(?:discuss|discussed|exchanged|evaluated|briefed|informed|expressed|noted|reviewed|wished|"
     r"met|held|received|visited|called|paid|"
@@ -68,7 +69,7 @@ def _subject_group(pairs: list[tuple[Mention, Entity]], sentence: Sentence, pos:
     group = [pairs[-1]]
     for mention, entity in reversed(pairs[:-1]):
         gap = sentence.text[mention.end - sentence.start: group[0][0].start - sentence.start]
-        if mention.start == group[0][0].start or re.fullmatch(r"\s*(?:,|and|,\s*and|as well as|together with)?\s*", gap):
+        if mention.start == group[0][0].start or re.fullmatch(r"\s*(?:,|and|,\s*and|as well as|together with)?\s*(?:(?<=and\s)(?:his|her|their)\s+)?", gap):
             group.insert(0, (mention, entity))
         else:
             break
@@ -123,7 +124,11 @@ def encounter_at(sentence_index: int, sentence: Sentence, trigger: Trigger, rost
 
 _RESPECTIVE = re.compile(
     r"\b(?P<dems>(?:[A-Z][\w\-]+,\s+)*[A-Z][\w\-]+,?\s+and\s+[A-Z][\w\-]+)\s+(?:counterparts|colleagues|"
-    r"(?:[Ff]oreign\s+)?[Mm]inisters|[Aa]mbassadors)\b,?\s+")
+    r"(?:[Ff]oreign\s+)?[Mm]inisters|[Aa]mbassadors)\b,?\s+"
+    # "his counterparts from Poland, Lithuania and Latvia, A, B and C"
+    r"|\b(?:counterparts|colleagues|(?:[Ff]oreign\s+)?[Mm]inisters)\s+(?:from|of)\s+"
+    r"(?P<dems2>(?:(?:the\s+)?[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?,\s+)*(?:the\s+)?[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?,?\s+and\s+"
+    r"(?:the\s+)?[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?),\s+")
 
 
 def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
@@ -131,7 +136,7 @@ def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity])
     found = _RESPECTIVE.search(sentence.text)
     if not found:
         return
-    codes = [code for _start, _end, code in find_countries(found.group("dems"))]
+    codes = [code for _start, _end, code in find_countries(found.group("dems") or found.group("dems2"))]
     after = sentence.start + found.end()
     named = [mention for mention in find_people(sentence.text, sentence.start, roster.known_keys())
              if mention.name_start >= after][: len(codes)]
@@ -139,8 +144,11 @@ def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity])
         return
     for mention, code in zip(named, codes, strict=True):
         entity = roster.by_name(mention.name or "")
-        if entity is not None and entity in obj and (mention.country is None or mention.country == code):
+        if entity is not None and entity in obj and (mention.country is None or mention.country == code
+                                                     or found.group("dems2")):
             entity.country = code
+            if entity.title and not set(re.findall(r"[\w\-]+", fold(entity.title))) & HEADS:
+                entity.title = None  # "…, Lithuania and Latvia, A": the list of countries is no title
 
 
 _STOP_BEFORE = re.compile(r"\b[Ii]n\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:(?:he|she)\s+(?:met|held\s+talks\s+with)\s+)?"

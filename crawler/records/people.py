@@ -8,6 +8,7 @@ references by surname, by title ("the Minister", "EAM") and by pronoun.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,7 +69,8 @@ _ORG_WORDS = frozenset(
     talk talks call calls conversation conversations consultations videoconference video bureau politburo
     directorate division section unit chamber corps presidium institution institutions majlis tribunal
     kremlin action plan mechanism province partnership retreat abroad route transport atomic strategy framework
-    roadmap platform network zone programme""".split()
+    roadmap platform network zone programme airlines airways railways holding holdings enterprise enterprises
+    monitoring observer observers""".split()
 )
 
 
@@ -116,7 +118,7 @@ _HONORIFIC = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. h.e h.e. hh h.h. shri smt hon hon. sheikh sheikha makhdoom prof "
     "prof. professor sir dame lord lady madam mme excellency holiness highness majesty his her m. mx honourable honorable "
     # Malay and Brunei honorifics ("Dato' Seri", "Datuk", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin")
-    "dato dato' datuk datin seri tun tan-sri puan-sri toh-puan pehin".split()
+    "dato dato' datuk datin seri utama tun tan-sri puan-sri toh-puan pehin yb yab ybhg".split()
 )
 
 
@@ -380,7 +382,13 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
     raw = text[start:toks[last].end]
     raw = _HON_TAIL_RE.sub("", raw)
     raw = _HON_HEAD_RE.sub("", raw)
+    rank = _RANK_TAIL_RE.search(raw)
+    if rank and set(re.findall(r"[\w\-]+", fold(raw[:rank.start()]))) & HEADS:
+        raw = raw[:rank.start()]  # "Foreign Minister Senator X", "Deputy Minister Ambassador X": the office ends first
     return _clean_title(raw), start
+
+
+_RANK_TAIL_RE = re.compile(r",?\s+(?:Senator|Ambassador|Prince|Princess|Sayyid|Professor|General)$")
 
 
 _HON_TAIL_RE = re.compile(
@@ -442,7 +450,55 @@ def _find_people(text: str, base: int, known: frozenset[str]) -> tuple[Mention, 
         if mention is not None:
             out.append(mention)
         run_start = run_end
+    out = [_without_place(mention) for mention in out if not _inside_org_name(text, base, mention)]
+    if any(mention.title is None for mention in out):
+        out = _with_long_titles(text, base, out)
     return tuple(out)
+
+
+_ORG_NEXT = re.compile(r"\s+([A-Z][\w\-]*)")
+
+
+def _inside_org_name(text: str, base: int, mention: Mention) -> bool:
+    """A one-word "name" that goes on with an organisation's noun ("the EU Monitoring Mission", "Turkish
+    Airlines") is part of that organisation's name."""
+    if not mention.name or " " in mention.name:
+        return False
+    nxt = _ORG_NEXT.match(text, mention.name_end - base)
+    return nxt is not None and fold(nxt.group(1)) in _ORG_WORDS
+
+
+# what may stand between an office and its holder's name when the office goes on past its head: capitalised
+# words and connectors ("…, Cooperation and Mauritanians Abroad, X", "… for Security and Co-operation in Europe X")
+_TITLE_GOES_ON = re.compile(r"(?:\s*,?\s*(?:[A-Z][\w\-’']*|of|for|and|the|in|on|to|de|du|des|\([A-Z]+\)))*\s*,?\s*")
+
+
+def _with_long_titles(text: str, base: int, named: list[Mention]) -> list[Mention]:
+    """A name without a title whose office stands right before it, longer than the title rules read ("the
+    Mauritanian Minister of Foreign Affairs, Cooperation and Mauritanians Abroad, Mohamed Salem Ould Merzoug"):
+    the office is the title (and gives its country), not a second, unnamed person."""
+    offices = [office for found in _UNNAMED_RE.finditer(text) for office in _office_holders(base, found)]
+    out: list[Mention] = []
+    previous_end = base
+    for mention in named:
+        if mention.title is None:
+            office = next((office for office in reversed(offices)
+                           if previous_end <= office.start and office.end <= mention.name_start
+                           and _TITLE_GOES_ON.fullmatch(text, office.end - base, mention.name_start - base)), None)
+            if office is not None and office.title:
+                title = text[office.start - base + (len(text[office.start - base:]) - len(text[office.start - base:].lstrip())):
+                             mention.name_start - base].strip(" ,")
+                title = re.sub(r"^(?:the|The)\s+", "", title)
+                # a minister's portfolio may name a body ("Minister for Foreign Affairs, European Union and
+                # Cooperation"): ministers hold national offices
+                organisation, intergovernmental = (None, False) if re.search(r"\bMinist", title) else title_org(title)
+                country = mention.country if intergovernmental else mention.country or title_country(title)
+                mention = dataclasses.replace(mention, start=office.start, title=title, country=country,
+                                              organisation=mention.organisation or organisation or office.organisation,
+                                              heads=mention.heads | office.heads)
+        out.append(mention)
+        previous_end = mention.end
+    return out
 
 
 def _nameish(toks: tuple[Tok, ...], index: int, known: frozenset[str]) -> bool:
@@ -580,7 +636,7 @@ def _is_person(text: str, toks: tuple[Tok, ...], run_start: int, run_end: int, k
 
 
 _APPOSITIVE = re.compile(
-    r",\s+(?:the\s+|a\s+)?((?:[A-Za-z’'\-&]+|\([^)]{1,40}\))(?:[ \-](?:[A-Za-z’'\-&]+|\([^)]{1,40}\))){0,18})")
+    r",\s+(?:the\s+|a\s+)?((?:(?:[^\W\d_]|[’'\-&])+|\([^)]{1,40}\))(?:[ \-](?:(?:[^\W\d_]|[’'\-&])+|\([^)]{1,40}\))){0,18})")
 
 
 def _appositive_title(text: str, end: int, title: str | None) -> tuple[str | None, int]:
@@ -632,7 +688,7 @@ _UNNAMED_RE = re.compile(
     r"outgoing|incoming|new|visiting)\s+){0,8}"
     r"(?:(?:Director|Secretary|Consul|Attorney)[\- ]General|Minister|Ministers|Ambassador|Secretary|President|Director|Chairman|Envoy|Representative|Adviser|"
     r"Advisor|Commissioner|Premier|Chancellor|Spokesperson|official|officials|counterpart|counterparts|"
-    r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy)s?\b"
+    r"Councilor|Councillor|Co-Chairs?|Chargé d[’']Affaires|Head|Deputy|T[áa]naiste|Taoiseach)s?\b"
     r"(?:\s+(?:of|for)\s+(?:Foreign|External)\s+Affairs)?(?:\s+Extraordinary\s+and\s+Plenipotentiary)?"
     r"(?:\s+(?:of|from)\s+(?:the\s+)?((?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)"
     r"(?:\s*,\s*(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*"
@@ -699,8 +755,31 @@ def _find_unnamed(text: str, base: int) -> tuple[Mention, ...]:
     out: list[Mention] = []
     for found in _UNNAMED_RE.finditer(text):
         if _stands_alone(text, found):
-            out.extend(_office_holders(base, found))
+            out.extend(_without_place(mention) for mention in _office_holders(base, found))
     return tuple(out)
+
+
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*$")
+_NATIONAL = frozenset("minister ministers counterpart counterparts president secretary premier chancellor tanaiste "
+                      "taoiseach fm eam".split())
+_ACCREDITED = frozenset("ambassador ambassadors representative representatives envoy envoys chargé consul coordinator "
+                        "head heads chief director commissioner".split())
+
+
+def _without_place(mention: Mention) -> Mention:
+    """"his Chilean counterpart in Dublin": a place after an office is the meeting's, unless the office is
+    accredited there ("Ambassador of Chile in Spain", "Resident Coordinator in Georgia")."""
+    place = _IN_PLACE.search(mention.title or "")
+    if place is None or mention.heads & _ACCREDITED or mention.end - mention.start < len(place.group(0)):
+        return mention
+    if mention.name is not None:
+        # a named holder's appositive title: "…, Vice President of Taiwan in Santiago"
+        if not mention.heads & _NATIONAL or mention.end <= mention.name_end:
+            return mention
+        return dataclasses.replace(mention, title=(mention.title or "")[:place.start()],
+                                   end=mention.end - len(place.group(0)))
+    return dataclasses.replace(mention, title=(mention.title or "")[:place.start()], end=mention.end - len(place.group(0)),
+                               name_end=min(mention.name_end, mention.end - len(place.group(0))))
 
 
 def _stands_alone(text: str, found: re.Match[str]) -> bool:

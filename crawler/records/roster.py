@@ -38,7 +38,7 @@ _REF_HEADS: dict[str, frozenset[str]] = {
 }
 
 
-def _same_office(short: str | None, full: str | None) -> bool:
+def same_office(short: str | None, full: str | None) -> bool:
     """The office *short* is written out in *full* ("Deputy Minister" in "Deputy Minister of Foreign Affairs"), as
     whole words and with a head word."""
     if not short or not full:
@@ -48,6 +48,10 @@ def _same_office(short: str | None, full: str | None) -> bool:
     if not set(short_words) & HEADS or len(short_words) > len(full_words):
         return False
     return any(full_words[i:i + len(short_words)] == short_words for i in range(len(full_words) - len(short_words) + 1))
+
+
+_ACRONYMS = {"MFA": "Ministry of Foreign Affairs", "MOFA": "Ministry of Foreign Affairs",
+             "DFA": "Department of Foreign Affairs", "FCDO": "Foreign, Commonwealth and Development Office"}
 
 
 class Roster:
@@ -77,7 +81,9 @@ class Roster:
     def add_institution(self, title: str) -> Entity:
         """A ministry or department that speaks for itself ("Statement of the Foreign Ministry of X"): an
         unnamed speaker titled by the institution, never a person."""
-        bare = re.fullmatch(r"(?:Foreign\s+)?Ministry|MFA|Government", title) is not None
+        title = _ACRONYMS.get(title, title)  # "MOFA sincerely thanks …"
+        bare = re.fullmatch(r"(?:Foreign\s+)?Ministry|Government|Department|Ministry of Foreign Affairs|"
+                            r"Department of Foreign Affairs", title) is not None
         for known in self.entities:
             if known.name is None and not known.heads and not known.group and known.title and (
                     known.title == title or (bare and known.title.startswith(title))):
@@ -111,7 +117,7 @@ class Roster:
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
-                    if unnamed.name is None and not unnamed.group and _same_office(unnamed.title, mention.title) and \
+                    if unnamed.name is None and not unnamed.group and same_office(unnamed.title, mention.title) and \
                             unnamed.country in (None, mention.country, self.own) and unnamed.organisation == mention.organisation:
                         entity = unnamed  # "the Deputy Minister" of the title, then "Deputy Minister X" in the text
                         entity.name = mention.name
@@ -164,7 +170,7 @@ class Roster:
                 return entity
         for entity in self.entities:
             # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
-            if entity.name and not entity.group and _same_office(mention.title, entity.title) and (
+            if entity.name and not entity.group and same_office(mention.title, entity.title) and (
                     mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:

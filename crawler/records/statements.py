@@ -23,10 +23,11 @@ _REPORTING_VERBS = (
     r"responded|assessed|valued|hailed|lauded|clarified|elaborated|spoke\s+(?:about|of)|reported|supported|"
     r"signalled|signaled|opined|argued|asserted|cautioned|encouraged|recommended|reminded|protested|"
     r"issued\s+(?:the\s+following|a|this)\s+statement|accepted\s+(?:the|this|an|his|her)\s+invitation|"
-    r"announces|answers|says|stresses|notes|states|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
+    r"announces|answers|says|stresses|notes|states(?=\s+that\b|\s*:)|felicitated|greeted|lauded|thanks|concurred|looked\s+forward|"
     # present tense of a ministry's or a country's own statement ("Malaysia strongly condemns …")
     r"condemns|welcomes|urges|calls\s+(?:on|upon|for)|reaffirms|reiterates|expresses|rejects|deplores|regrets|"
-    r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports"
+    r"emphasi[sz]es|underlines|demands|appreciates|congratulates|denounces|supports|protests|commends|affirms|"
+    r"recalls|insists|recogni[sz]es|reminds|advises|recommends|informs|strongly\s+protests"
 )
 _ING = (
     r"Noting|Recalling|Stressing|Emphasi[sz]ing|Underlining|Highlighting|Reiterating|Reaffirming|Expressing|"
@@ -58,7 +59,8 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:(?:also|fur
 _ADV_TAIL = re.compile(
     r"(?:\s|,)*(?:(?:also|further|once\s+again|again|then|later|in\s+turn|in\s+(?:his|her|its|their)\s+turn|moreover|"
     r"in\s+particular|particularly|especially|strongly|highly|repeatedly|firmly|warmly|sincerely|fully|briefly|"
-    r"additionally|too|jointly|both|all|has|have|had|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part)(?:\s|,)*)*$"
+    r"additionally|too|jointly|both|all|has|have|had|for\s+(?:his|her|their)\s+part|on\s+(?:his|her|its|their)\s+part|"
+    r"to\s+this\s+end|in\s+this\s+(?:regard|respect|context|connection|vein)|in\s+that\s+regard|accordingly|therefore)(?:\s|,)*)*$"
 )
 _JOINT_RE = re.compile(
     r"(?:\b(?:they|both|both\s+sides|the\s+sides|the\s+parties|the\s+two\s+sides|the\s+two|both\s+parties|"
@@ -67,6 +69,10 @@ _JOINT_RE = re.compile(
     r"the\s+(?:\w+\s+)?(?:ministers|leaders|officials|participants|delegations|interlocutors)|all\s+(?:parties|sides|participants)))$",
     re.IGNORECASE,
 )
+_GROUP_REF_RE = re.compile(
+    r"(?:^|[\s,;])(?:the|The)\s+(?:visiting\s+|foreign\s+|\w+\s+)?(?:delegation|ambassadors|diplomats|guests|visitors|"
+    r"heads\s+of\s+(?:diplomatic\s+)?missions?|parliamentarians|lawmakers|congressmen|members\s+of\s+the\s+delegation|"
+    r"delegates|group)$")
 _CLAUSE_BOUNDARY = re.compile(r",\s*and\s+|;\s*|,\s+while\s+|,\s+whereas\s+")
 _APPOSITIVE_GAP = re.compile(
     r"^(?:\s+of\s+[A-Z][\w\-]+)?\s*,(?:[\s,]+|(?:[A-Z(][\w’'\-()]*|of|for|the|and|on|in|to)(?=[\s,]|$))*$"
@@ -77,16 +83,17 @@ _I_RE = re.compile(r"(?:^|[\s,;])I$")
 _SIDE_RE = re.compile(r"\bthe\s+(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:side|delegation|party)$", re.IGNORECASE)
 _TITLE_REF_RE = re.compile(
     r"(?:\b(?:the|The)\s+)?(?P<ref>(?:[A-Z][\w\-]*\s+){0,4}(?:Minister|Secretary|Ambassador|President|Director|Chairman|"
-    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official|T[áa]naiste|Taoiseach)|"
-    r"\b(?:the|The)\s+(?:[A-Z][\w\-]+\s+)?(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokesperson|official|deputy\s+minister|"
-    r"president|director)|\bEAM|\bFM|\bMOS)$"
+    r"Envoy|Representative|Co-Chairs?|Councilor|Councillor|Premier|Chancellor|Spokesperson|official|T[áa]naiste|Taoiseach|"
+    r"Under-?[Ss]ecretary|(?:Under-?[Ss]ecretary|Secretary|Minister)\s+of\s+State)|"
+    r"\b(?:the|The|an?|An?)\s+(?:[A-Z][\w\-]+\s+){0,2}(?:minister|secretary|ambassador|foreign\s+minister|envoy|spokes(?:person|man|woman)|"
+    r"official|deputy\s+minister|president|director)|\bEAM|\bFM|\bMOS)$"
 )
 _LABEL_RE = re.compile(
     r"^\s*(?P<label>(?:[A-Z][A-Z.\-’' ]{2,60})|(?:[A-Z][\w.\-’' ]{1,60},\s*[A-Z][\w\-’ ]{2,40})|"
     r"(?:[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+){0,3}))\s*:\s+(?P<rest>\S.*)$"
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|I['’]ve|I['’]d|me|my|My|we|We|our|Our|us|let me|Let me|Let us)\b")
-_FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}")
+_FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we)\b(?:\s+[\w’']+){0,3}(?:(?<=\sto)\s+[\w’']+)?")
 
 
 # direct speech that takes a position: a first-person stance verb opening the sentence ("I think", "Let me
@@ -94,11 +101,21 @@ _FP_PHRASE = re.compile(r"\b(?:Let me|let me|Let us|I['’]m|I|My pleasure|We|we
 _STANCE = re.compile(
     r"[“\"‘']?(?:\([^)]{0,30}\)\s*)?(?:[A-Z][^,.;:]{0,40},\s+)?(?:(?:And|So|But|Obviously|Now|Today|Again|First(?:ly)?|Finally|Once again|and|so|but),?\s+)*"
     r"(?:(?:[Ll]et\s+me|[Ll]et\s+us|[Aa]llow\s+me\s+to)\b|My\s+(?:\w+\s+)?(?:pleasure|announcement|thanks|congratulations|condolences)\b"
-    r"|(?:I|We)(?:['’](?:m|re|ve|d))?\s+(?:(?:also|really|very|truly|sincerely|strongly|once again|certainly|do|would|am|are|'m|’m)\s+)*"
+    r"|(?:I|We)(?:['’](?:m|re|ve|d))?\s+(?:(?:also|really|very|truly|sincerely|strongly|firmly|resolutely|fully|deeply|greatly|"
+    r"highly|once again|certainly|do|would|am|are|'m|’m)\s+)*"
     r"(?:think|believe|welcome|look(?:ing)?\s+forward|delighted|pleased|glad|happy|satisfied|hope|want|wish|like|thank|"
     r"appreciate|congratulate|condemn|call|urge|express|convey|reaffirm|reiterate|stress|emphasi[sz]e|note|support|"
     r"reject|regret|deplore|have\s+(?:two|three|a\s+few|few|some|an?)\s+announcements?|have\s+to\s+think|agree|"
-    r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud)\b)")
+    r"remain|stand|see|expect|consider|remind|recall|honou?red|grateful|committed|determined|concerned|proud|oppose|"
+    r"intend|emphasi[sz]ed|stressed|underlined|made\s+(?:it\s+)?clear|told|disappointed|saddened|shocked|alarmed|"
+    r"have\s+(?:(?:repeatedly|always|consistently|already|also|often)\s+)?(?:said|stated|noted|stressed|emphasi[sz]ed|made\s+(?:it\s+)?clear|pointed\s+out|taken\s+note)|"
+    r"will\s+(?:(?:also|firmly|resolutely)\s+)?continue)\b)")
+# a spokesperson's answer for the state: "China firmly opposes …", "Russia welcomes …"
+_STATE_STANCE = re.compile(
+    r"[“\"]?(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2})\s+(?:(?:firmly|strongly|always|consistently|resolutely|fully|"
+    r"once\s+again|also|highly)\s+)*(?:supports|opposes|welcomes|condemns|rejects|calls\s+(?:on|upon|for)|urges|"
+    r"stands|believes|hopes|appreciates|values|reaffirms|reiterates|remains|is\s+(?:ready|willing|committed|concerned|"
+    r"opposed|convinced))\b")
 
 
 @dataclass(slots=True)
@@ -153,6 +170,15 @@ def _subject(
                  r"(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Councilor|Representative|[A-Z][a-z]+)$",
                  stripped_tail) and not _one_titled_mention(sentence, cut, ments) and not re.search(r"\\b(?:with|to|on|from|by|for|of)\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,4}\\w+\\s+and\\s+(?:the\\s+)?(?:[A-Z][\\w\\-]*\\s+){0,3}\\w+$", stripped_tail):
         return None, True, []
+    framed = _FRAMED_REF.match(stripped_tail.strip()) if len(before) < 240 else None
+    if framed:
+        # "During the meeting with X, the Minister conveyed …": the opening names the counterpart, the title
+        # after it is the subject (not an appositive of X)
+        framed_out = {entity.idx for mention, entity in ments if mention.start - sentence.start < framed.start("ref")}
+        ref = ctx.roster.by_title(framed.group("ref"), among=ctx.among - framed_out or None,
+                                  prefer=[ctx.last.idx] if ctx.last else None)
+        if ref is not None and ref.idx not in framed_out:
+            return ref, False, [ref]
     decided, subject = _mention_subject(sentence, cut, ments, prev)
     if decided:
         return subject
@@ -160,7 +186,60 @@ def _subject(
     if appositive is not None:
         return appositive
     present = bool(re.match(r"[a-z]+s\b(?<!ss)", sentence.text[pos:pos + 20])) and not sentence.text[pos:pos + 20].startswith("was")
-    return _referred_subject(before, stripped_tail, ctx, prev, present)
+    referred = _referred_subject(before, stripped_tail, ctx, prev, present)
+    if referred is None and prev is None and _COORDINATED.search(stripped_tail):
+        return _opening_subject(sentence, pos, ments) or _opening_title(sentence, pos, ctx)
+    return referred
+
+
+_FRAMED_REF = re.compile(
+    r"(?:During|At|In|After|Following)\s+(?:the|their|his|her|a|an)\s+[^,]{0,80}?\b(?:with|to)\s+[^,]{2,80},\s+"
+    r"(?P<ref>(?:the|The)\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President|Spokesperson|Director|"
+    r"Chairman|Envoy|Representative|T[áa]naiste))")
+
+
+# "… and wished them success", "…, discussed X and emphasized that …": a verb coordinated with the
+# sentence's first predicate shares its subject
+_COORDINATED = re.compile(r"(?:,|\band)\s*$")
+_OPENING = re.compile(r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*(?:the\s+|The\s+)?")
+_OPENING_TITLE = re.compile(
+    r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*"
+    r"(?P<ref>EAM|FM|MOS|(?:the|The)\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President))\s+(?:also\s+)?[a-z]+")
+
+
+def _opening_title(sentence: Sentence, pos: int, ctx: Context) -> Subject | None:
+    """"2. EAM called on President X and conveyed …": a title reference opening the sentence."""
+    found = _OPENING_TITLE.match(sentence.text)
+    if not found or found.end() > pos or re.search(r"\b(?:that|who|which|while|but)\b|[;:“\"]",
+                                                   sentence.text[found.end():pos]):
+        return None
+    ref = ctx.roster.by_title(found.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+    return (ref, False, [ref]) if ref is not None else None
+
+
+def _opening_subject(sentence: Sentence, pos: int, ments: list[tuple[Mention, Entity]]) -> Subject | None:
+    """The subject opening the sentence ("Then, Minister X received … and wished …"): the first mention,
+    preceded by nothing but opening adverbials, whose predicate comes before *pos* (no "said that" between)."""
+    if not ments:
+        return None
+    mention, entity = ments[0]
+    rel_start, rel_end = mention.start - sentence.start, mention.end - sentence.start
+    if rel_end >= pos or not _OPENING.fullmatch(sentence.text[:rel_start]):
+        return None
+    between = sentence.text[rel_end:pos]
+    if re.search(r"\b(?:that|who|which|whom|whose|while|whereas|but)\b|[;:“\"]", between):
+        return None
+    if any(re.search(r"(?:,|\band)\s*(?:the\s+)?$", sentence.text[: other.start - sentence.start])
+           and other.end - sentence.start < pos and other_entity is not entity
+           and re.match(r"\s*(?:also\s+)?[a-z]+ed\b", sentence.text[other.end - sentence.start:])
+           for other, other_entity in ments[1:]):
+        return None  # a second subject ("X met Y, and Z thanked …")
+    if re.search(r"\b(?:Ministers|Secretaries|Ambassadors|[Ll]eaders|[Dd]elegations|[Oo]fficials|[Ss]ides)\b",
+                 sentence.text[rel_start:rel_end]):
+        return None, True, []  # "Foreign Ministers of A, B and C met … and agreed"
+    if entity.name is None and not entity.heads:
+        return None
+    return entity, False, [entity]
 
 
 def _one_titled_mention(sentence: Sentence, cut: int, ments: list[tuple[Mention, Entity]]) -> bool:
@@ -232,9 +311,19 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
                       present: bool = False) -> Subject | None:
     """A subject referred to: "he", "the Turkish side", "the sides", "the Minister", "we", "I", a ministry,
     government or country opening the sentence, or the previous statement's across "and" / "but"."""
-    institution = _INSTITUTION_SUBJECT.fullmatch(stripped_tail.strip())
-    if institution and len(before) < 160 and before.lstrip().startswith(stripped_tail.strip()) and (
+    subject_text = stripped_tail.strip()
+    opening = before.lstrip()
+    adverbial = _OPENING_ADVERBIAL.match(opening)
+    if adverbial:
+        # "In response to …, the Ministry of Foreign Affairs reiterates": an opening adverbial before the subject
+        opening = opening[adverbial.end():]
+        subject_text = _ADV_TAIL.sub("", opening).strip()
+    institution = _INSTITUTION_SUBJECT.fullmatch(subject_text)
+    if institution and len(opening) < 160 and opening.startswith(subject_text) and (
             institution.group("inst") or (present and _whole_country(institution.group("state")))):
+        voice = ctx.spokes or ctx.author
+        if institution.group("state") and voice is not None and voice.name:
+            return voice, False, [voice]  # "Ukraine condemns …" in a spokesperson's comment or a minister's statement
         speaker = ctx.roster.add_institution(institution.group("inst") or institution.group("state"))
         return speaker, False, [speaker]
     if _PRON_RE.search(stripped_tail):
@@ -246,27 +335,58 @@ def _referred_subject(before: str, stripped_tail: str, ctx: Context, prev: State
         if side is None and ctx.spokes is not None and country_side(side_ref.group("who")) == ctx.roster.own:
             return ctx.spokes, False, [ctx.spokes]  # an answering spokesperson's "the Armenian side has …"
         return (side, side is None, [side] if side else [])
+    group_ref = _GROUP_REF_RE.search(stripped_tail)
+    if group_ref:
+        groups = [entity for entity in ctx.roster.entities if entity.group and entity.idx in ctx.among]
+        if len(groups) == 1:
+            return groups[0], False, []  # "The delegation expressed interest …": the group counterpart speaks
     if _JOINT_RE.search(stripped_tail):
         return None, True, []
     title_ref = _TITLE_REF_RE.search(stripped_tail)
     if title_ref:
         ref = ctx.roster.by_title(title_ref.group("ref"), among=ctx.among, prefer=[ctx.last.idx] if ctx.last else None)
+        if ref is None:
+            ref = _unnamed_speaker(title_ref.group("ref"), ctx)
         if ref is not None:
             return ref, False, [ref]
     if _WE_RE.search(stripped_tail):
-        return (ctx.spokes or (ctx.author if ctx.author_we else None)), False, []
+        voice = ctx.spokes or (ctx.author if ctx.author_we else None)
+        if voice is None:
+            return None  # "… that we agreed to …" inside someone's quoted words: no act of its own
+        return voice, False, []
     if _I_RE.search(stripped_tail) and ctx.author is not None:
         return ctx.author, False, [ctx.author]
-    if prev is not None and re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:]):
+    if prev is not None and (re.search(r"(?:,|\band|\bbut|;)\s*$", before[-12:])
+                             or re.search(r"(?:,|\band|\bbut|;)\s*$", stripped_tail[-12:])):
         return prev.speaker, prev.joint, []
     return None
 
 
+_OPENING_ADVERBIAL = re.compile(r"(?:In\s+response\s+to|Following|After|Ahead\s+of|Before|Regarding|Concerning|"
+                                r"In\s+connection\s+with|In\s+view\s+of|On\s+the\s+occasion\s+of|Further\s+to|Amid|"
+                                r"In\s+light\s+of|With\s+regard\s+to|Today|Yesterday|This\s+(?:morning|week))\b[^,;]{0,200},\s+")
 _INSTITUTION_SUBJECT = re.compile(
     r"(?:[Tt]he\s+)?(?:(?P<inst>(?:(?:Press|Information)\s+(?:Service\s+)?(?:Department|Office)\s+of\s+the\s+)?"
-    r"(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|MFA)\b(?:\s+(?:of|for)\s+[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*))*)?)"
+    r"(?:(?:Federal\s+|Royal\s+)?(?:Ministry|Foreign\s+Ministry|Government|Foreign\s+Office|Department|Secretariat)|MFA|MOFA|DFA|FCDO)\b"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:of|the|and|for|[A-Z][\w\-]*|\([A-Z][\w\-]*\)))*)?)"
     r"|(?P<state>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,3}))"
 )
+
+
+def _unnamed_speaker(ref: str, ctx: Context) -> Entity | None:
+    """An office holder known only by title who speaks ("An FCDO spokesperson said:", "the Foreign Office
+    spokesman stated"; in a release without an encounter also "The Foreign Minister had stated"): an unnamed
+    speaker, never a person; a spokesperson also speaks the quoted "We …" that follows."""
+    ref = re.sub(r"^(?:the|The|an?|An?)\s+", "", ref.strip())
+    spokes = re.search(r"(?i)spokes", ref) is not None
+    if not spokes and not ctx.author_we:
+        return None
+    head = fold(ref.split()[-1])
+    entity = ctx.roster.add(Mention(0, 0, 0, 0, None, ref, None, None, frozenset({head})))
+    if spokes and ctx.spokes is None:
+        entity.spokes = True
+        ctx.spokes = entity
+    return entity
 
 
 def _whole_country(phrase: str | None) -> bool:
@@ -338,6 +458,20 @@ class _SentenceScan:
     pending: StatementDraft | None = None  # a leading participle's statement waiting for its speaker
 
 
+# "In response to X's expression of concerns about …": a nominal act of the possessor
+_NOMINAL_EXPRESSION = re.compile(r"['’]s?\s+(?P<v>expressions?\s+of\s+(?:(?:deep|serious|sincere|strong|grave)\s+)?[a-z]+)")
+
+
+def _nominal_expressions(scan: _SentenceScan) -> list[tuple[int, StatementDraft]]:
+    out: list[tuple[int, StatementDraft]] = []
+    for found in _NOMINAL_EXPRESSION.finditer(scan.sentence.text):
+        for mention, entity in scan.mentions:
+            if mention.name and mention.end - scan.sentence.start == found.start():
+                out.append((mention.start - scan.sentence.start if out or scan.items else 0,
+                            StatementDraft(entity, False, found.group("v"), 0, 0, scan.sentence_index, [entity])))
+    return out
+
+
 # "There was unanimous agreement that …" (joint), "Emphasis was placed on …" (agentless)
 _AGENTLESS_RE = re.compile(
     r"^(?:(?:During|At|In)\s+[^,]{3,80},\s+)?(?P<v>(?P<agree>There\s+was\s+(?:(?:an?|unanimous|broad|full|general|common)\s+)?"
@@ -366,6 +500,8 @@ def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -
         if comma > 0 and len(sentence.text[:comma].split()) >= 5:
             scan.pending = StatementDraft(None, False, lead.group("v"), 0, 0, sentence_index)
             scan.items.append((0, scan.pending))
+    if "expression" in sentence.text:
+        scan.items.extend(_nominal_expressions(scan))
     for pos, verb_match, is_topic in events:
         if lead and pos < lead.end():
             continue
@@ -381,9 +517,14 @@ def sentence_statements(sentence_index: int, sentence: Sentence, ctx: Context) -
     return _finish_spans(items, sentence), scan.agents
 
 
+_ADVICE_VERBS = frozenset({"advised", "urged", "encouraged", "reminded", "requested", "asked", "recommended", "informed"})
+
+
 def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> None:
     """"X was stressed (by Y)": the agent after "by" speaks; inside an earlier that-clause it folds in."""
     sentence = scan.sentence
+    if verb_match.group("v") == "updated":
+        return  # "This information has recently been updated": page notices, never an act of speech
     before = sentence.text[:pos]
     agent_m = re.match(r"\s+by\s+", sentence.text[verb_match.end():])
     speaker: Entity | None = None
@@ -407,6 +548,9 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
         ends = [boundary.end() for boundary in _CLAUSE_BOUNDARY.finditer(sentence.text, last_start, pos)]
         if ends:
             start = ends[-1]
+    if speaker is None and scan.ctx.author_we and scan.ctx.author is not None and scan.ctx.author.name is None \
+            and not scan.ctx.author.heads and verb_match.group("v") in _ADVICE_VERBS:
+        speaker = scan.ctx.author  # "Singaporeans … are advised to stay vigilant": the issuing ministry advises
     statement = StatementDraft(speaker, False, (before[verb_start:] + verb_match.group("v")).strip(), 0, 0,
                                scan.sentence_index, [speaker] if speaker else [])
     if speaker is not None:
@@ -415,9 +559,20 @@ def _read_passive(scan: _SentenceScan, pos: int, verb_match: re.Match[str]) -> N
     scan.prev = statement
 
 
+# a ceremonial act, not a statement: "presented a copy of his credentials", "handed over letters of thanks"
+_CEREMONY = re.compile(
+    r"\s+(?:to\s+[^,.;]{2,60}?\s+)?(?:(?:a|an|the|his|her|their|its)\s+)?(?:(?:\w+|copy|copies)\s+of\s+(?:(?:the|his|her|their)\s+)?)?"
+    r"(?:(?:official|honorary|state|commemorative|certificates?\s+of)\s+)?"
+    r"(?:credentials|letters?\s+of\s+(?:credence|thanks|appreciation|recall)|awards?|medals?|orders?\s+of|certificates?|diplomas?|"
+    r"gifts?|souvenirs?|keys?|books?|wreaths?|flowers|decorations?|insignia|plaques?|badges?)\b")
+_CEREMONY_VERBS = frozenset({"presented", "handed over", "gave", "offered", "extended"})
+
+
 def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_topic: bool) -> None:
     """A finite reporting (or topic) verb with its subject; nominal "expression of" etc. are skipped by the
     verb list; participles are handled by `_trailing`."""
+    if verb_match.group("v") in _CEREMONY_VERBS and _CEREMONY.match(scan.sentence.text, verb_match.end()):
+        return
     subj: Subject | None = None
     if not is_topic and verb_match.group("v") in ("said", "says", "added", "adds", "stressed", "noted") and \
             (_QUOTE_CLOSE.search(scan.sentence.text[:pos]) or scan.sentence.text[:pos].rstrip().endswith(",")):
@@ -445,7 +600,24 @@ def _read_active(scan: _SentenceScan, pos: int, verb_match: re.Match[str], is_to
             scan.pending = None
         scan.items.append((_statement_start(scan, pos) if scan.items else 0, statement))
         scan.prev = statement
+        if statement.verb.lower().startswith("express"):
+            scan.items.extend(_second_objects(scan, verb_match, pos, speaker, joint))
     scan.items.extend(_trailing(scan.sentence, verb_match, pos, scan.events, speaker, joint, scan.sentence_index))
+
+
+# "expressed his gratitude for …, and his desire to …": a second stance expressed in one verb
+_SECOND_OBJECT = re.compile(
+    r",?\s+and\s+(?P<obj>(?:his|her|their|its|the)\s+(?:(?:deep|sincere|strong|firm|full)\s+)?(?:hope|desire|wish|readiness|"
+    r"interest|gratitude|appreciation|support|concern|confidence|satisfaction|willingness|intention|condolences|"
+    r"solidarity|commitment))\b")
+
+
+def _second_objects(scan: _SentenceScan, verb_match: re.Match[str], pos: int, speaker: Entity | None,
+                    joint: bool) -> list[tuple[int, StatementDraft]]:
+    seg_end = next((nxt for nxt, _match, _topic in scan.events if nxt > pos), len(scan.sentence.text))
+    return [(found.start("obj"), StatementDraft(speaker, joint, f"{verb_match.group('v')} ... {found.group('obj')}",
+                                                0, 0, scan.sentence_index, []))
+            for found in _SECOND_OBJECT.finditer(scan.sentence.text, verb_match.end(), seg_end)]
 
 
 def _statement_start(scan: _SentenceScan, pos: int) -> int:
@@ -506,8 +678,10 @@ def speech_label(line: str, roster: Roster, text: str) -> tuple[Entity | None, i
     rest = labelled.group("rest")
     if fold(label) in ("answer", "question", "a", "q", "source", "headline", "tag", "note", "photo"):
         return None
+    known_spokesperson = roster.by_name(label)
     if not _FIRST_PERSON.search(rest) and not re.search(
-            r"(?i)\b(?:spokes\w*|minister|secretary|ambassador|president|mr|ms|mrs|dr|shri)\b", label):
+            r"(?i)\b(?:spokes\w*|minister|secretary|ambassador|president|mr|ms|mrs|dr|shri)\b", label) and not (
+            known_spokesperson is not None and known_spokesperson.spokes):
         return None
     found = find_people(label + " said", 0, roster.known_keys())
     if not found:
@@ -532,6 +706,11 @@ def speech_statements(sentence_index: int, sentence: Sentence, speaker: Entity |
     off = max(0, from_pos - sentence.start)
     body = sentence.text[off:]
     lead = len(body) - len(body.lstrip())
+    state = _STATE_STANCE.match(body.lstrip())
+    if state and _whole_country(state.group("state")):
+        verb = body.lstrip()[state.end("state"):state.end()].strip()
+        return [StatementDraft(speaker, False, verb, sentence.start + off + lead, sentence.end, sentence_index,
+                               [speaker] if speaker else [])]
     if not _FIRST_PERSON.search(body):
         return []
     if stance_only and not _STANCE.match(body.lstrip()):

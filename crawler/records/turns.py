@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .countries import country_name
 from .draft import ReleaseDraft
 from .encounter import current_encounter
+from .headline import is_title_line
 from .roster import Entity
 from .statements import (
     Context,
@@ -34,6 +35,7 @@ class Turn:
     speaker: Entity | None = None
     open: bool = False
     speech_from: int = 0  # text offset where the speaker's words start (after the label)
+    question: bool = False  # the paragraph is a journalist's question ("CCTV: … We noted that … ?")
 
 
 def read_statements(draft: ReleaseDraft) -> None:
@@ -51,13 +53,30 @@ def read_statements(draft: ReleaseDraft) -> None:
         if sentence.para != paragraph:
             paragraph = sentence.para
             _follow_turn(draft, turn, sentence)
+        if turn.question:
+            continue
         if turn.open:
             if turn.speaker is not None:
                 draft.statements.extend(speech_statements(index, sentence, turn.speaker, turn.speech_from,
-                                                          stance_only=bool(draft.encounters)))
+                                                          stance_only=True))
             continue
-        if sentence.body:
+        if sentence.body and not _headline(draft, sentence):
             _read_prose_sentence(draft, context, index, sentence)
+
+
+def _headline(draft: ReleaseDraft, sentence: Sentence) -> bool:
+    """The title said again on the page ("PRESS RELEASE : <title> [April 2023]" twice: the second), or a headline
+    line without a full stop that the body says again ("X briefed the Georgian side on …" above "Deputy Minister
+    X briefed …")."""
+    line = sentence.text.strip()
+    if is_title_line(sentence, draft.title):
+        return line in draft.text[:sentence.start]
+    if len(line) < 30 or line[-1] in ".!?\"”’:;)" or "\n" in line:
+        return False
+    text = draft.text
+    whole_line = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end >= len(text) or text[sentence.end:sentence.end + 1] in ("\n", ""))
+    return whole_line and line.casefold() in text[sentence.end:].casefold()
 
 
 def _follow_turn(draft: ReleaseDraft, turn: Turn, sentence: Sentence) -> None:
@@ -68,6 +87,7 @@ def _follow_turn(draft: ReleaseDraft, turn: Turn, sentence: Sentence) -> None:
     line_end = text.find("\n", sentence.start)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
     label = speech_label(line, draft.roster, text) if ":" in line[:80] else None
+    turn.question = label is None and not turn.open and bool(_QUESTION.match(line))
     if label is not None:
         turn.speaker, turn.open, turn.speech_from = label[0], True, line_start + label[1]
         if turn.speaker is not None:

@@ -87,6 +87,8 @@ def base_form(word: str) -> str:
             stem = w[: -len(suffix)]
             break
     if stem is None:
+        if w.endswith(("izes", "ises")) and len(w) > 6:
+            return _ise(w[:-1])  # recognizes, emphasises
         if w.endswith(("sses", "shes", "ches", "xes", "zes")) and len(w) > 4:
             return _ise(w[:-2])
         if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
@@ -108,6 +110,10 @@ def verb_lemma(verb: str) -> str:
     """The normalised lemma of a reporting verb phrase as written ("" for an empty phrase)."""
     words = [m.group(0) for m in _WORD.finditer(verb.replace("…", " ").replace("...", " "))]
     lowered = [w.lower().replace("’", "'") for w in words]
+    if any(w.startswith("announcement") for w in lowered[:5]):
+        return "announce"  # "I have two announcements", "My first announcement is about"
+    if lowered[:1] == ["my"] and "to" in lowered[2:4]:
+        return verb_lemma(" ".join(words[lowered.index("to", 2) + 1:]))  # "My pleasure to welcome"
     i = 0
     while i < len(lowered) and (lowered[i] in _SKIP or lowered[i].endswith("ly") and i + 1 < len(lowered)):
         i += 1
