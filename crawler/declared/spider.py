@@ -185,6 +185,9 @@ class DeclaredSpider(PressReleaseSpider):
         paging = self.declaration.listing.paging
         base = str(response.meta.get(META_BASE) or self.listing_url)
         kind = paging.kind
+        if kind != "monthly" and not paging.cursor and self._repeats_walk(base, listing):
+            self.logger.info("listing page %s lists nothing new to this walk: end", page)
+            return
         if kind == "template":
             last = listing.last_page()
             if not listing.has_more() or (last is not None and page >= last):
@@ -206,6 +209,20 @@ class DeclaredSpider(PressReleaseSpider):
                 yield from self._next_month(response, page)
         elif kind == "json":
             yield from self._next_json(response, listing, page)
+
+    def _repeats_walk(self, base: str, listing: DeclaredListingPage) -> bool:
+        """Whether every release of ``listing`` was listed earlier in the walk of ``base``.
+
+        A site that answers a page past its last with the last page again (a clamping
+        pager) would otherwise be paged up to ``ARCHIVE_MAX_PAGES``.
+        """
+        urls = {self.canonical(e.url) for e in listing.entries()}
+        walks: dict[str, set[str]] = self.__dict__.setdefault("_walked", {})
+        seen = walks.setdefault(base, set())
+        if urls and urls <= seen:
+            return True
+        seen |= urls
+        return False
 
     def _next_month(self, response: Response, page: int) -> Iterator[Request]:
         paging = self.declaration.listing.paging
