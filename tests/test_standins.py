@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Document, Meeting, Participant
+from db.models import CrawlRun, Document, Meeting, Participant
 from db.session import make_engine
 from tests.conftest import FAST, run_cli, served
 from tests.standins.server import load
@@ -72,7 +72,11 @@ def test_standin_crawl_stores_every_release_once(key: str, standins: dict[str, s
             found = countries.setdefault(document_id, {}).setdefault(meeting_id, set())
             if country:
                 found.add(country)
+        pages = s.scalar(select(CrawlRun.listing_pages))
     assert sorted(d.url for d in docs) == sorted(releases), "every release once, real URL"
+    # tw: 2 pages of Press Releases and an empty third; Statements' page 2 repeats page 1.
+    # jp: index.html and four months (the empty one and the 404s are not listing pages).
+    assert pages == 5, pages
     for doc in docs:
         release = releases[doc.url]
         assert doc.published.isoformat() == release["published"], doc.url

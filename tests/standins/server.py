@@ -9,11 +9,12 @@ prints ``KEY URL`` lines, then ``ready``, as ``python -m crawler.mirror`` does.
 jp: ``index.html`` lists the newest releases whatever their month (across the year
 boundary); each monthly archive marks its list up another way §14 allows (``dt.list-title``
 with inline markup, one ``dl`` per day, links without ``ul``, links absolute, root-relative,
-relative or ``./``), with PDF, Japanese-page and photo links beside the releases; a month
+relative or ``./``, ``http://`` or ``https://``), with PDF, Japanese-page and photo links beside the releases; a month
 without releases answers 404, except one that answers an empty page.
 
 tw: ``News.aspx`` reads its query parameters in any order, ``sms`` optional, ``PageSize``
-ignored (four rows a page), past the last page an empty table; rows link a release in four
+ignored (four rows a page), past the last page an empty table (Press Releases) or the last
+page again (Statements and Responses, as a clamping pager does); rows link a release in four
 forms (``sms`` or not, parameters reordered, absolute, an extra ``Create=1``), the date cell
 after the title cell; a release page answers whatever ``sms`` and other parameters say and
 carries attachments and a page footer after the editor block, inside ``div.essay``.
@@ -100,6 +101,7 @@ class TwStandin(_Standin):
     rows_per_page = 4  # whatever PageSize asks
     sms = {"1329": "272", "1330": "274"}
     headings = {"1329": "Press Releases", "1330": "Statements and Responses"}
+    clamped = {"1330"}  # this section answers a page past its last with the last page
 
     def section(self, n: str) -> list[dict[str, Any]]:
         return [r for r in self.items if r["n"] == n or n in (r.get("also_in") or [])]
@@ -122,12 +124,14 @@ class TwStandin(_Standin):
                 return MirrorResponse.not_found()
             listed = self.section(n)
             size = self.rows_per_page
+            count = max(1, -(-len(listed) // size))
+            if n in self.clamped:
+                page = min(page, count)  # past the last page: the last page again
             start = (page - 1) * size
             rows = [{"number": start + i + 1, "href": self.href(r, n, start + i),
                      "title": r["title"], "date": r["published"],
                      "file": r["s"] if (start + i) % 3 == 0 else None}
                     for i, r in enumerate(listed[start:start + size] if page >= 1 else [])]
-            count = max(1, -(-len(listed) // size))
             return self.page("news.html", heading=self.headings[n], rows=rows,
                              total=len(listed), per_page=size, pages=range(1, count + 1),
                              query=urlencode(query), section_query=f"n={n}&sms={self.sms[n]}")
