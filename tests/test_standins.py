@@ -1,7 +1,7 @@
 """The jp and tw declarations against stand-ins written apart from the project's mirrors.
 
 ``tests/standins`` holds a second stand-in of www.mofa.go.jp and of en.mofa.gov.tw, built
-from the same evidence (sites.md §14, sites-more.md §23) with their own releases and
+from the same evidence (the site survey's §14 and §23) with their own releases and
 with markup, links and routing chosen differently wherever the evidence leaves a choice
 (see ``tests/standins/server.py``). Each is crawled with the real declaration: every
 release must be stored once under its real canonical URL, with its date and title, its

@@ -1,6 +1,6 @@
 """Stand-ins of mofa.go.jp and en.mofa.gov.tw, written apart from the project's mirrors.
 
-Built from the same evidence (sites.md §14, sites-more.md §23) but with their own
+Built from the same evidence (the site survey's §14 and §23) but with their own
 releases, routing and markup wherever the evidence leaves a choice: the test that
 crawls them (``tests/test_standins.py``) shows that the declarations hold for a site
 that is not the one they were tried on. ``python -m tests.standins.server [KEY...]``
