@@ -672,3 +672,24 @@ def test_body_until_ends_the_body_at_the_first_element_it_picks() -> None:
 <p>Photo gallery</p><div class="page-footer">Back</div></div><p>Outside.</p></body></html>''',
         "utf-8")
     assert page.body == "First.\nSecond kept."
+
+
+def test_monthly_walk_goes_on_past_its_window_through_the_archive_links() -> None:
+    """Past ``months``, the older archive months the pages linked to, newest first."""
+    spider = spider_for(JP.replace("months = 4", "months = 1"), today="2026-01-05")
+    (index,) = start_requests(spider)
+    archive = ('<ul class="archive"><li><a href="202301_index.html">January 2023</a></li>'
+               '<li><a href="/press/release/202411_index.html#top">November 2024</a></li>'
+               '<li><a href="/press/release/202612_index.html">a month after the window</a></li>'
+               '<li><a href="/press/release/index.html">Latest</a></li></ul>')
+    out = run_listing(spider, index, title_list().replace("</body>", archive + "</body>"))
+    (january,) = listing_requests(out)
+    assert january.url.endswith("/202601_index.html")  # the window: one month
+    (november,) = listing_requests(run_listing(spider, january, title_list()))
+    assert november.url.endswith("/202411_index.html")
+    out = run_listing(spider, november, title_list(
+        ("November 29", [("pressite_000001_00001.html", "Talks")])))
+    assert [e.date for e in release_entries(out)] == [dt.date(2024, 11, 29)]  # its year
+    (older,) = listing_requests(out)
+    assert older.url.endswith("/202301_index.html")
+    assert listing_requests(run_listing(spider, older, title_list())) == []

@@ -25,9 +25,13 @@ from tests.standins.server import load
 
 pytestmark = pytest.mark.slow  # real crawls of the stand-ins
 
-# A crawl a week after the jp stand-in's newest release (January 13, 2025): index.html
-# lists December releases too, whose year the crawl must take as 2024.
-TODAY = {"jp": "2025-01-20", "tw": "2025-03-03"}
+# The crawl days. jp: a week after the stand-in's newest release (January 13, 2025), when
+# index.html lists December releases too, whose year the crawl must take as 2024; and three
+# years and more later, when every month of the stand-in lies before the walk's window
+# (`months`) and is reached through the archive links of the pages.
+CRAWLS = [pytest.param("jp", "2025-01-20", id="jp"),
+          pytest.param("jp", "2028-06-01", id="jp-years-later"),
+          pytest.param("tw", "2025-03-03", id="tw")]
 # What a stand-in's page carries around the release that must not be stored as its text.
 # (jp's release markup is inferred: on a page marked up otherwise trafilatura reads the text,
 # and keeps a photo caption under it, so only navigation and footer are checked.)
@@ -48,18 +52,19 @@ def canonical(key: str, release: dict[str, Any]) -> str:
     return f"https://en.mofa.gov.tw/News_Content.aspx?n={release['n']}&s={release['s']}"
 
 
-def _crawl(key: str, base_url: str, db_url: str) -> None:
+def _crawl(key: str, today: str, base_url: str, db_url: str) -> None:
     result = run_cli("crawl", key, "--base-url", base_url, "--db", db_url, *FAST,
-                     "-s", f"ARCHIVE_TODAY={TODAY[key]}")
+                     "-s", f"ARCHIVE_TODAY={today}")
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-@pytest.mark.parametrize("key", ["jp", "tw"])
-def test_standin_crawl_stores_every_release_once(key: str, standins: dict[str, str],
+@pytest.mark.parametrize(("key", "today"), CRAWLS)
+def test_standin_crawl_stores_every_release_once(key: str, today: str,
+                                                 standins: dict[str, str],
                                                  sqlite_url: str) -> None:
     releases = {canonical(key, r): r for r in load(key)}
     assert len(releases) >= 8
-    _crawl(key, standins[key], sqlite_url)
+    _crawl(key, today, standins[key], sqlite_url)
 
     engine = make_engine(sqlite_url)
     with Session(engine) as s:
@@ -89,7 +94,7 @@ def test_standin_crawl_stores_every_release_once(key: str, standins: dict[str, s
             met = countries.get(doc.id, {}).values()
             assert any(set(wanted) <= found for found in met), (doc.url, wanted, list(met))
 
-    _crawl(key, standins[key], sqlite_url)  # incremental: nothing new, nothing twice
+    _crawl(key, today, standins[key], sqlite_url)  # incremental: nothing new, nothing twice
     with Session(engine) as s:
         assert len(s.scalars(select(Document.url)).all()) == len(releases)
     engine.dispose()
