@@ -9,13 +9,14 @@ prints ``KEY URL`` lines, then ``ready``, as ``python -m crawler.mirror`` does.
 jp: ``index.html`` lists the newest releases whatever their month (across the year
 boundary); each monthly archive marks its list up another way §14 allows (``dt.list-title``
 with inline markup, one ``dl`` per day, links without ``ul``, links absolute, root-relative,
-relative or ``./``, ``http://`` or ``https://``), with PDF, Japanese-page and photo links beside the releases; a month
+relative or ``./``, ``http://`` or ``https://``, absolute on the stand-in's own host), with PDF, Japanese-page and photo links beside the releases; a month
 without releases answers 404, except one that answers an empty page.
 
 tw: ``News.aspx`` reads its query parameters in any order, ``sms`` optional, ``PageSize``
 ignored (four rows a page), past the last page an empty table (Press Releases) or the last
-page again (Statements and Responses, as a clamping pager does); rows link a release in four
-forms (``sms`` or not, parameters reordered, absolute, an extra ``Create=1``), the date cell
+page again (Statements and Responses, as a clamping pager does); rows link a release in five
+forms (``sms`` or not, parameters reordered, absolute on the real host or the stand-in's own,
+an extra ``Create=1``), the date cell
 after the title cell; a release page answers whatever ``sms`` and other parameters say and
 carries attachments and a page footer after the editor block, inside ``div.essay``.
 """
@@ -89,6 +90,7 @@ class JpStandin(_Standin):
             shown = [r for r in self.items if r["day"].strftime("%Y%m") == yyyymm]
             return self.page("month.html", variant=self.variants[index % len(self.variants)],
                              days=_by_day(shown), archive=archive,
+                             host=request.headers.get("host", "127.0.0.1"),
                              month=dt.date(int(yyyymm[:4]), int(yyyymm[4:]), 1))
         for release in self.items:
             if path == f"/press/release/{release['path']}.html":
@@ -106,12 +108,13 @@ class TwStandin(_Standin):
     def section(self, n: str) -> list[dict[str, Any]]:
         return [r for r in self.items if r["n"] == n or n in (r.get("also_in") or [])]
 
-    def href(self, release: dict[str, Any], listed_in: str, row: int) -> str:
+    def href(self, release: dict[str, Any], listed_in: str, row: int, host: str) -> str:
         n, s, sms = release["n"], release["s"], self.sms[listed_in]
         forms = (f"News_Content.aspx?n={n}&sms={sms}&s={s}",
                  f"News_Content.aspx?s={s}&n={n}",
                  f"https://en.mofa.gov.tw/News_Content.aspx?sms={sms}&s={s}&n={n}",
-                 f"News_Content.aspx?n={n}&s={s}&sms={sms}&Create=1")
+                 f"News_Content.aspx?n={n}&s={s}&sms={sms}&Create=1",
+                 f"http://{host}/News_Content.aspx?n={n}&s={s}")
         return forms[row % len(forms)]
 
     def handle(self, request: MirrorRequest) -> MirrorResponse:
@@ -123,12 +126,13 @@ class TwStandin(_Standin):
             except ValueError:
                 return MirrorResponse.not_found()
             listed = self.section(n)
+            host = request.headers.get("host", "127.0.0.1")
             size = self.rows_per_page
             count = max(1, -(-len(listed) // size))
             if n in self.clamped:
                 page = min(page, count)  # past the last page: the last page again
             start = (page - 1) * size
-            rows = [{"number": start + i + 1, "href": self.href(r, n, start + i),
+            rows = [{"number": start + i + 1, "href": self.href(r, n, start + i, host),
                      "title": r["title"], "date": r["published"],
                      "file": r["s"] if (start + i) % 3 == 0 else None}
                     for i, r in enumerate(listed[start:start + size] if page >= 1 else [])]
