@@ -66,6 +66,7 @@ _TYPED: dict[str, Callable[[str], None]] = {
     "ARCHIVE_EXTRACT_WORKERS": _integer,
     "ARCHIVE_SQLITE_BUSY_TIMEOUT": _number,
     "ARCHIVE_SINCE": _iso_date,
+    "ARCHIVE_TODAY": _iso_date,
     # Whole-number defaults read as numbers (fractions of a second are fine).
     "DOWNLOAD_TIMEOUT": _number,
     "ARCHIVE_RETRY_BACKOFF": _number,

@@ -94,6 +94,7 @@ ARCHIVE_BASE_URL = None  # a mirror to send every request to (tests, demo)
 ARCHIVE_MAX_PAGES = 500  # listing pages per run, a guard against endless paging
 ARCHIVE_EXTRACT_WORKERS = None  # processes for extraction; None: one per core, 0: a thread
 ARCHIVE_SINCE = None  # ISO date: stop paging below it (also the spider argument `since`)
+ARCHIVE_TODAY = None  # ISO date: the crawl day of declared sources (monthly walks, dates without a year); None: today, UTC
 ARCHIVE_FULL = False  # re-fetch every archived release (conditional GET), walk every page
 ARCHIVE_RETRY_BACKOFF = 3600  # seconds before a failed URL is retried; x4 per attempt, max 7 days
 ARCHIVE_RETRY_AFTER_MAX = 300  # seconds: a longer Retry-After gives up (retried next run)

@@ -27,11 +27,12 @@ def pytest_report_header() -> str:
     return f"PostgreSQL tests: {'on, ' + url if url else 'skipped (set ' + POSTGRES_ENV + ')'}"
 
 
-@pytest.fixture(scope="session")
-def mirror() -> Iterator[dict[str, str]]:
-    """Every source's mirror, served by a subprocess; ``{key: base URL}``."""
+@contextmanager
+def served(module: str, *args: str) -> Iterator[dict[str, str]]:
+    """Sites served by ``python -m MODULE ARGS`` (which prints ``KEY URL`` lines, then
+    ``ready``); ``{key: base URL}``, until the block ends."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.mirror"],
+        [sys.executable, "-m", module, *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )
     urls: dict[str, str] = {}
@@ -43,13 +44,22 @@ def mirror() -> Iterator[dict[str, str]]:
         key, url = line.split()
         urls[key] = url
     else:
-        raise RuntimeError(f"mirror did not start: {proc.stderr.read() if proc.stderr else ''}")
-    yield urls
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
-    if proc.stderr:
-        proc.stderr.close()
+        raise RuntimeError(f"{module} did not start: {proc.stderr.read() if proc.stderr else ''}")
+    try:
+        yield urls
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Iterator[dict[str, str]]:
+    """Every source's mirror, served by a subprocess; ``{key: base URL}``."""
+    with served("crawler.mirror") as urls:
+        yield urls
 
 
 # Test ids end in [sqlite] / [postgres]; the PostgreSQL param carries the `postgres` marker.

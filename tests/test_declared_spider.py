@@ -19,6 +19,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.declared.loader import declaration_from, load_declarations
 from crawler.declared.pages import release_page_class
+from crawler.declared.schema import ReleaseSpec
 from crawler.declared.spider import DeclaredSpider, spider_class
 from crawler.items import FetchFailure
 from crawler.pages.base import ListingEntry
@@ -639,3 +640,56 @@ url = "https://mfa.example/news"
     assert isinstance(spider, WindowSpider) and spider.ministry == "Ministry of Testing"
     (first,) = start_requests(spider)
     assert first.url == "https://mfa.example/news?from=2026-01-01"
+
+
+def test_a_page_past_the_last_that_repeats_the_last_ends_the_walk() -> None:
+    """A clamping pager (page 3 of 2 answers page 2 again) ends the walk, per listing."""
+    spider = spider_for('''
+[listing]
+url = "https://mfa.example/news"
+sections = ["https://mfa.example/statements?page=1"]
+[listing.paging]
+kind = "template"
+template = "https://mfa.example/news?page={page}"
+''' + HTML_ITEMS)
+    first, section = start_requests(spider)
+    rows = [("/n/1", "One", "02.12.2026")]
+    (second,) = listing_requests(run_listing(spider, first, news(*rows)))
+    again = run_listing(spider, second, news(("/n/2", "Two", "01.12.2026")))
+    (third,) = listing_requests(again)
+    assert listing_requests(run_listing(spider, third, news(("/n/2", "Two", "01.12.2026")))) == []
+    # Another listing that lists the same release is its own walk.
+    assert [r.url for r in listing_requests(run_listing(spider, section, news(*rows)))] == [
+        "https://mfa.example/statements?page=2"]
+
+
+def test_body_until_ends_the_body_at_the_first_element_it_picks() -> None:
+    spec = ReleaseSpec(body="div.essay", body_until=("div.area-editor", "div.page-footer"),
+                       drop=("span.note",))
+    page = release_page_class(spec, "en").parse("https://mfa.example/n/1", b'''<html><body>
+<div class="essay"><p>First.</p><div><p>Second <span class="note">(x)</span>kept.</p>
+<div class="area-editor">Publish Date</div><p>Attached files</p></div>
+<p>Photo gallery</p><div class="page-footer">Back</div></div><p>Outside.</p></body></html>''',
+        "utf-8")
+    assert page.body == "First.\nSecond kept."
+
+
+def test_monthly_walk_goes_on_past_its_window_through_the_archive_links() -> None:
+    """Past ``months``, the older archive months the pages linked to, newest first."""
+    spider = spider_for(JP.replace("months = 4", "months = 1"), today="2026-01-05")
+    (index,) = start_requests(spider)
+    archive = ('<ul class="archive"><li><a href="202301_index.html">January 2023</a></li>'
+               '<li><a href="/press/release/202411_index.html#top">November 2024</a></li>'
+               '<li><a href="/press/release/202612_index.html">a month after the window</a></li>'
+               '<li><a href="/press/release/index.html">Latest</a></li></ul>')
+    out = run_listing(spider, index, title_list().replace("</body>", archive + "</body>"))
+    (january,) = listing_requests(out)
+    assert january.url.endswith("/202601_index.html")  # the window: one month
+    (november,) = listing_requests(run_listing(spider, january, title_list()))
+    assert november.url.endswith("/202411_index.html")
+    out = run_listing(spider, november, title_list(
+        ("November 29", [("pressite_000001_00001.html", "Talks")])))
+    assert [e.date for e in release_entries(out)] == [dt.date(2024, 11, 29)]  # its year
+    (older,) = listing_requests(out)
+    assert older.url.endswith("/202301_index.html")
+    assert listing_requests(run_listing(spider, older, title_list())) == []

@@ -275,6 +275,7 @@ def _release(table: _Table) -> ReleaseSpec:
     spec = ReleaseSpec(
         body=body, title=title, date=_date_rule(table, date, dated=date is not None),
         drop=table.selectors("drop"),
+        body_until=table.selectors("body_until"),
         body_format=cast(Any, table.choice("body_format", ("html", "escaped-html"), "html")),
     )
     table.done()

@@ -304,7 +304,8 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
     def body(self) -> str | None:
         """The body containers' text without the ``drop`` elements, one paragraph a line.
 
-        Drops act on a copy: title and date are read from the page as it is.
+        The body ends before the first element a ``body_until`` selector picks. Drops act
+        on a copy: title and date are read from the page as it is.
         """
         lines: list[str] = []
         for found in select(self.root, self.spec.body):
@@ -318,12 +319,31 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
             else:
                 element = copy.deepcopy(found.root)
             detached = Selector(root=element, type=found.type)
+            for until in self.spec.body_until:
+                for node in select(detached, until)[:1]:
+                    _cut_from(node.root, element)
             for drop in self.spec.drop:
                 for node in select(detached, drop):
                     _remove(node.root)
             lines.extend(_paragraphs(element))
         text = "\n".join(lines)
         return text or None
+
+
+def _cut_from(node: Any, root: Any) -> None:
+    """Remove ``node`` and everything after it in document order, up to ``root``'s end."""
+    if isinstance(node, str) or not hasattr(node, "getparent") or node is root:
+        return
+    current = node
+    while current is not None and current is not root:
+        parent = current.getparent()
+        for later in list(current.itersiblings()):
+            parent.remove(later)
+        current = parent
+    parent = node.getparent()
+    if parent is not None:
+        node.tail = None
+        parent.remove(node)
 
 
 def _remove(node: Any) -> None:

@@ -99,12 +99,17 @@ class Listing:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReleaseSpec:
-    """The release page: body container(s), title, date, and what to drop from the body."""
+    """The release page: body container(s), title, date, and what to drop from the body.
+
+    ``body_until``: selectors of the element the body ends at (an editor block, a page
+    footer): it and everything after it inside the body are left out.
+    """
 
     body: str
     title: str | None = None
     date: DateRule = field(default_factory=DateRule)
     drop: tuple[str, ...] = ()
+    body_until: tuple[str, ...] = ()
     body_format: Literal["html", "escaped-html"] = "html"
 
 

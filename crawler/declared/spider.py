@@ -8,7 +8,8 @@ in :data:`CODED` under its key; the declaration still supplies everything else.
 Paging kinds: ``template`` (``{page}`` from ``first_page``; sections page by the same
 query parameter), ``offset`` (``{offset}`` by ``step``), ``monthly`` (the listing URL,
 then the crawl month's archive and back ``months`` months across year boundaries; an
-empty or missing month is skipped, not a stop), ``next_link``, ``feed``, ``sitemap``
+empty or missing month is skipped, not a stop; past ``months``, the older archive months
+the pages linked to), ``next_link``, ``feed``, ``sitemap``
 (an index's child sitemaps are followed), ``json`` (``{page}`` or ``{cursor}``),
 ``none``. Every kind stops at a page that lists nothing new to this run's walk or
 only releases known before (the base spider's incremental rule).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
@@ -136,6 +138,8 @@ class DeclaredSpider(PressReleaseSpider):
                 return
             if kind in ("monthly", "sitemap") and response.status < 400:
                 listing = self.listing_page(response)
+                if kind == "monthly":
+                    self._note_linked_months(response)
                 if kind == "sitemap":
                     yield from self._child_sitemaps(listing, page)
                 elif not listing.entries():
@@ -185,6 +189,9 @@ class DeclaredSpider(PressReleaseSpider):
         paging = self.declaration.listing.paging
         base = str(response.meta.get(META_BASE) or self.listing_url)
         kind = paging.kind
+        if kind != "monthly" and not paging.cursor and self._repeats_walk(base, listing):
+            self.logger.info("listing page %s lists nothing new to this walk: end", page)
+            return
         if kind == "template":
             last = listing.last_page()
             if not listing.has_more() or (last is not None and page >= last):
@@ -207,14 +214,68 @@ class DeclaredSpider(PressReleaseSpider):
         elif kind == "json":
             yield from self._next_json(response, listing, page)
 
+    def _repeats_walk(self, base: str, listing: DeclaredListingPage) -> bool:
+        """Whether every release of ``listing`` was listed earlier in the walk of ``base``.
+
+        A site that answers a page past its last with the last page again (a clamping
+        pager) would otherwise be paged up to ``ARCHIVE_MAX_PAGES``.
+        """
+        urls = {self.canonical(e.url) for e in listing.entries()}
+        walks: dict[str, set[str]] = self.__dict__.setdefault("_walked", {})
+        seen = walks.setdefault(base, set())
+        if urls and urls <= seen:
+            return True
+        seen |= urls
+        return False
+
+    def _month_url(self, year: int, month: int) -> str:
+        template = self.declaration.listing.paging.template
+        assert template is not None
+        return template.format(yyyymm=f"{year}{month:02d}", year=year, month=month)
+
+    def _note_linked_months(self, response: TextResponse) -> None:
+        """Remember the archive months a listing page links to (``template``'s URLs)."""
+        template = self.declaration.listing.paging.template
+        if template is None or not hasattr(response, "xpath"):
+            return
+        pattern = re.escape(template)
+        for name, digits in (("yyyymm", r"(?P<yyyymm>\d{6})"), ("year", r"(?P<year>\d{4})"),
+                             ("month", r"(?P<month>\d{1,2})")):
+            pattern = pattern.replace(re.escape("{" + name + "}"), digits, 1)
+        months: set[tuple[int, int]] = self.__dict__.setdefault("_linked_months", set())
+        for href in response.xpath("//a/@href").getall():
+            found = re.fullmatch(pattern, response.urljoin(href.strip()).split("#")[0])
+            if found is None:
+                continue
+            parts = found.groupdict()
+            if parts.get("yyyymm"):
+                year, month = int(parts["yyyymm"][:4]), int(parts["yyyymm"][4:])
+            else:
+                year, month = int(parts["year"]), int(parts["month"])
+            if 1 <= month <= 12:
+                months.add((year, month))
+
     def _next_month(self, response: Response, page: int) -> Iterator[Request]:
+        """The month before this one; past ``months``, the older months the pages linked to."""
         paging = self.declaration.listing.paging
         month = int(response.meta.get(META_MONTH, 0)) + 1
-        if month > paging.months or paging.template is None:
+        if paging.template is None:
             return
-        year, number = _months_back(self.today, month - 1)
-        url = paging.template.format(yyyymm=f"{year}{number:02d}", year=year, month=number)
-        yield from self._request(url, page + 1, response, **{META_MONTH: month, META_YEAR: year})
+        if month <= paging.months:
+            year, number = _months_back(self.today, month - 1)
+            yield from self._request(self._month_url(year, number), page + 1, response,
+                                     **{META_MONTH: month, META_YEAR: year})
+            return
+        # A first crawl reaching the end of its window goes on through the archive's own
+        # links to older months (an incremental run stops long before).
+        oldest = _months_back(self.today, paging.months - 1)
+        walked = self.__dict__.get("_listing_urls", set())
+        older = sorted((ym for ym in self.__dict__.get("_linked_months", set())
+                        if ym < oldest and self._month_url(*ym) not in walked), reverse=True)
+        if older:
+            year, number = older[0]
+            yield from self._request(self._month_url(year, number), page + 1, response,
+                                     **{META_MONTH: month, META_YEAR: year})
 
     def _next_json(self, response: TextResponse, listing: DeclaredListingPage,
                    page: int) -> Iterator[Request]:
