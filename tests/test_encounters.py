@@ -27,6 +27,7 @@ from crawler.cli import cli
 from crawler.mirror.declared import DeclaredMirror
 from crawler.mirror.sites import SITES
 from crawler.records import EXTRACTOR_VERSION
+from crawler.records.model import Records
 from crawler.registry import all_sources, get_source
 from crawler.release import records_for
 from db import documents, encounters, runs
@@ -199,13 +200,14 @@ def _store_all(engine: Any, *, link: bool) -> dict[str, int]:
             source_id = runs.ensure_source(s, key=key, country=source.country,
                                            ministry=source.ministry, listing_url=source.listing_url)
             run_id = runs.start_run(s, source_id=source_id, base_url=None)
-            for slug, release in items:
+            for _slug, release in items:
                 documents.store_release(s, source_id=source_id, run_id=run_id, release=release)
             if link:
                 encounters.rebuild_after_run(s, run_id)
         for key, items in mirror_releases().items():
             for slug, release in items:
-                ids[f"{key}:{slug}"] = s.scalar(select(Document.id).where(Document.url == release.url))
+                ids[f"{key}:{slug}"] = s.scalars(select(Document.id)
+                                                 .where(Document.url == release.url)).one()
     return ids
 
 
@@ -216,7 +218,7 @@ def _linked(db_url: str) -> dict[int, int]:
         rows = conn.execute(select(Meeting.document_id, EncounterMeeting.encounter_id)
                             .join(EncounterMeeting, EncounterMeeting.meeting_id == Meeting.id)).all()
     engine.dispose()
-    return {doc: enc for doc, enc in rows}
+    return dict(rows)
 
 
 def _snapshot(db_url: str) -> list[tuple[Any, ...]]:
@@ -288,8 +290,7 @@ def test_reextraction_that_loses_a_meeting_unlinks_and_relinks_with_the_same_key
     sessions = make_sessionmaker(engine)
     release = dict(mirror_releases()[pair["a"].split(":")[0]])[pair["a"].split(":", 1)[1]]
     with sessions.begin() as s:  # the release now yields no meeting
-        documents.store_records(s, document, type(release.records)(meetings=(), statements=()),
-                                version="x")
+        documents.store_records(s, document, Records(meetings=(), statements=()), version="x")
         encounters.rebuild_for_documents(s, [document])
     assert document not in _linked(db_url)
     assert ids[pair["b"]] not in _linked(db_url)
@@ -325,7 +326,7 @@ def test_a_run_killed_before_linking_is_linked_by_the_next_run(db_url: str) -> N
 
 def test_export_encounters_gives_both_reports_side_by_side(
         archive: tuple[str, dict[str, int]]) -> None:
-    db_url, ids = archive
+    db_url, _ids = archive
     result = CliRunner().invoke(cli, ["export", "encounters", "--db", db_url])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
