@@ -16,11 +16,30 @@ from sqlalchemy.orm import aliased
 from db.models import Document, Encounter, EncounterMeeting, Meeting, Participant, Person, Source
 from db.queries import AnySelect, ExportFilters
 
-COLUMNS = (
-    "encounter_id", "date", "kind", "reports", "score", "source_a", "source_b",
-    "date_a", "date_b", "kind_a", "kind_b", "url_a", "url_b", "title_a", "title_b",
-    "participants_a", "participants_b", "meeting_id_a", "meeting_id_b", "rule_version",
-)
+# The export's columns and their meanings (Parquet field descriptions; docs/schema.md says the same).
+DESCRIPTIONS: dict[str, str] = {
+    "encounter_id": "Stable id of the encounter (`encounters.key`).",
+    "date": "The earliest of its reports' dates.",
+    "kind": "The kind its reports agree on; else `meeting` in person, `video_call` for calls.",
+    "reports": "How many meetings (of as many sources) report it.",
+    "score": "The best pair score among its reports.",
+    "source_a": "The first report's ministry (`sources.key`, the smaller of the two).",
+    "source_b": "The second report's ministry.",
+    "date_a": "The first report's meeting date.",
+    "date_b": "The second report's meeting date.",
+    "kind_a": "The first report's meeting kind.",
+    "kind_b": "The second report's meeting kind.",
+    "url_a": "The first report's release URL.",
+    "url_b": "The second report's release URL.",
+    "title_a": "The first report's release title.",
+    "title_b": "The second report's release title.",
+    "participants_a": "The first report's participants, `Name (Title, XX); ...`.",
+    "participants_b": "The second report's participants.",
+    "meeting_id_a": "The first report's `meetings.id`.",
+    "meeting_id_b": "The second report's `meetings.id`.",
+    "rule_version": "Version of the rule that built the encounter.",
+}
+COLUMNS = tuple(DESCRIPTIONS)
 
 
 def _participants(meeting: Any, dialect: str) -> Any:
@@ -110,7 +129,7 @@ def export_encounters(engine: Engine, filters: ExportFilters, *, fmt: str, path:
 
         if path is None or path == "-":
             raise ValueError("a Parquet export needs a file (-o FILE.parquet)")
-        return parquet.export_parquet(engine, query, path, descriptions={}, hints={},
+        return parquet.export_parquet(engine, query, path, descriptions=DESCRIPTIONS, hints={},
                                       metadata={"mfa_archive.export": "encounters"})
     from db.export import export
 

@@ -367,3 +367,22 @@ def test_cli_rebuild_reports_counts_and_is_idempotent(archive: tuple[str, dict[s
     second = CliRunner().invoke(cli, ["encounters", "rebuild", "--db", db_url])
     assert second.exit_code == 0
     assert "0 added, 0 removed" in second.stderr and f"{count} unchanged" in second.stderr
+
+
+def test_export_encounters_as_parquet_has_typed_described_columns(
+        archive: tuple[str, dict[str, int]], tmp_path: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    db_url, _ids = archive
+    out = tmp_path / "encounters.parquet"
+    result = CliRunner().invoke(cli, ["export", "encounters", "--db", db_url, "--format",
+                                      "parquet", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    as_csv = CliRunner().invoke(cli, ["export", "encounters", "--db", db_url])
+    read = pq.read_table(out)
+    assert read.num_rows == as_csv.stdout.count("\n") - 1 > 0
+    assert read.schema.field("date").type == pa.date32()
+    assert b"description" in (read.schema.field("url_a").metadata or {})
+    refused = CliRunner().invoke(cli, ["export", "encounters", "--db", db_url, "--format", "parquet"])
+    assert refused.exit_code != 0 and "needs a file" in refused.output
