@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
 from crawler.cli import cli
+from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.mirror.declared import DeclaredMirror
 from crawler.mirror.sites import SITES
 from crawler.records import EXTRACTOR_VERSION
@@ -177,7 +178,8 @@ def mirror_releases() -> dict[str, list[tuple[str, ReleaseRecord]]]:
                 url=site.archived_url(r), title=r.title, published=r.published, language="en",
                 text=text, raw_html=gzip.compress(text.encode()), raw_hash=documents.content_hash(text),
                 encoding="utf-8", http_status=200,
-                fetched_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), text_extractor="test",
+                fetched_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+                text_extractor=TEXT_EXTRACTOR_VERSION,  # reextract rebuilds records from the text
                 records=records, records_extractor=EXTRACTOR_VERSION)))
     return found
 
@@ -386,3 +388,44 @@ def test_export_encounters_as_parquet_has_typed_described_columns(
     assert b"description" in (read.schema.field("url_a").metadata or {})
     refused = CliRunner().invoke(cli, ["export", "encounters", "--db", db_url, "--format", "parquet"])
     assert refused.exit_code != 0 and "needs a file" in refused.output
+
+
+def _drop_encounters_and_age_records(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine).begin() as s:
+        s.execute(delete(Encounter))
+        s.execute(update(Document).values(records_extractor="records-0"))
+    engine.dispose()
+
+
+def test_reextract_links_the_rebuilt_meetings_again(archive: tuple[str, dict[str, int]]) -> None:
+    from crawler.reextract import reextract_archive
+
+    db_url, _ids = archive
+    before = {(r[1], r[5]) for r in _snapshot(db_url)}
+    _drop_encounters_and_age_records(db_url)
+    engine = make_engine(db_url)
+    try:
+        stats = reextract_archive(engine, workers=1)
+    finally:
+        engine.dispose()
+    assert stats["failed"] == 0 and stats["encounters"] == len({k for k, _ in before})
+    assert {(r[1], r[5]) for r in _snapshot(db_url)} == before
+
+
+@pytest.mark.postgres
+def test_reextract_workers_link_each_batch(tmp_path: Any) -> None:
+    from crawler.reextract_worker import run_worker
+    from tests.conftest import fresh_database
+
+    with fresh_database("postgres", tmp_path) as db_url:
+        _store(db_url, link=True)
+        before = {(r[1], r[5]) for r in _snapshot(db_url)}
+        _drop_encounters_and_age_records(db_url)
+        engine = make_engine(db_url)
+        try:
+            stats = run_worker(engine, batch=40)
+        finally:
+            engine.dispose()
+        assert stats.batches > 1 and stats.failed == 0
+        assert {(r[1], r[5]) for r in _snapshot(db_url)} == before
