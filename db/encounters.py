@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, text, update
@@ -54,7 +54,7 @@ from db.models import (
 from db.queries import AnySelect
 from db.session import make_sessionmaker, reading, transaction
 
-# Above this many changed meetings a partial rebuild costs more than a full one.
+# Seeds per step of a rebuild (rebuild_meetings): what bounds the meetings held in memory.
 PARTIAL_LIMIT = 5_000
 _CHUNK = 500  # ids or dates per IN (...) list
 _LOCK = "mfa-archive:encounters"
@@ -62,16 +62,28 @@ _LOCK = "mfa-archive:encounters"
 
 @dataclass(slots=True)
 class BuildStats:
-    """What a rebuild did: meetings considered, encounters kept, added and removed."""
+    """What a rebuild did: meetings considered, encounters kept, added and removed (by key)."""
 
-    meetings: int = 0
-    kept: int = 0
-    added: int = 0
-    removed: int = 0
+    considered: set[int] = field(default_factory=set)
+    kept_keys: set[str] = field(default_factory=set)
+    added_keys: set[str] = field(default_factory=set)
+    removed_keys: set[str] = field(default_factory=set)
 
     @property
-    def changed(self) -> bool:
-        return bool(self.added or self.removed)
+    def meetings(self) -> int:
+        return len(self.considered)
+
+    @property
+    def kept(self) -> int:
+        return len(self.kept_keys - self.added_keys)
+
+    @property
+    def added(self) -> int:
+        return len(self.added_keys)
+
+    @property
+    def removed(self) -> int:
+        return len(self.removed_keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,10 +245,10 @@ def _apply(session: Session, existing_ids: Collection[int],
                 select(EncounterMeeting.encounter_id, EncounterMeeting.meeting_id)
                 .where(EncounterMeeting.encounter_id.in_(chunk))):
             members.setdefault(owner, set()).add(meeting_id)
-    gone = [i for key, i in existing.items() if key not in wanted]
-    for chunk in _chunks(gone):
+    gone = {key: i for key, i in existing.items() if key not in wanted}
+    for chunk in _chunks(gone.values()):
         session.execute(delete(Encounter).where(Encounter.id.in_(chunk)))
-    stats.removed += len(gone)
+    stats.removed_keys.update(gone)
     rows: list[dict[str, int]] = []
     for key, facts in sorted(wanted.items()):
         values = {"date": facts["date"], "kind": facts["kind"], "reports": facts["reports"],
@@ -245,10 +257,10 @@ def _apply(session: Session, existing_ids: Collection[int],
         if known is None:
             encounter_id = session.execute(
                 insert(Encounter).values(key=key, **values).returning(Encounter.id)).scalar_one()
-            stats.added += 1
+            stats.added_keys.add(key)
         else:
             encounter_id = known
-            stats.kept += 1
+            stats.kept_keys.add(key)
             session.execute(update(Encounter).where(Encounter.id == encounter_id).values(**values))
             if members.get(encounter_id) == facts["members"]:
                 continue
@@ -259,27 +271,41 @@ def _apply(session: Session, existing_ids: Collection[int],
         session.execute(insert(EncounterMeeting), rows)
 
 
-def rebuild_meetings(session: Session, meeting_ids: Iterable[int]) -> BuildStats:
-    """Rebuild the encounters that ``meeting_ids`` (new, changed or deleted) may change."""
-    seeds = set(meeting_ids)
-    if len(seeds) > PARTIAL_LIMIT:
-        return rebuild_all(session)
-    serialise(session)
-    stale = _stale_encounters(session)
-    for chunk in _chunks(stale):
-        seeds.update(session.scalars(select(EncounterMeeting.meeting_id)
-                                     .where(EncounterMeeting.encounter_id.in_(chunk))))
-    stats = BuildStats()
+def _rebuild_scope(session: Session, seeds: set[int], stale: Collection[int],
+                   stats: BuildStats) -> None:
+    """Recompute the encounters of the closure of ``seeds`` (and the ``stale`` ones)."""
     if not seeds and not stale:
-        return stats
+        return
     scope, loaded = _closure(session, seeds)
     existing = set(stale)
     for chunk in _chunks(scope):
         existing.update(session.scalars(select(EncounterMeeting.encounter_id)
                                         .where(EncounterMeeting.meeting_id.in_(chunk))))
     groups = encounters(loaded[m].report for m in scope if m in loaded)
-    stats.meetings = len(scope)
+    stats.considered.update(m for m in scope if m in loaded)
     _apply(session, existing, _desired(groups, loaded), stats)
+
+
+def rebuild_meetings(session: Session, meeting_ids: Iterable[int], *,
+                     chunk: int = PARTIAL_LIMIT) -> BuildStats:
+    """Rebuild the encounters that ``meeting_ids`` (new, changed or deleted) may change.
+
+    Seeds are taken ``chunk`` at a time, in the order given (by date for
+    :func:`rebuild_all`): each step recomputes whole closures, so the result is
+    exact whatever the chunking, and memory stays bounded by a few days' meetings.
+    """
+    serialise(session)
+    stats = BuildStats()
+    stale = _stale_encounters(session)
+    seeds = list(dict.fromkeys(meeting_ids))
+    for chunk_ids in _chunks(stale):
+        seeds += session.scalars(select(EncounterMeeting.meeting_id)
+                                 .where(EncounterMeeting.encounter_id.in_(chunk_ids)))
+    if not seeds:
+        _rebuild_scope(session, set(), stale, stats)
+    for start in range(0, len(seeds), chunk):
+        _rebuild_scope(session, set(seeds[start:start + chunk]), stale if start == 0 else (),
+                       stats)
     return stats
 
 
@@ -316,19 +342,36 @@ def rebuild_after_run(session: Session, run_id: int) -> BuildStats:
     return stats
 
 
-def rebuild_all(session: Session) -> BuildStats:
-    """Rebuild every encounter of the archive (idempotent: unchanged ones are kept)."""
-    serialise(session)
-    loaded: dict[int, _Loaded] = {}
-    _read(session, _reports_select(), loaded)
-    groups = encounters(item.report for item in loaded.values())
-    stats = BuildStats(meetings=len(loaded))
-    _apply(session, list(session.scalars(select(Encounter.id))), _desired(groups, loaded), stats)
+def rebuild_all(session: Session, *, chunk: int = PARTIAL_LIMIT) -> BuildStats:
+    """Rebuild every encounter of the archive (idempotent: unchanged ones are kept).
+
+    Every meeting is a seed, by date (undated ones last: their old encounters go),
+    ``chunk`` at a time (:func:`rebuild_meetings`).
+    """
+    ids = session.scalars(select(Meeting.id).order_by(Meeting.date.is_(None), Meeting.date,
+                                                      Meeting.id)).all()
+    stats = rebuild_meetings(session, ids, chunk=chunk)
     session.execute(update(CrawlRun).where(CrawlRun.encounters_built.is_(False),
                                            CrawlRun.status != "running")
                     .values(encounters_built=True))
     return stats
 
+
+
+def expected_groups(session: Session) -> list[tuple[int, ...]]:
+    """The rule over every dated meeting at once, in memory: what the table must hold (checks)."""
+    loaded: dict[int, _Loaded] = {}
+    _read(session, _reports_select(), loaded)
+    return encounters(item.report for item in loaded.values())
+
+
+def stored_groups(session: Session) -> list[tuple[int, ...]]:
+    """The encounters the table holds, as sorted meeting ids each."""
+    groups: dict[int, list[int]] = {}
+    for encounter_id, meeting_id in session.execute(
+            select(EncounterMeeting.encounter_id, EncounterMeeting.meeting_id)):
+        groups.setdefault(encounter_id, []).append(meeting_id)
+    return sorted(tuple(sorted(g)) for g in groups.values())
 
 
 def rebuild_archive(engine: Engine) -> BuildStats:

@@ -282,6 +282,26 @@ def test_rebuild_is_idempotent_and_equals_the_run_by_run_links(
     assert _snapshot(db_url) == before
 
 
+def test_the_table_holds_what_the_rule_gives_over_the_whole_archive_in_any_chunking(
+        archive: tuple[str, dict[str, int]]) -> None:
+    db_url, _ids = archive
+    engine = make_engine(db_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions.begin() as s:
+            expected = encounters.expected_groups(s)
+            assert len(expected) >= len(CASES["pair"])
+            assert encounters.stored_groups(s) == expected  # as the runs left it
+            s.execute(delete(Encounter))
+            stats = encounters.rebuild_all(s, chunk=37)  # many small steps, across day borders
+            assert encounters.stored_groups(s) == expected
+            assert stats.added == len(expected) and stats.meetings > 100
+            again = encounters.rebuild_all(s, chunk=11)
+            assert (again.added, again.removed, again.kept) == (0, 0, len(expected))
+    finally:
+        engine.dispose()
+
+
 def test_reextraction_that_loses_a_meeting_unlinks_and_relinks_with_the_same_key(
         archive: tuple[str, dict[str, int]]) -> None:
     db_url, ids = archive
