@@ -40,7 +40,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
 from db import dispatch, encounters, frontier, runs
-from db.errors import DatabaseError, UnavailableError, first_line
+from db.errors import ROW_ERRORS, DatabaseError, UnavailableError, first_line, is_retryable
 from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
@@ -58,6 +58,7 @@ _OPEN: weakref.WeakSet[ArchiveRun] = weakref.WeakSet()
 
 FORCED_SHUTDOWN = "forced shutdown"
 END_RETRY_SECONDS = 10.0  # how long the end of a run is retried while the database is away
+_LINK_ATTEMPTS = 3  # linking a run's encounters, aborted by a concurrent writer, is tried again
 
 
 @dataclass(slots=True)
@@ -244,16 +245,22 @@ class ArchiveRun:
     def _link_encounters(self, state: RunState) -> None:
         """Link the run's meetings to other sources' reports of one encounter (db/encounters.py).
 
-        After the run's end is recorded, in a transaction of its own: should it
-        fail, the run stays unlinked and the next run of the source links it.
+        After the run's end is recorded, in a transaction of its own, tried again
+        when PostgreSQL aborts it for a concurrent writer (a deadlock, or a meeting
+        that a crawl of another source deleted meanwhile); should it still fail,
+        the run stays unlinked and the next run of the source links it.
         """
-        try:
-            with transaction(state.sessions) as session:
-                built = encounters.rebuild_after_run(session, state.run_id)
-        except DatabaseError as exc:
-            logger.warning("could not link the encounters of run %s: %s", state.run_id,
-                           first_line(exc))
-            return
+        for attempt in range(1, _LINK_ATTEMPTS + 1):
+            try:
+                with transaction(state.sessions) as session:
+                    built = encounters.rebuild_after_run(session, state.run_id)
+                break
+            except DatabaseError as exc:
+                if attempt < _LINK_ATTEMPTS and (is_retryable(exc) or isinstance(exc, ROW_ERRORS)):
+                    continue
+                logger.warning("could not link the encounters of run %s: %s", state.run_id,
+                               first_line(exc))
+                return
         stats = self.crawler.stats
         if stats is not None:
             stats.set_value("archive/encounters_added", built.added)

@@ -449,3 +449,46 @@ def test_reextract_workers_link_each_batch(tmp_path: Any) -> None:
             engine.dispose()
         assert stats.batches > 1 and stats.failed == 0
         assert {(r[1], r[5]) for r in _snapshot(db_url)} == before
+
+
+def test_a_run_end_retries_linking_aborted_by_a_concurrent_writer_then_leaves_it_to_the_next(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from scrapy.utils.test import get_crawler
+    from sqlalchemy.exc import IntegrityError
+
+    from crawler.extensions import ArchiveRun, RunState
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as s:
+        run_id = runs.start_run(s, source_id=runs.ensure_source(
+            s, key="az", country="AZ", ministry="", listing_url=""), base_url=None)
+    calls: list[int] = []
+    real = encounters.rebuild_after_run
+
+    def flaky(session: Any, run: int, *, fail: int) -> encounters.BuildStats:
+        calls.append(run)
+        if len(calls) <= fail:
+            raise IntegrityError("INSERT INTO encounter_meetings", {}, Exception("FOREIGN KEY"))
+        return real(session, run)
+
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_URL": sqlite_url})
+    crawler.stats = MemoryStatsCollector(crawler)
+    recorder = ArchiveRun(crawler)
+    state = RunState(source_id=1, run_id=run_id, sessions=sessions)
+    monkeypatch.setattr(encounters, "rebuild_after_run", lambda s, r: flaky(s, r, fail=2))
+    recorder._link_encounters(state)
+    assert len(calls) == 3 and crawler.stats.get_value("archive/encounters_added") == 0
+    with sessions.begin() as s:
+        assert s.scalar(select(CrawlRun.encounters_built).where(CrawlRun.id == run_id))
+        s.execute(update(CrawlRun).values(encounters_built=False))
+    calls.clear()
+    monkeypatch.setattr(encounters, "rebuild_after_run", lambda s, r: flaky(s, r, fail=9))
+    recorder._link_encounters(state)  # gives up with one warning, never raises
+    assert len(calls) == 3 and "could not link the encounters" in caplog.text
+    with sessions.begin() as s:
+        assert not s.scalar(select(CrawlRun.encounters_built).where(CrawlRun.id == run_id))
+    engine.dispose()
