@@ -16,9 +16,11 @@ the reports of every encounter one of them belonged to, plus those of
 encounters that lost a report (a re-extraction deleted a meeting). Over that
 closure the rule gives what a full rebuild gives. Rows are kept where an
 encounter did not change (``encounters.key`` hashes its reports' release URLs
-and positions), so a rebuild with nothing new writes nothing. Every function
-takes the session first and never commits; on PostgreSQL a transaction-level
-advisory lock serialises rebuilds (SQLite's writers are serial already).
+and positions), so a rebuild with nothing new writes nothing. The functions
+that take a session never commit (:func:`rebuild_archive` opens its own
+transaction); on PostgreSQL a transaction-level advisory lock serialises
+rebuilds (SQLite's writers are serial already). Meetings without a date are
+never linked.
 """
 
 from __future__ import annotations
@@ -237,10 +239,16 @@ def _apply(session: Session, existing_ids: Collection[int],
            wanted: dict[str, dict[str, Any]], stats: BuildStats) -> None:
     """Make the encounters ``existing_ids`` (those the rebuild covers) equal ``wanted``."""
     existing: dict[str, int] = {}
+    stored: dict[int, dict[str, Any]] = {}
     members: dict[int, set[int]] = {}
     for chunk in _chunks(existing_ids):
-        existing.update(session.execute(
-            select(Encounter.key, Encounter.id).where(Encounter.id.in_(chunk))).all())
+        for row in session.execute(
+                select(Encounter.key, Encounter.id, Encounter.date, Encounter.kind,
+                       Encounter.reports, Encounter.score, Encounter.rule_version)
+                .where(Encounter.id.in_(chunk))):
+            existing[row.key] = row.id
+            stored[row.id] = {"date": row.date, "kind": row.kind, "reports": row.reports,
+                              "score": row.score, "rule_version": row.rule_version}
         for owner, meeting_id in session.execute(
                 select(EncounterMeeting.encounter_id, EncounterMeeting.meeting_id)
                 .where(EncounterMeeting.encounter_id.in_(chunk))):
@@ -261,7 +269,9 @@ def _apply(session: Session, existing_ids: Collection[int],
         else:
             encounter_id = known
             stats.kept_keys.add(key)
-            session.execute(update(Encounter).where(Encounter.id == encounter_id).values(**values))
+            if stored[encounter_id] != values:
+                session.execute(update(Encounter).where(Encounter.id == encounter_id)
+                                .values(**values))
             if members.get(encounter_id) == facts["members"]:
                 continue
             session.execute(delete(EncounterMeeting)
