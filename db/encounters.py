@@ -48,6 +48,7 @@ from db.models import (
     Document,
     Encounter,
     EncounterMeeting,
+    EncounterRun,
     Meeting,
     Participant,
     Person,
@@ -331,7 +332,7 @@ def rebuild_for_documents(session: Session, document_ids: Iterable[int]) -> Buil
 def rebuild_after_run(session: Session, run_id: int) -> BuildStats:
     """Link the releases of run ``run_id``, and of its source's runs that ended unlinked.
 
-    Marks those runs ``encounters_built``. A run still ``running`` (another
+    Records those runs in ``encounter_runs``. A run still ``running`` (another
     process) is left to its own end.
     """
     source_id = session.scalar(select(CrawlRun.source_id).where(CrawlRun.id == run_id))
@@ -339,17 +340,21 @@ def rebuild_after_run(session: Session, run_id: int) -> BuildStats:
         return BuildStats()
     runs = list(session.scalars(
         select(CrawlRun.id).where(CrawlRun.source_id == source_id,
-                                  CrawlRun.encounters_built.is_(False),
+                                  CrawlRun.id.not_in(select(EncounterRun.run_id)),
                                   (CrawlRun.id == run_id) | (CrawlRun.status != "running"))))
     document_ids: set[int] = set()
     for chunk in _chunks(runs):
         document_ids.update(session.scalars(select(Document.id)
                                             .where(Document.last_run_id.in_(chunk))))
     stats = rebuild_for_documents(session, document_ids)
-    for chunk in _chunks(runs):
-        session.execute(update(CrawlRun).where(CrawlRun.id.in_(chunk))
-                        .values(encounters_built=True))
+    _mark_built(session, runs)
     return stats
+
+
+def _mark_built(session: Session, runs: Collection[int]) -> None:
+    if runs:
+        now = dt.datetime.now(dt.UTC)
+        session.execute(insert(EncounterRun), [{"run_id": r, "built_at": now} for r in sorted(runs)])
 
 
 def rebuild_all(session: Session, *, chunk: int = PARTIAL_LIMIT) -> BuildStats:
@@ -361,9 +366,9 @@ def rebuild_all(session: Session, *, chunk: int = PARTIAL_LIMIT) -> BuildStats:
     ids = session.scalars(select(Meeting.id).order_by(Meeting.date.is_(None), Meeting.date,
                                                       Meeting.id)).all()
     stats = rebuild_meetings(session, ids, chunk=chunk)
-    session.execute(update(CrawlRun).where(CrawlRun.encounters_built.is_(False),
-                                           CrawlRun.status != "running")
-                    .values(encounters_built=True))
+    _mark_built(session, list(session.scalars(
+        select(CrawlRun.id).where(CrawlRun.status != "running",
+                                  CrawlRun.id.not_in(select(EncounterRun.run_id))))))
     return stats
 
 

@@ -3,7 +3,7 @@
 Table names are the product's SQL interface: ``sources``, ``crawl_runs``,
 ``crawl_errors``, ``warc_files``, ``frontier``, ``documents``, ``document_versions``,
 ``meetings``, ``participants``, ``persons``, ``statements``, ``encounters``,
-``encounter_meetings``. The schema is
+``encounter_meetings``, ``encounter_runs``. The schema is
 changed only through alembic migrations (``migrations/versions``).
 """
 
@@ -105,9 +105,6 @@ class CrawlRun(Base):
     # Where a run dispatched to Scrapyd ran: the node's ``node_name`` and the job id.
     node: Mapped[str | None] = mapped_column(String(255))
     scrapyd_job: Mapped[str | None] = mapped_column(String(64), index=True)
-    # Whether the encounters of the run's releases were rebuilt (db/encounters.py); a
-    # run killed before its end is caught up by the next run of its source.
-    encounters_built: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     source: Mapped[Source] = relationship()
 
@@ -328,3 +325,17 @@ class EncounterMeeting(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     encounter_id: Mapped[int] = mapped_column(
         ForeignKey("encounters.id", ondelete="CASCADE"), index=True)
+
+
+class EncounterRun(Base):
+    """A run whose releases' meetings were linked into encounters (db/encounters.py).
+
+    A run without a row ended before linking them (killed): the next run of its
+    source links them.
+    """
+
+    __tablename__ = "encounter_runs"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    built_at: Mapped[dt.datetime]

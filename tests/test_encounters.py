@@ -43,7 +43,7 @@ from db.encounter_rule import (
 )
 from db.encounter_rule import encounters as match
 from db.migrate import upgrade
-from db.models import CrawlRun, Document, Encounter, EncounterMeeting, Meeting
+from db.models import CrawlRun, Document, Encounter, EncounterMeeting, EncounterRun, Meeting
 from db.release import ReleaseRecord
 from db.session import make_engine, make_sessionmaker
 
@@ -342,7 +342,8 @@ def test_a_run_killed_before_linking_is_linked_by_the_next_run(db_url: str) -> N
             s, key="az", country="AZ", ministry="", listing_url=""), base_url=None)
         assert source_id is not None
         encounters.rebuild_after_run(s, run_id)  # az's next run links what az holds
-        built = dict(s.execute(select(CrawlRun.id, CrawlRun.encounters_built)).all())
+        built = {i: i in set(s.scalars(select(EncounterRun.run_id)))
+                 for i in s.scalars(select(CrawlRun.id))}
     engine.dispose()
     pair = next(p for p in CASES["pair"] if p["a"].startswith("az:"))
     linked = _linked(db_url)
@@ -488,12 +489,12 @@ def test_a_run_end_retries_linking_aborted_by_a_concurrent_writer_then_leaves_it
     recorder._link_encounters(state)
     assert len(calls) == 3 and crawler.stats.get_value("archive/encounters_added") == 0
     with sessions.begin() as s:
-        assert s.scalar(select(CrawlRun.encounters_built).where(CrawlRun.id == run_id))
-        s.execute(update(CrawlRun).values(encounters_built=False))
+        assert s.scalar(select(EncounterRun.run_id).where(EncounterRun.run_id == run_id))
+        s.execute(delete(EncounterRun))
     calls.clear()
     monkeypatch.setattr(encounters, "rebuild_after_run", lambda s, r: flaky(s, r, fail=9))
     recorder._link_encounters(state)  # gives up with one warning, never raises
     assert len(calls) == 3 and "could not link the encounters" in caplog.text
     with sessions.begin() as s:
-        assert not s.scalar(select(CrawlRun.encounters_built).where(CrawlRun.id == run_id))
+        assert not s.scalar(select(EncounterRun.run_id).where(EncounterRun.run_id == run_id))
     engine.dispose()

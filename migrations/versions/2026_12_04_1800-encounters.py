@@ -4,9 +4,10 @@
 reports, the best pair score, the rule's version) and ``encounter_meetings``
 (the meetings that report it; a meeting reports at most one encounter). They
 are derived data, built by db/encounters.py after each crawl run and
-re-extraction; ``crawl_runs.encounters_built`` marks the runs whose releases
-have been linked (existing runs are not: the next run of each source links the
-archive it already holds).
+re-extraction; ``encounter_runs`` names the runs whose releases have been
+linked (existing runs are not: the next run of each source links the archive it
+already holds). ``crawl_runs`` itself is not changed, so code that writes runs
+keeps working on older revisions.
 
 Revision ID: encounters
 Revises: search_person_meetings
@@ -55,15 +56,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_encounter_meetings_encounter_id"), "encounter_meetings",
                     ["encounter_id"], unique=False)
-    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("encounters_built", sa.Boolean(),
-                                      server_default=sa.false(), nullable=False))
+    op.create_table(
+        "encounter_runs",
+        sa.Column("run_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["run_id"], ["crawl_runs.id"],
+                                name=op.f("fk_encounter_runs_run_id_crawl_runs"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("run_id", name=op.f("pk_encounter_runs")),
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
-        batch_op.drop_column("encounters_built")
+    op.drop_table("encounter_runs")
     op.drop_index(op.f("ix_encounter_meetings_encounter_id"), table_name="encounter_meetings")
     op.drop_table("encounter_meetings")
     op.drop_index(op.f("ix_encounters_date"), table_name="encounters")

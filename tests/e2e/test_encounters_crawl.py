@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.mirror.sites import SITES
-from db.models import CrawlRun, Document, Encounter, EncounterMeeting, Meeting
+from db.models import CrawlRun, Document, Encounter, EncounterMeeting, EncounterRun, Meeting
 from db.session import make_engine
 from tests.e2e.test_sources import _crawl
 
@@ -47,7 +47,8 @@ def _read(db_url: str) -> tuple[dict[str, str], list[tuple[Any, ...]], list[bool
             select(Encounter.id, Encounter.key, EncounterMeeting.meeting_id)
             .join(EncounterMeeting, EncounterMeeting.encounter_id == Encounter.id)
             .order_by(Encounter.id, EncounterMeeting.meeting_id))]
-        built = list(s.scalars(select(CrawlRun.encounters_built)))
+        linked_runs = set(s.scalars(select(EncounterRun.run_id)))
+        built = [run in linked_runs for run in s.scalars(select(CrawlRun.id))]
     engine.dispose()
     return linked, rows, built
 
