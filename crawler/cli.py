@@ -694,8 +694,9 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
 
     The codebook (docs/schema.md) becomes table and column descriptions, with
     canned queries: meetings between two countries, statements by a person, a
-    ministry's meetings per month. Needs the browse extra
-    (pip install 'mfa-archive[browse]') and a SQLite archive.
+    ministry's meetings per month, encounters another ministry reported too.
+    Needs the browse extra (pip install 'mfa-archive[browse]') and a SQLite
+    archive.
 
     \b
     Example:

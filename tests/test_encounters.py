@@ -498,3 +498,19 @@ def test_a_run_end_retries_linking_aborted_by_a_concurrent_writer_then_leaves_it
     with sessions.begin() as s:
         assert not s.scalar(select(EncounterRun.run_id).where(EncounterRun.run_id == run_id))
     engine.dispose()
+
+
+def test_the_browse_query_lists_another_ministrys_report(sqlite_url: str) -> None:
+    import json
+
+    from db.queries import CANNED_QUERIES
+
+    db_url = sqlite_url  # browse serves SQLite archives
+    _store(db_url, link=True)
+    sql = CANNED_QUERIES["encounters_reported_by"]["sql"]
+    result = CliRunner().invoke(cli, ["query", sql, "-p", "source", "AZ", "--format", "json",
+                                      "--db", db_url])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["url"], r["other_source"]) for r in rows] == [
+        ("https://mfa.gov.az/en/news/no57326", "by")]
