@@ -42,7 +42,8 @@ from db.queries import CANNED_QUERIES
 CODEBOOK: Traversable = importlib.resources.files("db").joinpath("schema.md")
 SITE: Traversable = importlib.resources.files("crawler.browse_site")
 # The crawl's bookkeeping: hidden from the home and database pages (?_show_hidden=1 lists them).
-HIDDEN = ("frontier", "crawl_errors", "crawl_runs", "warc_files", "alembic_version")
+HIDDEN = ("frontier", "crawl_errors", "crawl_runs", "warc_files", "alembic_version",
+          "encounter_runs")
 # Datasette's search box: the FTS5 table of each searchable table (migration search_fulltext).
 SEARCHABLE = {"documents": "documents_search", "statements": "statements_search"}
 LABELS = {"documents": "title", "persons": "name", "sources": "key"}

@@ -30,8 +30,9 @@ DB_OPTION = click.option(
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 EXPORTS = ("documents", "meetings", "participants", "statements", "persons", "crawl_runs",
            "meeting_participants", "meeting_dyads", "statement_facts")
-# Exports that are not one query's rows: dyadic events (db/events.py).
-DERIVED_EXPORTS = ("events", "warc")
+# Exports that are not one table's rows: dyadic events (db/events.py), encounters
+# (db/encounters_export.py), stored pages as WARC.
+DERIVED_EXPORTS = ("events", "encounters", "warc")
 
 
 def _open(db_url: str | None, *, read_only: bool = False, migrate: bool = True) -> Engine:
@@ -486,6 +487,40 @@ def db_upgrade(db_url: str | None) -> None:
     engine.dispose()
 
 
+@cli.group()
+def encounters() -> None:
+    """Encounters: the meetings of different ministries that report one encounter."""
+
+
+@encounters.command("rebuild")
+@DB_OPTION
+def encounters_rebuild(db_url: str | None) -> None:
+    """Link every meeting of the archive again (crawls and reextract do it as they go).
+
+    Two sources' meetings are one encounter when their dates are at most a day
+    apart, their kinds are compatible and they share two participants (or one,
+    in a meeting of the same two sides); see docs/schema.md, "encounters".
+    Idempotent: encounters that did not change keep their rows.
+
+    \b
+    Example:
+        mfa-archive encounters rebuild
+        mfa-archive export encounters -o encounters.csv
+    """
+    from db import encounters as built
+
+    engine = _open(db_url)
+    try:
+        stats = built.rebuild_archive(engine)
+        total = built.encounter_count(engine)
+    except DatabaseError as exc:
+        raise click.ClickException(f"rebuild failed: {first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    click.echo(f"{total} encounters over {stats.meetings} dated meetings: {stats.added} added, "
+               f"{stats.removed} removed, {stats.kept} unchanged", err=True)
+
+
 # --- query and export -----------------------------------------------------------
 
 
@@ -589,8 +624,9 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
     """Export a table or an analysis view as CSV, JSON Lines, JSON or Parquet.
 
     NAME is documents, meetings, participants, statements, persons, crawl_runs,
-    one of the views meeting_participants, meeting_dyads, statement_facts, or
-    events (meetings as dyadic PLOVER/CAMEO events), or warc; see docs/schema.md.
+    one of the views meeting_participants, meeting_dyads, statement_facts,
+    events (meetings as dyadic PLOVER/CAMEO events), encounters (the reports of
+    one encounter by two ministries, side by side), or warc; see docs/schema.md.
     Rows come from one snapshot in a stable order; a file is replaced
     atomically. CSV is RFC 4180 UTF-8; text cells starting with = + - @ ' TAB
     or CR get a leading ' so spreadsheets never run them. Parquet (-o needed)
@@ -601,6 +637,7 @@ def export_cmd(name: str, fmt: str, output: str | None, since: dt.datetime | Non
         mfa-archive export meetings -o meetings.csv --country BY
         mfa-archive export meeting_dyads --since 2024-01-01 --format jsonl
         mfa-archive export events --format parquet -o events.parquet
+        mfa-archive export encounters --source az -o encounters.csv
         mfa-archive export warc --source az --since 2024-01-01 -o az.warc.gz
 
     warc writes the stored pages as WARC 1.1 response records with their fetch
@@ -657,8 +694,9 @@ def browse(port: int, open_browser: bool, db_url: str | None) -> None:
 
     The codebook (docs/schema.md) becomes table and column descriptions, with
     canned queries: meetings between two countries, statements by a person, a
-    ministry's meetings per month. Needs the browse extra
-    (pip install 'mfa-archive[browse]') and a SQLite archive.
+    ministry's meetings per month, encounters another ministry reported too.
+    Needs the browse extra (pip install 'mfa-archive[browse]') and a SQLite
+    archive.
 
     \b
     Example:

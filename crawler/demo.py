@@ -13,7 +13,7 @@ from crawler.mirror.server import serve
 from crawler.mirror.sites import SITES
 from crawler.registry import all_sources
 from crawler.run import FAST_SETTINGS, CrawlOutcome, exit_code, run_crawls
-from db import export, queries
+from db import encounters_export, export, queries
 from db.migrate import ensure_schema
 from db.session import make_engine
 from db.urls import sqlite_url
@@ -44,6 +44,10 @@ def run_demo(directory: Path) -> int:
         rows = export.export_named(engine, table_name, filters, fmt="csv",
                                    path=str(directory / name))
         console.print(f"wrote {directory / name} ({rows} rows)")
+    # the encounters two ministries report, both releases side by side (db/encounters.py)
+    rows = encounters_export.export_encounters(engine, filters, fmt="csv",
+                                               path=str(directory / "encounters.csv"))
+    console.print(f"wrote {directory / 'encounters.csv'} ({rows} rows: one encounter, two reports each)")
     engine.dispose()
     for problem in demo_problems(outcomes):
         print(f"demo: {problem}", file=sys.stderr)

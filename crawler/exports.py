@@ -1,4 +1,4 @@
-"""What ``mfa-archive export`` does beyond CSV and JSON: Parquet, events and WARC.
+"""What ``mfa-archive export`` does beyond CSV and JSON: Parquet, events, encounters and WARC.
 
 The command (crawler/cli.py) stays a thin layer: it calls :func:`run_export`.
 Parquet fields get their meaning from the codebook (docs/schema.md): an export
@@ -75,6 +75,12 @@ def run_export(engine: Engine, name: str, filters: ExportFilters, *, fmt: str,
             raise ExportRefused("export warc writes WARC: --format does not apply")
         assert path is not None
         return warc.export_warc(engine, filters, path)
+    if name == "encounters":
+        from db import encounters_export
+
+        if worker is not None:
+            worker.close()
+        return encounters_export.export_encounters(engine, filters, fmt=fmt, path=path, bom=bom)
     if name == "events":
         from db import events
 

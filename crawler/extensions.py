@@ -6,7 +6,9 @@ with reason ``locked`` before any request), marks runs that a killed process
 left ``running`` as ``interrupted``, writes this run's row, and hands the
 spider its frontier (:attr:`crawler.spiders.base.PressReleaseSpider.frontier`).
 When the spider closes, after the ``Store`` pipeline has committed its last
-batch, it computes the run's status, finishes the row and frees the lock.
+batch, it computes the run's status, finishes the row, links the run's meetings
+to other sources' reports of the same encounters (:mod:`db.encounters`) and
+frees the lock.
 
 It is configured in ``EXTENSIONS`` and so runs the same under ``mfa-archive
 crawl``, ``scrapy crawl`` and a Scrapyd job. The ``Store`` pipeline writes
@@ -37,8 +39,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
-from db import dispatch, frontier, runs
-from db.errors import DatabaseError, UnavailableError, first_line
+from db import dispatch, encounters, frontier, runs
+from db.errors import ROW_ERRORS, DatabaseError, UnavailableError, first_line, is_retryable
 from db.frontier import FrontierPlan
 from db.locks import SourceLock
 from db.migrate import ensure_schema
@@ -56,6 +58,7 @@ _OPEN: weakref.WeakSet[ArchiveRun] = weakref.WeakSet()
 
 FORCED_SHUTDOWN = "forced shutdown"
 END_RETRY_SECONDS = 10.0  # how long the end of a run is retried while the database is away
+_LINK_ATTEMPTS = 3  # linking a run's encounters, aborted by a concurrent writer, is tried again
 
 
 @dataclass(slots=True)
@@ -208,6 +211,8 @@ class ArchiveRun:
                     and state.counts.listing_pages > 0)
         try:
             self._record_end(state, status=status, reason=reason, complete=complete)
+            if not state.db_error and reason != FORCED_SHUTDOWN:
+                self._link_encounters(state)
         except DatabaseError as exc:
             # After a database error the crawl's summary already says why it failed
             # (a full disk fails this write too): one line for the user, not two; the
@@ -236,6 +241,29 @@ class ArchiveRun:
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(0.25)
+
+    def _link_encounters(self, state: RunState) -> None:
+        """Link the run's meetings to other sources' reports of one encounter (db/encounters.py).
+
+        After the run's end is recorded, in a transaction of its own, tried again
+        when PostgreSQL aborts it for a concurrent writer (a deadlock, or a meeting
+        that a crawl of another source deleted meanwhile); should it still fail,
+        the run stays unlinked and the next run of the source links it.
+        """
+        for attempt in range(1, _LINK_ATTEMPTS + 1):
+            try:
+                with transaction(state.sessions) as session:
+                    built = encounters.rebuild_after_run(session, state.run_id)
+                break
+            except DatabaseError as exc:
+                if attempt < _LINK_ATTEMPTS and (is_retryable(exc) or isinstance(exc, ROW_ERRORS)):
+                    continue
+                logger.warning("could not link the encounters of run %s: %s", state.run_id,
+                               first_line(exc))
+                return
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.set_value("archive/encounters_added", built.added)
 
     def _release(self) -> None:
         if self.lock is not None:

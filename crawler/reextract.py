@@ -34,7 +34,7 @@ from crawler.registry import Source as RegisteredSource
 from crawler.registry import all_sources
 from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
 from crawler.workers import process_pool
-from db import documents, queries
+from db import documents, encounters, queries
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, read_only_twin, reading, transaction
 
@@ -157,7 +157,9 @@ def reextract_archive(
     """Re-extract every stored document (of ``source``); return counts.
 
     ``documents``: how many; ``text``: how many went through the text stage;
-    ``changed``: whose text changed; ``failed``: whose page gave no text (kept as it was).
+    ``changed``: whose text changed; ``failed``: whose page gave no text (kept as it was);
+    ``encounters``: encounters added when the rebuilt meetings were linked again
+    (:mod:`db.encounters`).
     """
     sessions = make_sessionmaker(engine)
     with reading(engine) as conn:
@@ -170,6 +172,8 @@ def reextract_archive(
             stats = _write_results(sessions, results, total, on_progress)
         finally:
             reader.dispose()
+    with transaction(sessions) as session:  # the rebuilt meetings' encounters
+        stats["encounters"] = encounters.rebuild_for_source(session, source).added
     return stats
 
 

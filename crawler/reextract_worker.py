@@ -25,7 +25,7 @@ from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.reextract import _extract, _PageJob, _TextJob
 from crawler.registry import all_sources
 from crawler.release import ListingHints
-from db import documents, leases
+from db import documents, encounters, leases
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, transaction
 
@@ -93,6 +93,7 @@ def run_worker(
                                      row.language))
         results = [_extract(job) for job in jobs]
         with transaction(sessions) as session:
+            encounters.serialise(session)  # before any row lock: see db/encounters.py
             todo = leases.lock_stale(session, ids, **versions)
             for document_id, result in results:
                 if document_id not in todo:
@@ -111,6 +112,8 @@ def run_worker(
                     assert isinstance(result, Records)
                     documents.store_records(session, document_id, result,
                                              version=EXTRACTOR_VERSION)
+            # the batch's meetings are linked again in its own transaction (db/encounters.py)
+            encounters.rebuild_for_documents(session, todo)
             leases.release(session, ids)
             stats.remaining = leases.remaining(session)
         stats.batches += 1

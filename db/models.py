@@ -2,7 +2,8 @@
 
 Table names are the product's SQL interface: ``sources``, ``crawl_runs``,
 ``crawl_errors``, ``warc_files``, ``frontier``, ``documents``, ``document_versions``,
-``meetings``, ``participants``, ``persons``, ``statements``. The schema is
+``meetings``, ``participants``, ``persons``, ``statements``, ``encounters``,
+``encounter_meetings``, ``encounter_runs``. The schema is
 changed only through alembic migrations (``migrations/versions``).
 """
 
@@ -294,3 +295,47 @@ class Statement(Base):
     end_offset: Mapped[int]
     extractor_version: Mapped[str] = mapped_column(String(32))
     verb_lemma: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class Encounter(Base):
+    """One encounter reported by meetings of several sources (db/encounter_rule.py).
+
+    Derived data: rebuilt after each crawl run and re-extraction, and by
+    ``mfa-archive encounters rebuild``; ``key`` hashes its reports' URLs and
+    positions, so it stays the same across rebuilds.
+    """
+
+    __tablename__ = "encounters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reports: Mapped[int]
+    score: Mapped[int]
+    rule_version: Mapped[str] = mapped_column(String(32))
+
+
+class EncounterMeeting(Base):
+    """A meeting that reports an encounter; a meeting reports at most one."""
+
+    __tablename__ = "encounter_meetings"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    encounter_id: Mapped[int] = mapped_column(
+        ForeignKey("encounters.id", ondelete="CASCADE"), index=True)
+
+
+class EncounterRun(Base):
+    """A run whose releases' meetings were linked into encounters (db/encounters.py).
+
+    A run without a row ended before linking them (killed): the next run of its
+    source links them.
+    """
+
+    __tablename__ = "encounter_runs"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    built_at: Mapped[dt.datetime]

@@ -500,4 +500,24 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
             "order by month"
         ),
     },
+    "encounters_reported_by": {
+        "title": "Encounters another ministry reported too",
+        "description": ("Encounters one source (its key, e.g. az) reported, beside each other "
+                        "ministry's report of the same encounter (table encounters)."),
+        "sql": (
+            "select e.key as encounter_id, e.date, e.kind, da.url as url, sb.key as other_source,\n"
+            "       db.url as other_url, db.title as other_title\n"
+            "from encounters e\n"
+            "join encounter_meetings ea on ea.encounter_id = e.id\n"
+            "join meetings ma on ma.id = ea.meeting_id\n"
+            "join documents da on da.id = ma.document_id\n"
+            "join sources sa on sa.id = da.source_id\n"
+            "join encounter_meetings eb on eb.encounter_id = e.id and eb.meeting_id != ea.meeting_id\n"
+            "join meetings mb on mb.id = eb.meeting_id\n"
+            "join documents db on db.id = mb.document_id\n"
+            "join sources sb on sb.id = db.source_id\n"
+            "where sa.key = lower(:source)\n"
+            "order by e.date, e.key, sb.key"
+        ),
+    },
 }

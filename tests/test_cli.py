@@ -51,6 +51,9 @@ def test_sources_lists_az(runner: CliRunner, tmp_path: Path) -> None:
         (["query", "select 1", "--db", "nonsense://"], "unsupported database"),
         (["query", "select 1", "--db", "sqlite:////nonexistent/dir/a.sqlite"], "no archive at"),
         (["export", "meetings", "--db", "sqlite:////nonexistent/a.sqlite"], "no archive at"),
+        (["export", "encounters", "--db", "sqlite:////nonexistent/a.sqlite"], "no archive at"),
+        (["encounters", "rebuild", "--db", "sqlite:////nonexistent/dir/a.sqlite"],
+         "cannot open the database"),
     ],
 )
 def test_user_mistakes_are_one_line_without_traceback(args: list[str], message: str) -> None:

@@ -84,4 +84,5 @@ def test_datasette_metadata_carries_the_codebook(codebook: dict[str, CodebookEnt
     assert set(tables) == set(codebook)
     assert tables["meeting_dyads"]["columns"]["country_a"].startswith("The alphabetically")
     assert set(meta["databases"]["archive"]["queries"]) == {
-        "meetings_between", "statements_by_person", "meetings_per_month"}
+        "meetings_between", "statements_by_person", "meetings_per_month",
+        "encounters_reported_by"}

@@ -58,10 +58,13 @@ def test_demo_twice(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'archive.sqlite'}")
     with Session(engine) as s:
         stored = s.scalar(select(func.count()).select_from(Document))
+    encounters = (tmp_path / "encounters.csv").read_text(encoding="utf-8")
+    assert "https://mfa.gov.az/en/news/no57326" in encounters  # az and by report one encounter
     second = run_cli("demo", "--dir", str(tmp_path), timeout=400)
     assert second.returncode == 0, second.stderr[-3000:]
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Document)) == stored, "adds nothing"
+    assert (tmp_path / "encounters.csv").read_text(encoding="utf-8") == encounters
     engine.dispose()
     assert stored and (tmp_path / "documents.csv").is_file()
     print(f"demo: {stored} documents, first run {took:.0f}s")
