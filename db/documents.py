@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from db.frontier import mark_stored
 from db.models import Document, DocumentVersion, Meeting, Participant, Statement
-from db.persons import person_ids
+from db.office_holders import link_office_holders_near
+from db.offices import office_key
+from db.persons import Mention, person_ids
 from db.release import RecordsLike, ReleaseRecord
 from db.writes import now as _now
 from db.writes import prebuilt
@@ -70,7 +72,7 @@ def store_release(
 
     ``source_id`` and ``run_id`` may be ``None`` only for a document already
     archived (re-extraction); ``force_records`` rewrites its records even when
-    text and extractor version are unchanged; ``people``: see :func:`person_ids`.
+    text and extractor version are unchanged; ``people``: see :func:`db.persons.person_ids`.
     """
     now = _now()
     new_hash = content_hash(release.text)
@@ -181,13 +183,20 @@ def replace_records(
     stable where the facts did not change; surplus rows are deleted. Bulk
     statements keep this to a handful of round trips per release; ``fresh`` (a
     document inserted in this transaction, so without records) skips the
-    lookups of existing rows. ``people`` is a writer's person id cache (:func:`person_ids`).
+    lookups of existing rows. ``people`` is a writer's person id cache
+    (:func:`db.persons.person_ids`); unnamed office holders near the document are
+    re-linked (:func:`db.office_holders.link_office_holders_near`).
     """
     # persons are named people only: never an unnamed office holder, a group, an institution or the sides
+    offices = [[None if p.group else office_key(p.title) for p in m.participants]
+               for m in records.meetings]
     ids = person_ids(
         session,
-        [p.name for m in records.meetings for p in m.participants if p.name and not p.group]
-        + [s.speaker for s in records.statements if s.speaker and s.speaker_person],
+        [Mention(p.name, p.country, office)
+         for m, row in zip(records.meetings, offices, strict=True)
+         for p, office in zip(m.participants, row, strict=True) if p.name and not p.group]
+        + [Mention(s.speaker) for s in records.statements if s.speaker and s.speaker_person],
+        document_id,
         people,
     )
     conn = session.connection()
@@ -222,6 +231,10 @@ def replace_records(
             "meeting_id": meeting_id,
             "ordinal": ordinal,
             "person_id": ids[participant.name] if participant.name and not participant.group else None,
+            "name": participant.name if participant.name and not participant.group else None,
+            "office": office,
+            "resolved_by": None,  # an unnamed office holder is linked below
+            "evidence_document_id": None,
             "group": participant.group,
             "title": participant.title,
             "country": participant.country,
@@ -229,8 +242,8 @@ def replace_records(
             "role": participant.role,
             "extractor_version": version,
         }
-        for meeting_id, meeting in zip(meeting_ids, records.meetings, strict=True)
-        for ordinal, participant in enumerate(meeting.participants)
+        for meeting_id, meeting, row in zip(meeting_ids, records.meetings, offices, strict=True)
+        for ordinal, (participant, office) in enumerate(zip(meeting.participants, row, strict=True))
     ]
     old_participants = {
         (m, o): i for m, o, i in conn.execute(_SELECT_PARTICIPANTS, {"ids": meeting_ids})
@@ -264,6 +277,8 @@ def replace_records(
     }
     _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
+    if any(o for row in offices for o in row):
+        link_office_holders_near(session, document_id)
 
 
 def _sync_rows(
