@@ -947,6 +947,39 @@ def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: f
     sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
 
 
+@cli.command()
+@DB_OPTION
+def refold(db_url: str | None) -> None:
+    """Re-apply the identity rule to the archive's persons, and re-link office holders.
+
+    Variants of one person's name (Sergey/Sergei Lavrov, S./Subrahmanyam
+    Jaishankar) become one person; different people who share a surname never
+    do (the rule: db/identity_rule.py, docs/schema.md). An unnamed participant
+    ("the Foreign Secretary") is linked to the person its source names with that
+    office within 60 days. Run it after `db upgrade` to this schema or after a
+    change of the rule, while no crawl or re-extraction writes; running it again
+    changes nothing.
+
+    \b
+    Example:
+        mfa-archive refold --db postgresql+psycopg://archive@db/mfa
+    """
+    from db.identity_rule import RULE_VERSION
+    from db.refold import refold_archive
+
+    engine = _open(db_url)
+    try:
+        report = refold_archive(engine)
+    except DatabaseError as exc:
+        raise click.ClickException(f"refold failed: {first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    click.echo(f"{RULE_VERSION}: {report.names} names, persons {report.persons_before} -> "
+               f"{report.persons_after}; {report.participants_relinked} participants and "
+               f"{report.statements_relinked} statements re-linked, {report.offices_updated} "
+               f"offices updated, {report.office_links_changed} office links changed", err=True)
+
+
 # --- nodes -------------------------------------------------------------------------
 
 

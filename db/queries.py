@@ -391,7 +391,7 @@ def export_select(name: str, filters: ExportFilters, dialect: str) -> AnySelect:
     if name in ("persons", "crawl_runs"):
         from db import table_exports
 
-        return table_exports.persons_export(filters) if name == "persons" \
+        return table_exports.persons_export(filters, dialect) if name == "persons" \
             else table_exports.crawl_runs_export(filters)
     return view_export(name, filters)
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.identity_rule import NameEvidence, display_name, fold_names
@@ -138,6 +138,14 @@ def refold(session: Session) -> RefoldReport:
     links = link_office_holders(session)
     return RefoldReport(persons_before, _count(session, Person), len(evidence), moved_p,
                         moved_s, offices_updated, links)
+
+
+def refold_archive(engine: Engine) -> RefoldReport:
+    """:func:`refold` in one transaction of its own: all of it, or nothing."""
+    from db.session import make_sessionmaker, transaction
+
+    with transaction(make_sessionmaker(engine)) as session:
+        return refold(session)
 
 
 def _relink(session: Session, model: type[Participant | Statement],
