@@ -27,7 +27,8 @@ group one person. The rule, in order:
    person qualifies; with two candidates (``Kim`` of KR beside two Kims of KR holding
    that office, ``A. Smith`` beside Anna and Adam Smith) it stays a person of its own.
    Different given names never merge (``Hillary``/``Bill Clinton``, ``Wang Yi``/
-   ``Wang Wenbin``), nor forms with no country in common (``Kim`` of KR and of KP).
+   ``Wang Wenbin``), nor forms each seen for countries the other never was (``Kim`` of KR
+   and ``Kim Song Nam`` of KP, even in one release).
 
 The result does not depend on the order of the input: forms are taken fullest first,
 then by key. :data:`RULE_VERSION` names this rule in exports and reports.
@@ -141,6 +142,8 @@ def _whole_given_match(a: str, b: str) -> bool:
 def evidence_allows(kind: str, a: NameEvidence, b: NameEvidence) -> bool:
     """Whether the countries, offices and documents of two forms back a merge of ``kind``."""
     same_country = bool(a.countries & b.countries)
+    if a.countries and b.countries and not same_country:
+        return False  # seen for different countries only: two people, even in one release
     same_document = bool(a.documents & b.documents)
     shared = a.offices & b.offices
     if kind in ("spelling", "order"):

@@ -50,8 +50,13 @@ def name_words(key: str) -> tuple[str, str]:
     return words[0], words[-1]
 
 
-def person_ids(session: Session, mentions: Sequence[Mention], document_id: int,
-                   known: dict[str, int] | None = None) -> dict[str, int]:
+def person_id(session: Session, name: str) -> int:
+    """The id of the person called ``name``, created on first sight (no evidence beside it)."""
+    return person_ids(session, [Mention(name)])[name]
+
+
+def person_ids(session: Session, mentions: Sequence[Mention], document_id: int | None = None,
+               known: dict[str, int] | None = None) -> dict[str, int]:
     """The person id of each mentioned name, new persons created by the identity rule.
 
     ``known`` (name key -> id) is a writer's cache: its keys cost no statement, and
@@ -73,7 +78,7 @@ def person_ids(session: Session, mentions: Sequence[Mention], document_id: int,
 
 
 def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
-                 keys: dict[str, str], document_id: int, found: dict[str, int]) -> None:
+                 keys: dict[str, str], document_id: int | None, found: dict[str, int]) -> None:
     conn = session.connection()
     words = {w for k in new for w in name_words(k)}
     candidates = dict(conn.execute(
@@ -96,12 +101,14 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
             if office:
                 offices[person].add(office)
     evidence = [NameEvidence(k, frozenset(countries[p]), frozenset(offices[p]),
-                             frozenset({document_id} if p in release_persons else ()))
+                             frozenset({document_id} if p in release_persons and document_id
+                                       is not None else ()))
                 for k, p in candidates.items()]
     for m in mentions:
         evidence.append(NameEvidence(
             keys[m.name], frozenset({m.country} if m.country else ()),
-            frozenset({m.office} if m.office else ()), frozenset({document_id})))
+            frozenset({m.office} if m.office else ()),
+            frozenset({document_id} if document_id is not None else ())))
     owner = {**candidates, **{k: found[k] for k in in_release if k in found}}
     written: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:

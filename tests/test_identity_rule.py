@@ -62,6 +62,7 @@ def test_variants_of_one_person_fold(a: NameEvidence, b: NameEvidence) -> None:
     # the same surname, different countries
     (ev("Kim", "KR", ("Foreign Minister",), (1,)), ev("Kim Song Nam", "KP", ("Foreign Minister",), (2,))),
     (ev("Kim", "KR", ("Minister",), (1,)), ev("Kim Yo Jong", "KP", ("Minister",), (2,))),
+    (ev("Kim", "KR", ("Foreign Minister",), (1,)), ev("Kim Song Nam", "KP", ("Foreign Minister",), (1,))),
     (ev("Sergey Lavrov", "RU", (FM,), (1,)), ev("Sergei Lavrov", "BY", ("Ambassador",), (2,))),
     # no evidence at all: a spelling variant seen for no country and in no common release
     (ev("Sergey Lavrov", "", (), (1,)), ev("Sergei Lavrov", "", (), (2,))),
