@@ -528,7 +528,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     The database itself refuses writes (SQLite: a read-only connection with
     query_only and an authorizer; PostgreSQL: a read-only transaction), and the
     query is cancelled after --timeout seconds. Views for analysis:
-    meeting_participants, meeting_dyads, statement_facts, person_meetings
+    meeting_participants, meeting_dyads, statement_facts, person_meetings,
+    person_variants, person_countries, person_titles, office_holders
     (docs/schema.md).
 
     \b
@@ -813,9 +814,11 @@ def show(release: str, fmt: str, db_url: str | None) -> None:
 @DB_OPTION
 def persons(country: str | None, name: str | None, limit: int, fmt: str,
             db_url: str | None) -> None:
-    """List persons: countries, titles held, first/last seen, meetings, statements.
+    """List persons: variants, countries, titles held, first/last seen, meetings, statements.
 
-    The most met first. Countries are those the person represented, the most
+    The most met first. Variants are the other forms of the name the releases
+    wrote (folded into one person by the identity rule; `mfa-archive refold`);
+    --name matches any of them. Countries are those the person represented, the most
     frequent first; titles in the order first held. Who met whom, by year:
     the view person_meetings (mfa-archive query, docs/schema.md).
 
