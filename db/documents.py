@@ -277,8 +277,7 @@ def replace_records(
     }
     _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
-    if any(o for row in offices for o in row):
-        link_office_holders_near(session, document_id)
+    link_office_holders_near(session, document_id)
 
 
 def _sync_rows(

@@ -293,7 +293,7 @@ class Participant(Base):
     office: Mapped[str | None] = mapped_column(String(300))
     resolved_by: Mapped[str | None] = mapped_column(String(16))
     evidence_document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL"))
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     person: Mapped[Person | None] = relationship()

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from db.models import Document, Meeting, Participant
@@ -28,14 +28,26 @@ def _day() -> Any:
     return func.coalesce(Meeting.date, Document.published)
 
 
+def _of_offices(pairs: set[tuple[str, str]] | None) -> Any:
+    """A filter on (country, office) pairs (served by ``ix_participants_country_office``)."""
+    if pairs is None:
+        return true()
+    return or_(*(and_(Participant.country == c, Participant.office == o)
+                 for c, o in sorted(pairs)))
+
+
 def link_office_holders(session: Session, *, source_id: int | None = None,
-                        since: dt.date | None = None, until: dt.date | None = None) -> int:
-    """(Re)link the unnamed participants of a source (or all) seen in ``since..until``.
+                        since: dt.date | None = None, until: dt.date | None = None,
+                        offices: set[tuple[str, str]] | None = None) -> int:
+    """(Re)link the unnamed participants of a source (or all) seen in ``since..until``,
+    of the given ``(country, office)`` pairs (or all).
 
     Returns how many participants changed. Each gets the person
     :func:`db.offices.office_holder` finds among the named participants of the same
     source, country and office, or none.
     """
+    if offices is not None and not offices:
+        return 0
     day = _day()
     window = dt.timedelta(days=HOLDER_WINDOW_DAYS)
     targets_q = (
@@ -45,7 +57,7 @@ def link_office_holders(session: Session, *, source_id: int | None = None,
         .join(Document, Document.id == Meeting.document_id)
         .where(Participant.name.is_(None), Participant.group.is_(False),
                Participant.office.is_not(None), Participant.country.is_not(None),
-               Participant.office.not_in(sorted(UNRESOLVABLE_OFFICES))))
+               Participant.office.not_in(sorted(UNRESOLVABLE_OFFICES)), _of_offices(offices)))
     if source_id is not None:
         targets_q = targets_q.where(Document.source_id == source_id)
     if since is not None:
@@ -55,14 +67,14 @@ def link_office_holders(session: Session, *, source_id: int | None = None,
     targets = session.execute(targets_q).all()
     if not targets:
         return 0
-    offices = sorted({t.office for t in targets})
+    pairs = {(t.country, t.office) for t in targets}
     sightings_q = (
         select(Document.source_id, Participant.country, Participant.office,
                Participant.person_id, day.label("day"), Document.id)
         .join(Meeting, Meeting.id == Participant.meeting_id)
         .join(Document, Document.id == Meeting.document_id)
         .where(Participant.name.is_not(None), Participant.person_id.is_not(None),
-               Participant.resolved_by.is_(None), Participant.office.in_(offices)))
+               Participant.resolved_by.is_(None), _of_offices(pairs)))
     if source_id is not None:
         sightings_q = sightings_q.where(Document.source_id == source_id)
     days = [t.day for t in targets if t.day is not None]
@@ -89,19 +101,27 @@ def link_office_holders(session: Session, *, source_id: int | None = None,
 
 
 def link_office_holders_near(session: Session, document_id: int) -> int:
-    """Re-link office holders a stored document can change: its own, and those of its
-    source within the window of its days (its named holders are evidence for them)."""
+    """Re-link the office holders a stored document can change: of its source, of the
+    (country, office) pairs it shows or was the evidence for, within the window of its
+    days (its own unnamed participants, and those its named ones are evidence for)."""
     day = _day()
-    row = session.execute(
-        select(Document.source_id, func.min(day), func.max(day))
-        .select_from(Participant)
+    rows = list(session.execute(
+        select(Document.source_id, Participant.country, Participant.office, day)
         .join(Meeting, Meeting.id == Participant.meeting_id)
         .join(Document, Document.id == Meeting.document_id)
         .where(Document.id == document_id, Participant.office.is_not(None),
-               Participant.country.is_not(None))
-        .group_by(Document.source_id)).first()
-    if row is None or row[1] is None:
+               Participant.country.is_not(None),
+               Participant.office.not_in(sorted(UNRESOLVABLE_OFFICES)))).all())
+    # and the links it was the evidence for, in case it no longer is
+    rows += session.execute(
+        select(Document.source_id, Participant.country, Participant.office, day)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .join(Document, Document.id == Meeting.document_id)
+        .where(Participant.evidence_document_id == document_id)).all()
+    days = [r[3] for r in rows if r[3] is not None]
+    if not days:
         return 0
     window = dt.timedelta(days=HOLDER_WINDOW_DAYS)
-    return link_office_holders(session, source_id=row[0], since=row[1] - window,
-                               until=row[2] + window)
+    return link_office_holders(session, source_id=rows[0][0], since=min(days) - window,
+                               until=max(days) + window,
+                               offices={(str(r[1]), str(r[2])) for r in rows})

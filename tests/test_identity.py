@@ -233,3 +233,17 @@ def test_cli_refold_persons_and_export(engine: Engine, db_url: str) -> None:
     assert row["titles"] == ("Iranian Foreign Minister 2024-03-04..2024-03-04; "
                              "Minister of Foreign Affairs of Iran 2024-03-10..2024-03-10")
     assert (row["first_seen"], row["last_seen"]) == ("2024-03-04", "2024-03-10")
+
+
+def test_a_link_goes_when_its_evidence_is_re_extracted_away(engine: Engine) -> None:
+    _store(engine, HOLDERS)
+    sessions = make_sessionmaker(engine)
+    _, evidence = HOLDERS[0]
+    without = _release(evidence.url, _day(0), P("Jeyhun Bayramov", FM, "AZ"))
+    with sessions.begin() as s:
+        documents.store_release(s, source_id=None, run_id=None, release=without,
+                                force_records=True)
+    with engine.connect() as conn:
+        linked = conn.execute(select(Participant.person_id).where(
+            Participant.name.is_(None), Participant.person_id.is_not(None))).all()
+    assert linked == []

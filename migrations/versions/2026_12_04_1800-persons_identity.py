@@ -141,6 +141,8 @@ def upgrade() -> None:
             batch_op.f("fk_participants_evidence_document_id_documents"), "documents",
             ["evidence_document_id"], ["id"], ondelete="SET NULL")
         batch_op.create_index("ix_participants_country_office", ["country", "office"], unique=False)
+        batch_op.create_index(batch_op.f("ix_participants_evidence_document_id"),
+                              ["evidence_document_id"], unique=False)
     conn = op.get_bind()
     conn.execute(sa.text(
         "UPDATE participants SET name = (SELECT pe.name FROM persons pe "
@@ -162,6 +164,7 @@ def downgrade() -> None:
     for view in reversed(VIEWS):
         op.execute(f"DROP VIEW {view}")
     with op.batch_alter_table("participants", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_participants_evidence_document_id"))
         batch_op.drop_index("ix_participants_country_office")
         batch_op.drop_constraint(
             batch_op.f("fk_participants_evidence_document_id_documents"), type_="foreignkey")
