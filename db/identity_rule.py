@@ -233,6 +233,11 @@ def _conflicts(key: str, other: str, groups: _Groups) -> bool:
     return any(variant_kind(p, q) is None for p in mine for q in theirs)
 
 
+def is_fuller(a: str, b: str) -> bool:
+    """Whether key ``a`` has more whole words than key ``b``, or as many and more words."""
+    return _fullness(a)[:2] < _fullness(b)[:2]
+
+
 def display_name(names: Iterable[tuple[str, str, int]]) -> str:
     """A person's name: of the forms ``(name as written, key, mentions)``, the fullest, then
     the most mentioned, then the first in sort order."""

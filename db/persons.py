@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from db.identity_rule import NameEvidence, display_name, fold_names
+from db.identity_rule import NameEvidence, display_name, fold_names, is_fuller
 from db.models import Participant, Person, PersonKey
 from db.names import name_key
 from db.writes import prebuilt
@@ -113,7 +113,7 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
     written: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         written[keys[m.name]][m.name.strip()] += 1
-    rows, person_rows = [], []
+    rows, person_rows, fuller = [], [], []
     for group in fold_names(evidence):
         fresh = [k for k in group if k in new]
         if not fresh:
@@ -122,6 +122,7 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
         names = [(n, k, c) for k in fresh for n, c in written[k].items()]
         if existing:
             pid_or_key: int | str = existing[0]
+            fuller.append((existing[0], display_name(names)))
         else:
             shown = display_name(names)
             pid_or_key = key_of(shown)
@@ -144,3 +145,23 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
     conn.execute(prebuilt(session, "insert_person_keys", lambda insert_: (
         insert_(_KEYS).on_conflict_do_nothing(index_elements=["name_key"]))), key_rows)
     found.update(conn.execute(_SELECT_KEYS, {"keys": new}).all())
+    _rename_fuller(session, fuller)
+
+
+def _rename_fuller(session: Session, fuller: list[tuple[int, str]]) -> None:
+    """Name a person by a new form that is fuller than its name (``persons.name``: the
+    fullest form seen), unless another person holds that form's key."""
+    if not fuller:
+        return
+    conn = session.connection()
+    current = dict(conn.execute(select(_PERSONS.c.id, _PERSONS.c.name).where(
+        _PERSONS.c.id.in_(sorted({pid for pid, _ in fuller})))).all())
+    for pid, form in sorted(fuller):
+        if not is_fuller(key_of(form), key_of(current[pid])):
+            continue
+        taken = conn.execute(select(_PERSONS.c.id).where(
+            _PERSONS.c.name_key == key_of(form))).first()
+        if taken is None:
+            conn.execute(_PERSONS.update().where(_PERSONS.c.id == pid)
+                         .values(name=form, name_key=key_of(form)))
+            current[pid] = form

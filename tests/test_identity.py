@@ -135,6 +135,7 @@ def test_stored_variants_are_one_person_and_namesakes_are_not(engine: Engine) ->
             "WHERE person_id = :p ORDER BY variant"), {"p": person["Sergey Lavrov"]}).all()
     assert keys[name_key("Sergei Lavrov")] == keys[name_key("Sergey Lavrov")]
     assert names[person["Abbas Araghchi"]] == "Seyed Abbas Araghchi"  # the fullest form
+    assert names[person["S. Jaishankar"]] == "Subrahmanyam Jaishankar"  # ... also when it came later
     assert [(v, str(a), str(b), n) for v, a, b, n in variants] == [
         ("Sergei Lavrov", "2024-03-03", "2024-03-03", 1),
         ("Sergey Lavrov", "2024-03-01", "2024-03-01", 2)]
