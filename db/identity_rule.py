@@ -36,8 +36,9 @@ then by key. :data:`RULE_VERSION` names this rule in exports and reports.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from db.offices import GENERIC_OFFICES
@@ -62,6 +63,7 @@ class NameEvidence:
     documents: frozenset[int] = field(default_factory=frozenset)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def translit_fold(word: str) -> str:
     """A word with the common transliteration differences folded (rule 1)."""
     for old, new in _TRANSLIT:
@@ -69,6 +71,7 @@ def translit_fold(word: str) -> str:
     return _DOUBLE.sub(r"\1", word)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def loose_fold(word: str) -> str:
     """:func:`translit_fold` with every inner vowel run as ``a``: an index key, never a verdict."""
     folded = translit_fold(word)
@@ -77,6 +80,7 @@ def loose_fold(word: str) -> str:
     return _VOWELS.sub("a", folded[: len(folded) - len(tail)]) + tail
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def same_word(a: str, b: str) -> bool:
     """Rule 1: the same word, up to transliteration."""
     if len(a) == 1 or len(b) == 1:
@@ -103,6 +107,7 @@ def _subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
     return i == len(short)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def variant_kind(a: str, b: str) -> str | None:
     """How two keys may name one person: ``spelling``, ``order``, ``fuller``, ``alone`` or None.
 
@@ -177,13 +182,19 @@ class _Groups:
             self.members[low] += self.members.pop(high)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fullness(key: str) -> tuple[int, int, str]:
     words = key.split()
     return (-sum(len(w) > 1 for w in words), -len(words), key)
 
 
-def fold_names(evidence: Iterable[NameEvidence]) -> list[list[str]]:
-    """Group name keys into persons by the rule above; each group sorted, groups by first key."""
+def fold_names(evidence: Iterable[NameEvidence],
+               persons: Mapping[str, int] | None = None) -> list[list[str]]:
+    """Group name keys into persons by the rule above; each group sorted, groups by first key.
+
+    ``persons`` (key -> person id): keys whose grouping is settled (a writer's known
+    names). They start grouped by person, and no two of them are compared again.
+    """
     by_key: dict[str, NameEvidence] = {}
     for item in evidence:
         old = by_key.get(item.key)
@@ -191,6 +202,13 @@ def fold_names(evidence: Iterable[NameEvidence]) -> list[list[str]]:
             item.key, old.countries | item.countries, old.offices | item.offices,
             old.documents | item.documents)
     groups = _Groups(by_key)
+    settled = {k: p for k, p in (persons or {}).items() if k in by_key}
+    first_of: dict[int, str] = {}
+    for key in sorted(settled):
+        groups.union(first_of.setdefault(settled[key], key), key)
+
+    def compared(a: str, b: str) -> bool:
+        return not (a in settled and b in settled)
     # candidates by loose surname or first word: only keys sharing one can be variants
     index: dict[str, set[str]] = {}
     for key in by_key:
@@ -211,19 +229,24 @@ def fold_names(evidence: Iterable[NameEvidence]) -> list[list[str]]:
     # rules 2: spelling and order variants, symmetric
     for key in order:
         for other in candidates(key):
+            if not compared(key, other):
+                continue
             kind = variant_kind(key, other)
             if kind in ("spelling", "order") and evidence_allows(kind, by_key[key], by_key[other]):
                 groups.union(key, other)
     # rules 3-5: a shorter form joins the one person it can be, fullest forms first
     for key in order:
-        fuller = [o for o in candidates(key) if _fullness(o) < _fullness(key)
-                  and groups.find(o) != groups.find(key)]
-        persons = {groups.find(o) for o in fuller
-                   if (kind := variant_kind(key, o)) in ("fuller", "alone")
-                   and evidence_allows(kind, by_key[key], by_key[o])
-                   and not _conflicts(key, o, groups)}
-        if len(persons) == 1:
-            groups.union(key, persons.pop())
+        near = candidates(key)
+        if key in settled and all(o in settled for o in near):
+            continue  # settled, and nothing new to join: only refold regroups these
+        fuller = [o for o in near
+                  if _fullness(o) < _fullness(key) and groups.find(o) != groups.find(key)]
+        joinable = {groups.find(o) for o in fuller
+                    if (kind := variant_kind(key, o)) in ("fuller", "alone")
+                    and evidence_allows(kind, by_key[key], by_key[o])
+                    and not _conflicts(key, o, groups)}
+        if len(joinable) == 1:
+            groups.union(key, joinable.pop())
     return sorted(sorted(members) for members in groups.members.values())
 
 

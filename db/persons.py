@@ -114,7 +114,7 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
     for m in mentions:
         written[keys[m.name]][m.name.strip()] += 1
     rows, person_rows, fuller = [], [], []
-    for group in fold_names(evidence):
+    for group in fold_names(evidence, owner):
         fresh = [k for k in group if k in new]
         if not fresh:
             continue
