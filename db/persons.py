@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Table, bindparam, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.identity_rule import NameEvidence, display_name, fold_names, is_fuller
@@ -161,7 +162,12 @@ def _rename_fuller(session: Session, fuller: list[tuple[int, str]]) -> None:
             continue
         taken = conn.execute(select(_PERSONS.c.id).where(
             _PERSONS.c.name_key == key_of(form))).first()
-        if taken is None:
-            conn.execute(_PERSONS.update().where(_PERSONS.c.id == pid)
-                         .values(name=form, name_key=key_of(form)))
-            current[pid] = form
+        if taken is not None:
+            continue
+        try:  # a concurrent writer may take the key meanwhile: then the name waits for refold
+            with session.begin_nested():
+                session.connection().execute(_PERSONS.update().where(_PERSONS.c.id == pid)
+                                             .values(name=form, name_key=key_of(form)))
+        except IntegrityError:
+            continue
+        current[pid] = form
