@@ -323,6 +323,7 @@ def participants_export(filters: ExportFilters) -> AnySelect:
             Meeting.kind,
             Source.key.label("source"),
             Document.url,
+            Participant.resolved_by,  # "office": an unnamed office holder linked to its holder
         )
         .join(Meeting, Meeting.id == Participant.meeting_id)
         .outerjoin(Person, Person.id == Participant.person_id)  # unnamed and group participants too
