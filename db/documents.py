@@ -9,6 +9,7 @@ and updated in place, so ids stay stable where the facts did not change.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any, Literal
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.frontier import mark_stored
 from db.models import Document, DocumentVersion, Meeting, Participant, Statement
-from db.office_holders import link_office_holders_near
+from db.office_holders import Seen, link_office_holders_near
 from db.offices import office_key
 from db.persons import Mention, person_ids
 from db.release import RecordsLike, ReleaseRecord
@@ -149,7 +150,8 @@ def store_release(
             _update_document(session, document_id,
                              {"records_extractor": release.records_extractor})
     replace_records(session, document_id, release.records, version=release.records_extractor,
-                    fresh=outcome == "new", people=people)
+                    fresh=outcome == "new", people=people, source_id=source_id,
+                    published=release.published)
     mark_stored(session, source_id=source_id, url=release.url, now=now)
     return outcome
 
@@ -176,6 +178,7 @@ def _update_document(session: Session, document_id: int, values: dict[str, Any])
 def replace_records(
     session: Session, document_id: int, records: RecordsLike, *, version: str,
     fresh: bool = False, people: dict[str, int] | None = None,
+    source_id: int | None = None, published: dt.date | None = None,
 ) -> None:
     """Make a document's meetings, participants and statements equal ``records``.
 
@@ -183,7 +186,8 @@ def replace_records(
     stable where the facts did not change; surplus rows are deleted. Bulk
     statements keep this to a handful of round trips per release; ``fresh`` (a
     document inserted in this transaction, so without records) skips the
-    lookups of existing rows. ``people`` is a writer's person id cache
+    lookups of existing rows; ``source_id`` and ``published`` (of the document, when the
+    writer knows them) save reading them back. ``people`` is a writer's person id cache
     (:func:`db.persons.person_ids`); unnamed office holders near the document are
     re-linked (:func:`db.office_holders.link_office_holders_near`).
     """
@@ -277,7 +281,12 @@ def replace_records(
     }
     _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
-    link_office_holders_near(session, document_id)
+    link_office_holders_near(
+        session, document_id,
+        [Seen(p.country, office, m.date, not p.name)
+         for m, row in zip(records.meetings, offices, strict=True)
+         for p, office in zip(m.participants, row, strict=True) if office and p.country],
+        source_id=source_id, published=published, fresh=fresh)
 
 
 def _sync_rows(

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, union_all, update
 from sqlalchemy.orm import Session
 
 from db.models import Document, Meeting, Participant
@@ -28,18 +29,19 @@ _UNRESOLVABLE = sorted(UNRESOLVABLE_OFFICES)
 # Built once, bound per call (a store runs them for every release).
 _UNNAMED = (
     select(Participant.id, Participant.country, Participant.office, _DAY.label("day"),
-           Participant.person_id, Participant.evidence_document_id)
+           Participant.person_id, Participant.evidence_document_id, Document.id.label("document_id"))
     .join(Meeting, Meeting.id == Participant.meeting_id)
     .join(Document, Document.id == Meeting.document_id)
     .where(Participant.name.is_(None), Participant.group.is_(False),
            Participant.office.is_not(None), Participant.country.is_not(None),
            Participant.office.not_in(_UNRESOLVABLE)))
-_TARGETS = _UNNAMED.where(
-    Document.source_id == bindparam("source_id"),
-    Participant.country.in_(bindparam("countries", expanding=True)),
-    Participant.office.in_(bindparam("offices", expanding=True)),
-    _DAY.between(bindparam("since"), bindparam("until")))
-_TARGETS_OF_DOCUMENT = _UNNAMED.where(Document.id == bindparam("document_id"))
+# by (country, office) in a window (ix_participants_office_holders), and by document
+_TARGETS = union_all(
+    _UNNAMED.where(Document.source_id == bindparam("source_id"),
+                   Participant.country.in_(bindparam("countries", expanding=True)),
+                   Participant.office.in_(bindparam("offices", expanding=True)),
+                   _DAY.between(bindparam("since"), bindparam("until"))),
+    _UNNAMED.where(Document.id == bindparam("document_id")))
 _SIGHTINGS = (
     select(Participant.country, Participant.office, Participant.person_id, _DAY.label("day"),
            Document.id)
@@ -84,21 +86,20 @@ def link_office_holders(session: Session) -> int:
 
 def _link(session: Session, source_id: int, offices: set[tuple[str, str]], since: dt.date,
           until: dt.date, document_id: int | None = None) -> int:
-    """(Re)link the unnamed participants of a source seen in ``since..until`` (or of one
-    document) with one of the ``(country, office)`` pairs; how many changed. Each gets the
+    """(Re)link the unnamed participants of a source seen in ``since..until`` with one of
+    the ``(country, office)`` pairs, and those of ``document_id``; how many changed. Each gets the
     person :func:`db.offices.office_holder` finds among the named participants of the
     same source, country and office, or none."""
-    if not offices:
+    if not offices and document_id is None:
         return 0
     conn = session.connection()
     bounds = {"countries": sorted({c for c, _ in offices}),
               "offices": sorted({o for _, o in offices})}
-    if document_id is None:
-        targets = conn.execute(_TARGETS, {"source_id": source_id, "since": since,
-                                          "until": until, **bounds}).all()
-    else:
-        targets = conn.execute(_TARGETS_OF_DOCUMENT, {"document_id": document_id}).all()
-    targets = [t for t in targets if (t.country, t.office) in offices]
+    targets = list({t.id: t for t in conn.execute(_TARGETS, {
+        "source_id": source_id, "since": since, "until": until, "document_id": document_id,
+        **bounds}) if t.document_id == document_id or (t.country, t.office) in offices}.values())
+    bounds = {"countries": sorted({t.country for t in targets}),
+              "offices": sorted({t.office for t in targets})}
     days = [t.day for t in targets if t.day is not None]
     if not days:
         return 0
@@ -120,22 +121,43 @@ def _link(session: Session, source_id: int, offices: set[tuple[str, str]], since
     return len(changes)
 
 
-def link_office_holders_near(session: Session, document_id: int) -> int:
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A participant of a stored release with an office: country, office, day, unnamed."""
+
+    country: str
+    office: str
+    day: dt.date | None
+    unnamed: bool
+
+
+def link_office_holders_near(session: Session, document_id: int, seen: list[Seen] | None = None,
+                             *, source_id: int | None = None, published: dt.date | None = None,
+                             fresh: bool = False) -> int:
     """Re-link the office holders a stored document can change: its own unnamed
     participants, and those of its source within the window of its days whose
-    (country, office) it names a holder of, or was the evidence for."""
+    (country, office) it names a holder of, or was the evidence for.
+
+    ``seen``, ``source_id`` and ``published`` (what the writer knows of the release)
+    save the statements that would read them back; ``fresh``: a document stored in
+    this transaction, evidence for no link yet.
+    """
     conn = session.connection()
-    rows = conn.execute(_OFFICES_OF_DOCUMENT, {"document_id": document_id}).all()
-    # the links it was the evidence for, in case it no longer is
-    was_evidence = conn.execute(_EVIDENCE_OF, {"document_id": document_id}).all()
-    changed = 0
-    unnamed = {(str(r[1]), str(r[2])) for r in rows if r[4]}
-    if unnamed:
-        changed += _link(session, rows[0][0], unnamed, *_EVER, document_id=document_id)
-    named = [(r[0], str(r[1]), str(r[2]), r[3]) for r in rows if not r[4]]
-    named += [(r[0], str(r[1]), str(r[2]), r[3]) for r in was_evidence]
-    days = [d for *_, d in named if d is not None]
-    if days:
-        changed += _link(session, named[0][0], {(c, o) for _, c, o, _ in named},
-                         min(days) - _WINDOW, max(days) + _WINDOW)
-    return changed
+    if seen is None or source_id is None:
+        rows = conn.execute(_OFFICES_OF_DOCUMENT, {"document_id": document_id}).all()
+        seen = [Seen(str(r[1]), str(r[2]), r[3], bool(r[4])) for r in rows]
+        source_id = rows[0][0] if rows else None
+    else:
+        seen = [Seen(s.country, s.office, s.day or published, s.unnamed) for s in seen
+                if s.office not in UNRESOLVABLE_OFFICES]
+    if not fresh:  # the links it was the evidence for, in case it no longer is
+        for src, country, office, day in conn.execute(_EVIDENCE_OF, {"document_id": document_id}):
+            seen.append(Seen(str(country), str(office), day, False))
+            source_id = src
+    if source_id is None or not seen:
+        return 0
+    named = [s for s in seen if not s.unnamed]
+    days = [s.day for s in named if s.day is not None]
+    since, until = (min(days) - _WINDOW, max(days) + _WINDOW) if days else _EVER
+    return _link(session, source_id, {(s.country, s.office) for s in named} if days else set(),
+                 since, until, document_id if any(s.unnamed for s in seen) else None)

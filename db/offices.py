@@ -17,6 +17,7 @@ the window (an office changed hands, or the archive is unsure).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -63,6 +64,7 @@ def _field_first(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def office_key(title: str | None) -> str | None:
     """The folded office of a title; ``None`` when it names none."""
     words = _words(title or "")

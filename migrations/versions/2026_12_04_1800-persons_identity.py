@@ -140,7 +140,8 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_participants_evidence_document_id_documents"), "documents",
             ["evidence_document_id"], ["id"], ondelete="SET NULL")
-        batch_op.create_index("ix_participants_country_office", ["country", "office"], unique=False)
+        batch_op.create_index("ix_participants_office_holders", ["country", "office", "name"],
+                                unique=False)
         batch_op.create_index(batch_op.f("ix_participants_evidence_document_id"),
                               ["evidence_document_id"], unique=False)
     conn = op.get_bind()
@@ -165,7 +166,7 @@ def downgrade() -> None:
         op.execute(f"DROP VIEW {view}")
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_participants_evidence_document_id"))
-        batch_op.drop_index("ix_participants_country_office")
+        batch_op.drop_index("ix_participants_office_holders")
         batch_op.drop_constraint(
             batch_op.f("fk_participants_evidence_document_id_documents"), type_="foreignkey")
         batch_op.drop_column("evidence_document_id")
