@@ -272,7 +272,7 @@ class Participant(Base):
         Index("ix_participants_country", "country"),
         # A speaker's part in a statement's meeting (search by speaker country, statement_facts).
         Index("ix_participants_meeting_person", "meeting_id", "person_id"),
-        Index("ix_participants_office_holders", "country", "office", "name"),  # unnamed first
+        Index("ix_participants_office_holders", "office", "country", "name"),  # unnamed first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

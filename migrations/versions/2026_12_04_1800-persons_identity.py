@@ -140,7 +140,7 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_participants_evidence_document_id_documents"), "documents",
             ["evidence_document_id"], ["id"], ondelete="SET NULL")
-        batch_op.create_index("ix_participants_office_holders", ["country", "office", "name"],
+        batch_op.create_index("ix_participants_office_holders", ["office", "country", "name"],
                                 unique=False)
         batch_op.create_index(batch_op.f("ix_participants_evidence_document_id"),
                               ["evidence_document_id"], unique=False)
