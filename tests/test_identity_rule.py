@@ -42,6 +42,9 @@ FM = "Minister of Foreign Affairs"
      ev("Muhammad bin Salman", "SA", ("Crown Prince",), (2,))),
     # one word alone: in the same release as the full name, or the same country and office
     (ev("Eide", "", (), (7,)), ev("Espen Barth Eide", "NO", ("Foreign Minister",), (7,))),
+    (ev("Antony", "US", (), (8,)), ev("Antony Blinken", "US", ("Secretary of State",), (8,))),  # given name alone
+    (ev("A. J. Blinken", "US", ("Secretary",), (1,)),
+     ev("Antony John Blinken", "US", ("Secretary of State",), (1,))),  # initials
     (ev("Motegi", "JP", ("Foreign Minister",), (3,)),
      ev("Toshimitsu Motegi", "JP", ("Minister for Foreign Affairs of Japan",), (4,))),
 ])
