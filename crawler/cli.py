@@ -563,7 +563,8 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, limit: int,
     The database itself refuses writes (SQLite: a read-only connection with
     query_only and an authorizer; PostgreSQL: a read-only transaction), and the
     query is cancelled after --timeout seconds. Views for analysis:
-    meeting_participants, meeting_dyads, statement_facts, person_meetings
+    meeting_participants, meeting_dyads, statement_facts, person_meetings,
+    person_variants, person_countries, person_titles, office_holders
     (docs/schema.md).
 
     \b
@@ -851,9 +852,11 @@ def show(release: str, fmt: str, db_url: str | None) -> None:
 @DB_OPTION
 def persons(country: str | None, name: str | None, limit: int, fmt: str,
             db_url: str | None) -> None:
-    """List persons: countries, titles held, first/last seen, meetings, statements.
+    """List persons: variants, countries, titles held, first/last seen, meetings, statements.
 
-    The most met first. Countries are those the person represented, the most
+    The most met first. Variants are the other forms of the name the releases
+    wrote (folded into one person by the identity rule; `mfa-archive refold`);
+    --name matches any of them. Countries are those the person represented, the most
     frequent first; titles in the order first held. Who met whom, by year:
     the view person_meetings (mfa-archive query, docs/schema.md).
 
@@ -983,6 +986,39 @@ def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: f
     click.echo(f"{stats['documents']} documents re-extracted ({stats['text']} from raw HTML): "
                f"{stats['changed']} changed, {stats['failed']} failed", err=True)
     sys.exit(EXIT_ERRORS if stats["failed"] else EXIT_OK)
+
+
+@cli.command()
+@DB_OPTION
+def refold(db_url: str | None) -> None:
+    """Re-apply the identity rule to the archive's persons, and re-link office holders.
+
+    Variants of one person's name (Sergey/Sergei Lavrov, S./Subrahmanyam
+    Jaishankar) become one person; different people who share a surname never
+    do (the rule: db/identity_rule.py, docs/schema.md). An unnamed participant
+    ("the Foreign Secretary") is linked to the person its source names with that
+    office within 60 days. Run it after `db upgrade` to this schema or after a
+    change of the rule, while no crawl or re-extraction writes; running it again
+    changes nothing.
+
+    \b
+    Example:
+        mfa-archive refold --db postgresql+psycopg://archive@db/mfa
+    """
+    from db.identity_rule import RULE_VERSION
+    from db.refold import refold_archive
+
+    engine = _open(db_url)
+    try:
+        report = refold_archive(engine)
+    except DatabaseError as exc:
+        raise click.ClickException(f"refold failed: {first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    click.echo(f"{RULE_VERSION}: {report.names} names, persons {report.persons_before} -> "
+               f"{report.persons_after}; {report.participants_relinked} participants and "
+               f"{report.statements_relinked} statements re-linked, {report.offices_updated} "
+               f"offices updated, {report.office_links_changed} office links changed", err=True)
 
 
 # --- nodes -------------------------------------------------------------------------

@@ -210,21 +210,22 @@ def print_release(view: ReleaseView, console: Console) -> None:
 
 # --- persons (mfa-archive persons) -----------------------------------------------------------
 
-PERSON_COLUMNS = ("person_id", "name", "countries", "titles", "first_seen", "last_seen",
+PERSON_COLUMNS = ("person_id", "name", "variants", "countries", "titles", "first_seen", "last_seen",
                   "meetings", "statements")
 
 
 def person_rows(persons: Iterable[PersonSummary]) -> Iterable[tuple[Any, ...]]:
     for p in persons:
-        yield (p.person_id, p.name, "; ".join(p.countries), "; ".join(p.titles),
+        yield (p.person_id, p.name, "; ".join(p.variants), "; ".join(p.countries), "; ".join(p.titles),
                _iso(p.first_seen), _iso(p.last_seen), p.meetings, p.statements)
 
 
 def print_persons(persons: Sequence[PersonSummary], console: Console) -> None:
-    table = Table("id", "person", "countries", "titles held", "first seen", "last seen",
-                  "meetings", "statements")
+    table = Table("id", "person", "also written", "countries", "titles held", "first seen",
+                  "last seen", "meetings", "statements")
     for p in persons:
-        table.add_row(str(p.person_id), p.name, ", ".join(p.countries) or "-",
+        table.add_row(str(p.person_id), p.name, "\n".join(p.variants) or "-",
+                      ", ".join(p.countries) or "-",
                       "\n".join(p.titles) or "-", str(_iso(p.first_seen) or "-"),
                       str(_iso(p.last_seen) or "-"), str(p.meetings), str(p.statements))
     console.print(table)

@@ -9,6 +9,7 @@ and updated in place, so ids stay stable where the facts did not change.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any, Literal
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from db.frontier import mark_stored
 from db.models import Document, DocumentVersion, Meeting, Participant, Statement
-from db.persons import person_ids
+from db.office_holders import Seen, link_office_holders_near
+from db.offices import office_key
+from db.persons import Mention, person_ids
 from db.release import RecordsLike, ReleaseRecord
 from db.writes import now as _now
 from db.writes import prebuilt
@@ -70,7 +73,7 @@ def store_release(
 
     ``source_id`` and ``run_id`` may be ``None`` only for a document already
     archived (re-extraction); ``force_records`` rewrites its records even when
-    text and extractor version are unchanged; ``people``: see :func:`person_ids`.
+    text and extractor version are unchanged; ``people``: see :func:`db.persons.person_ids`.
     """
     now = _now()
     new_hash = content_hash(release.text)
@@ -147,7 +150,8 @@ def store_release(
             _update_document(session, document_id,
                              {"records_extractor": release.records_extractor})
     replace_records(session, document_id, release.records, version=release.records_extractor,
-                    fresh=outcome == "new", people=people)
+                    fresh=outcome == "new", people=people, source_id=source_id,
+                    published=release.published)
     mark_stored(session, source_id=source_id, url=release.url, now=now)
     return outcome
 
@@ -174,6 +178,7 @@ def _update_document(session: Session, document_id: int, values: dict[str, Any])
 def replace_records(
     session: Session, document_id: int, records: RecordsLike, *, version: str,
     fresh: bool = False, people: dict[str, int] | None = None,
+    source_id: int | None = None, published: dt.date | None = None,
 ) -> None:
     """Make a document's meetings, participants and statements equal ``records``.
 
@@ -181,13 +186,21 @@ def replace_records(
     stable where the facts did not change; surplus rows are deleted. Bulk
     statements keep this to a handful of round trips per release; ``fresh`` (a
     document inserted in this transaction, so without records) skips the
-    lookups of existing rows. ``people`` is a writer's person id cache (:func:`person_ids`).
+    lookups of existing rows; ``source_id`` and ``published`` (of the document, when the
+    writer knows them) save reading them back. ``people`` is a writer's person id cache
+    (:func:`db.persons.person_ids`); unnamed office holders near the document are
+    re-linked (:func:`db.office_holders.link_office_holders_near`).
     """
     # persons are named people only: never an unnamed office holder, a group, an institution or the sides
+    offices = [[None if p.group else office_key(p.title) for p in m.participants]
+               for m in records.meetings]
     ids = person_ids(
         session,
-        [p.name for m in records.meetings for p in m.participants if p.name and not p.group]
-        + [s.speaker for s in records.statements if s.speaker and s.speaker_person],
+        [Mention(p.name, p.country, office)
+         for m, row in zip(records.meetings, offices, strict=True)
+         for p, office in zip(m.participants, row, strict=True) if p.name and not p.group]
+        + [Mention(s.speaker) for s in records.statements if s.speaker and s.speaker_person],
+        document_id,
         people,
     )
     conn = session.connection()
@@ -222,6 +235,10 @@ def replace_records(
             "meeting_id": meeting_id,
             "ordinal": ordinal,
             "person_id": ids[participant.name] if participant.name and not participant.group else None,
+            "name": participant.name if participant.name and not participant.group else None,
+            "office": office,
+            "resolved_by": None,  # an unnamed office holder is linked below
+            "evidence_document_id": None,
             "group": participant.group,
             "title": participant.title,
             "country": participant.country,
@@ -229,8 +246,8 @@ def replace_records(
             "role": participant.role,
             "extractor_version": version,
         }
-        for meeting_id, meeting in zip(meeting_ids, records.meetings, strict=True)
-        for ordinal, participant in enumerate(meeting.participants)
+        for meeting_id, meeting, row in zip(meeting_ids, records.meetings, offices, strict=True)
+        for ordinal, (participant, office) in enumerate(zip(meeting.participants, row, strict=True))
     ]
     old_participants = {
         (m, o): i for m, o, i in conn.execute(_SELECT_PARTICIPANTS, {"ids": meeting_ids})
@@ -264,6 +281,12 @@ def replace_records(
     }
     _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
+    link_office_holders_near(
+        session, document_id,
+        [Seen(p.country, office, m.date, not p.name)
+         for m, row in zip(records.meetings, offices, strict=True)
+         for p, office in zip(m.participants, row, strict=True) if office and p.country],
+        source_id=source_id, published=published, fresh=fresh)
 
 
 def _sync_rows(

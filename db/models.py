@@ -2,7 +2,7 @@
 
 Table names are the product's SQL interface: ``sources``, ``crawl_runs``,
 ``crawl_errors``, ``warc_files``, ``frontier``, ``documents``, ``document_versions``,
-``meetings``, ``participants``, ``persons``, ``statements``, ``encounters``,
+``meetings``, ``participants``, ``persons``, ``person_keys``, ``statements``, ``encounters``,
 ``encounter_meetings``, ``encounter_runs``. The schema is
 changed only through alembic migrations (``migrations/versions``).
 """
@@ -228,6 +228,22 @@ class Person(Base):
     name_key: Mapped[str] = mapped_column(String(300), unique=True)
 
 
+class PersonKey(Base):
+    """A folded name and the person it names (:mod:`db.identity_rule`): the writers' index.
+
+    ``first_word`` and ``last_word`` (of the key) find the persons a new name may be a
+    variant of.
+    """
+
+    __tablename__ = "person_keys"
+
+    name_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    first_word: Mapped[str] = mapped_column(String(300), index=True)
+    last_word: Mapped[str] = mapped_column(String(300), index=True)
+
+
 class Meeting(Base):
     """An encounter reported by a document; ``ordinal`` is its position in the release."""
 
@@ -257,6 +273,7 @@ class Participant(Base):
         Index("ix_participants_country", "country"),
         # A speaker's part in a statement's meeting (search by speaker country, statement_facts).
         Index("ix_participants_meeting_person", "meeting_id", "person_id"),
+        Index("ix_participants_office_holders", "office", "country", "name"),  # unnamed first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -270,6 +287,14 @@ class Participant(Base):
     role: Mapped[str | None] = mapped_column(String(16))
     extractor_version: Mapped[str] = mapped_column(String(32))
     group: Mapped[bool] = mapped_column(default=False, server_default=false())  # a group counterpart, no person
+    # The name as the release wrote it (NULL when unnamed or a group), the folded office
+    # of ``title`` (db.offices.office_key), and how an unnamed participant's person was
+    # found: "office" (db.offices.office_holder), with the document that named the holder.
+    name: Mapped[str | None] = mapped_column(String(300))
+    office: Mapped[str | None] = mapped_column(String(300))
+    resolved_by: Mapped[str | None] = mapped_column(String(16))
+    evidence_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     person: Mapped[Person | None] = relationship()

@@ -323,6 +323,7 @@ def participants_export(filters: ExportFilters) -> AnySelect:
             Meeting.kind,
             Source.key.label("source"),
             Document.url,
+            Participant.resolved_by,  # "office": an unnamed office holder linked to its holder
         )
         .join(Meeting, Meeting.id == Participant.meeting_id)
         .outerjoin(Person, Person.id == Participant.person_id)  # unnamed and group participants too
@@ -391,7 +392,7 @@ def export_select(name: str, filters: ExportFilters, dialect: str) -> AnySelect:
     if name in ("persons", "crawl_runs"):
         from db import table_exports
 
-        return table_exports.persons_export(filters) if name == "persons" \
+        return table_exports.persons_export(filters, dialect) if name == "persons" \
             else table_exports.crawl_runs_export(filters)
     return view_export(name, filters)
 

@@ -60,7 +60,7 @@ def test_persons_command_formats(db_url: str) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data[0] == {
-        "person_id": 1, "name": "Anna Example", "countries": ["AZ"],
+        "person_id": 1, "name": "Anna Example", "variants": [], "countries": ["AZ"],
         "titles": ["Minister of Foreign Affairs", "Министр иностранных дел"],
         "first_seen": "2024-03-04", "last_seen": "2025-01-20", "meetings": 3, "statements": 2}
     result = runner.invoke(cli, ["persons", "--db", db_url, "--format", "csv", "--country", "RU"])
@@ -68,7 +68,7 @@ def test_persons_command_formats(db_url: str) -> None:
     [row] = csv.DictReader(io.StringIO(result.stdout))
     assert row.pop("person_id").isdigit()  # PostgreSQL's sequence may skip numbers
     assert [row] == [{
-        "name": "Ivan Obraztsov", "countries": "RU", "titles": "Посол",
+        "name": "Ivan Obraztsov", "variants": "", "countries": "RU", "titles": "Посол",
         "first_seen": "2024-06-01", "last_seen": "2024-06-01", "meetings": "1",
         "statements": "0"}]
     result = runner.invoke(cli, ["persons", "--db", db_url, "--name", "sample"])
