@@ -141,11 +141,15 @@ def refold(session: Session) -> RefoldReport:
 
 
 def refold_archive(engine: Engine) -> RefoldReport:
-    """:func:`refold` in one transaction of its own: all of it, or nothing."""
+    """:func:`refold` and, when persons moved, the encounters rebuilt: one transaction, all or nothing."""
+    from db.encounters import rebuild_all
     from db.session import make_sessionmaker, transaction
 
     with transaction(make_sessionmaker(engine)) as session:
-        return refold(session)
+        report = refold(session)
+        if report.participants_relinked:
+            rebuild_all(session)  # encounters match participants by person id first
+        return report
 
 
 def _relink(session: Session, model: type[Participant | Statement],
