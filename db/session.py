@@ -3,17 +3,25 @@
 SQLite connections get WAL, foreign keys, a busy timeout and real transactions
 (pysqlite's own transaction handling is switched off and ``BEGIN IMMEDIATE`` is
 emitted, so a writer takes the write lock up front instead of failing on
-upgrade from a read lock). PostgreSQL uses psycopg 3.
+upgrade from a read lock). Writers of one SQLite file in one process take turns
+on a lock of the process's own before ``BEGIN IMMEDIATE`` (:class:`WriterTurns`):
+SQLite's busy handler polls, so with dozens of writer threads (a crawl of every
+source) one of them could wait past the busy timeout while others keep winning;
+waiting threads block instead. Other processes still meet the busy timeout.
+PostgreSQL uses psycopg 3.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Iterator
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import urls
@@ -23,6 +31,46 @@ from db.errors import ArchiveDatabaseError, ArchiveOutdated, UnavailableError, f
 Sessions: TypeAlias = sessionmaker[Session]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: How long a writer waits for the other writers of its process before giving up.
+SQLITE_WRITER_WAIT_S = 600.0
+_TURN_KEY = "mfa_writer_turn"
+
+
+class WriterTurns:
+    """The turns of one process's writers of one SQLite file.
+
+    A thread that already holds the turn (a second connection of its own) is not
+    made to wait for itself: SQLite decides, as before.
+    """
+
+    _all: dict[str, WriterTurns] = {}
+    _guard = threading.Lock()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    @classmethod
+    def of(cls, database: str) -> WriterTurns:
+        key = os.path.realpath(database)
+        with cls._guard:
+            return cls._all.setdefault(key, cls())
+
+    def take(self, wait_s: float) -> bool:
+        """Wait for the turn; False when this thread holds it already."""
+        me = threading.get_ident()
+        if self._owner == me:
+            return False
+        if not self._lock.acquire(timeout=wait_s):
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None,
+                Exception(f"database is locked: this process's other writers held it {wait_s:.0f} s"))
+        self._owner = me
+        return True
+
+    def give_back(self) -> None:
+        self._owner = None
+        self._lock.release()
 
 
 def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int | None = None,
@@ -70,9 +118,28 @@ def _sqlite_engine(parsed: URL, *, read_only: bool, busy_timeout_ms: int,
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    turns = None if read_only or database in ("", ":memory:") else WriterTurns.of(database)
+
+    def _give_back(info: dict[str, Any]) -> None:
+        if info.pop(_TURN_KEY, False) and turns is not None:
+            turns.give_back()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if turns is not None and turns.take(SQLITE_WRITER_WAIT_S):
+            conn.info[_TURN_KEY] = True
+        try:
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        except BaseException:
+            _give_back(conn.info)
+            raise
+
+    if turns is not None:
+        # the next writer's BEGIN IMMEDIATE waits out this COMMIT in SQLite's busy handler
+        event.listen(engine, "commit", lambda conn: _give_back(conn.info))
+        event.listen(engine, "rollback", lambda conn: _give_back(conn.info))
+        event.listen(engine, "checkin", lambda _dbapi, record: _give_back(record.info))
+        event.listen(engine, "invalidate", lambda _dbapi, record, _exc: _give_back(record.info))
 
     return engine
 
