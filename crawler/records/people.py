@@ -348,6 +348,11 @@ def _head_left(toks: tuple[Tok, ...], index: int) -> bool:
     return False
 
 
+# a hyphenated capitalised word is a title word only after one of these ("Vice-minister", "Co-operation"); else it
+# is a given name ("Lin Chia-lung and Deputy Minister …")
+_TITLE_PREFIXES = frozenset("vice co under ex non pro deputy sub inter self anti".split())
+
+
 def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None, int]:
     """Title phrase ending at token *k* (inclusive): (title, start offset)."""
     index = last
@@ -367,7 +372,7 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
             ):
                 break
             if token.cap and not (token.key in STOP or token.key in _HONORIFIC or token.key in HEADS or _acronym(token)) and not token.poss and not (
-                "-" in token.text and token.text.split("-")[-1].islower()
+                "-" in token.text and token.text.split("-")[-1].islower() and fold(token.text.split("-")[0]) in _TITLE_PREFIXES
             ) and not (index == last and index > 0 and toks[index - 1].key in ("to", "in", "of")) and not _head_left(toks, index):
                 break
             index -= 1

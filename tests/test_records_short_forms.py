@@ -1,0 +1,93 @@
+"""A person named in the headline by title and surname is the body's fuller form (issue 14, records-6): the
+participant and the speaker carry the fullest name and the most specific title; two people sharing a surname
+stay two. Texts written for the test in the style of the Taiwanese, Japanese, Korean and Chinese ministries."""
+
+from __future__ import annotations
+
+import datetime
+
+from crawler.records import extract_records
+from crawler.records.model import Records
+
+_PUBLISHED = datetime.date(2025, 12, 3)
+
+
+def _people(r: Records) -> list[tuple[str | None, str | None, str | None]]:
+    return [(p.name, p.title, p.country) for m in r.meetings for p in m.participants]
+
+
+def _speakers(r: Records) -> list[str | None]:
+    return [s.speaker for s in r.statements]
+
+
+def test_headline_short_forms_take_the_body_full_names_and_titles() -> None:
+    title = "Minister Lin meets Paraguayan Foreign Minister Ramírez"
+    text = ("Minister of Foreign Affairs Lin Chia-lung met with Paraguayan Foreign Minister Rubén Ramírez Lezcano "
+            "in Taipei on December 2. Minister Lin emphasized that Taiwan and Paraguay share the values of freedom "
+            "and democracy.\nForeign Minister Ramírez thanked Taiwan for its support.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="TW")
+    people = _people(r)
+    assert ("Lin Chia-lung", "Minister of Foreign Affairs", "TW") in people
+    assert ("Rubén Ramírez Lezcano", "Paraguayan Foreign Minister", "PY") in people
+    assert len(people) == 2
+    assert _speakers(r) == ["Lin Chia-lung", "Rubén Ramírez Lezcano"]
+
+
+def test_japanese_surname_first_capitals_are_the_headline_minister() -> None:
+    title = "Foreign Minister Kamikawa Meets with Foreign Minister of Brazil"
+    text = ("On March 5, commencing at 10:30 a.m. for approximately 40 minutes, Ms. KAMIKAWA Yoko, Minister for "
+            "Foreign Affairs of Japan, held a meeting with H.E. Mr. Mauro Vieira, Minister of Foreign Affairs of the "
+            "Federative Republic of Brazil, in Tokyo. Minister Kamikawa stated that Japan and Brazil share "
+            "fundamental values. In response, Minister Vieira expressed his gratitude for the warm welcome.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="JP")
+    names = [name for name, _title, _country in _people(r)]
+    assert names == ["KAMIKAWA Yoko", "Mauro Vieira"]
+    assert ("KAMIKAWA Yoko", "Minister for Foreign Affairs of Japan", "JP") in _people(r)
+    assert _speakers(r) == ["KAMIKAWA Yoko", "Mauro Vieira"]
+
+
+def test_korean_hyphenated_given_name_joins_the_headline_surname() -> None:
+    title = "Minister Cho Holds Talks with Polish Foreign Minister"
+    text = ("Minister of Foreign Affairs Cho Tae-yul held talks with Polish Minister of Foreign Affairs Radosław "
+            "Sikorski in Seoul on October 14. Minister Cho noted that bilateral trade has grown rapidly.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="KR")
+    assert ("Cho Tae-yul", "Minister of Foreign Affairs", "KR") in _people(r)
+    assert len(_people(r)) == 2
+    assert _speakers(r) == ["Cho Tae-yul"]
+
+
+def test_a_hyphenated_given_name_ends_the_name_before_the_next_title() -> None:
+    title = "Minister Lin and Deputy Minister Wang meet Palau delegation"
+    text = ("Minister of Foreign Affairs Lin Chia-lung and Deputy Minister of Foreign Affairs Wang Mei-hua met with "
+            "Palauan Minister of State Gustav Aitaro in Taipei on April 8. Minister Lin expressed gratitude for "
+            "Palau's support. Deputy Minister Wang emphasized that economic ties would deepen.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="TW")
+    people = _people(r)
+    assert ("Wang Mei-hua", "Deputy Minister of Foreign Affairs", "TW") in people  # no "Chia-lung and …" title
+    assert ("Lin Chia-lung", "Minister of Foreign Affairs", "TW") in people
+    assert _speakers(r) == ["Lin Chia-lung", "Wang Mei-hua"]
+
+
+def test_two_people_sharing_a_surname_stay_two() -> None:
+    title = "Deputy Minister Wang receives Guatemalan Vice Minister"
+    text = ("Foreign Minister Wang Yi and Deputy Minister Wang Mei-hua met with Guatemalan Vice Minister of Foreign "
+            "Affairs Carlos Ramiro Martínez in Beijing on May 20. Deputy Minister Wang thanked Guatemala for its "
+            "support. Foreign Minister Wang stressed that the two countries should deepen trade.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="CN")
+    names = [name for name, _title, _country in _people(r)]
+    assert "Wang Yi" in names and "Wang Mei-hua" in names
+    assert "Wang" not in names
+    assert _speakers(r) == ["Wang Mei-hua", "Wang Yi"]
+    titles = {name: title for name, title, _country in _people(r)}
+    assert titles["Wang Yi"] == "Foreign Minister"
+    assert titles["Wang Mei-hua"] == "Deputy Minister"
+
+
+def test_a_dual_office_holder_named_short_in_the_headline_is_one_person() -> None:
+    title = "Secretary Lane’s Call with Polish Foreign Minister Nowak"
+    text = ("Secretary of State Adam Lane spoke today with Polish Deputy Prime Minister and Foreign Minister Piotr "
+            "Nowak. Secretary Lane commended Poland for its defence spending.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="US")
+    people = _people(r)
+    assert ("Piotr Nowak", "Polish Deputy Prime Minister and Foreign Minister", "PL") in people
+    assert len(people) == 2
