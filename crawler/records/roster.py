@@ -161,9 +161,7 @@ class Roster:
             short = len(entity.keys) == 1 and len(keys) > 1  # a fuller name for a short form ("Lin" → "Lin Chia-lung")
             if entity.surname == surname or (surname in entity.keys and len(keys) == 1) or (
                 len(keys) == 1 and entity.keys & keys
-            ):
-                found.append(entity)
-            elif len(keys) > 1 and entity.surname in keys and len(entity.keys) == 1:
+            ) or (len(keys) > 1 and entity.surname in keys and len(entity.keys) == 1):
                 found.append(entity)
             elif len(keys) > 1 and (keys <= entity.keys or (len(entity.keys) > 1 and entity.keys <= keys)) and (
                     fold(name.split()[0]) == fold((entity.name or "").split()[0])):
