@@ -243,7 +243,7 @@ class Roster:
         for entity in self.entities:
             # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
             if entity.name and not entity.group and any(same_office(mention.title, title) for title in (
-                    entity.titles or [entity.title])) and (
+                    entity.titles or ([entity.title] if entity.title else []))) and (
                     mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:
