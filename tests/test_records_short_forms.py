@@ -91,3 +91,31 @@ def test_a_dual_office_holder_named_short_in_the_headline_is_one_person() -> Non
     people = _people(r)
     assert ("Piotr Nowak", "Polish Deputy Prime Minister and Foreign Minister", "PL") in people
     assert len(people) == 2
+
+
+# --- issue 14 item 7: the other failure kinds --------------------------------------------------------
+
+def test_multi_stop_visit_gives_each_of_five_counterparts_its_stop_country() -> None:
+    text = ("Minister of Foreign Affairs of Georgia Maka Botchorishvili paid an official visit to the Gulf region on "
+            "8-11 June 2025. In Riyadh she met the Minister of Foreign Affairs of Saudi Arabia Prince Faisal bin "
+            "Farhan Al Saud, in Doha the Minister of State Mohammed Al-Khulaifi, in Abu Dhabi the Minister of State "
+            "Khalifa Shaheen Al Marar, in Kuwait City the Minister of Foreign Affairs Abdullah Al-Yahya and in "
+            "Manama the Minister of Foreign Affairs Abdullatif bin Rashid Al Zayani.")
+    r = extract_records(text, title="Minister Botchorishvili's visit to the Gulf", published=_PUBLISHED, country="GE")
+    people = _people(r)
+    assert ("Mohammed Al-Khulaifi", "Minister of State", "QA") in people
+    assert ("Khalifa Shaheen Al Marar", "Minister of State", "AE") in people  # no "Dhabi the …" title
+    assert ("Abdullah Al-Yahya", "Minister of Foreign Affairs", "KW") in people
+    assert ("Abdullatif bin Rashid Al Zayani", "Minister of Foreign Affairs", "BH") in people
+    assert {country for _name, _title, country in people} == {"GE", "SA", "QA", "AE", "KW", "BH"}
+    assert all(m.kind == "visit" for m in r.meetings)
+
+
+def test_a_list_of_counterparts_keeps_each_title_to_its_holder() -> None:
+    text = ("During her tour of Central Asia on 2-6 June 2025, Minister Anna Berg held talks with Foreign Minister "
+            "Murat Nurtleu of Kazakhstan, Foreign Minister Sirojiddin Muhriddin of Tajikistan and Foreign Minister "
+            "Rashid Meredov of Turkmenistan.")
+    r = extract_records(text, title="Minister Berg's tour of Central Asia", published=_PUBLISHED, country="SE")
+    people = _people(r)
+    assert ("Rashid Meredov", "Foreign Minister", "TM") in people  # not "Tajikistan and Foreign Minister", TJ
+    assert ("Sirojiddin Muhriddin", "Foreign Minister", "TJ") in people

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .countries import (
     CAPITAL_WORDS,
     COUNTRY_WORDS,
+    capital_at,
     find_countries,
     find_organisations,
     find_private_org,
@@ -371,6 +372,9 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
                 "of", "for", "to", "newly", "appointed"
             ):
                 break
+            if token.key == "and" and index > 0 and toks[index - 1].text in COUNTRY_WORDS and any(
+                    toks[right].key in HEADS for right in range(index + 1, last + 1)):
+                break  # "… of Tajikistan and Foreign Minister X": the next list item's own title
             if token.cap and not (token.key in STOP or token.key in _HONORIFIC or token.key in HEADS or _acronym(token)) and not token.poss and not (
                 "-" in token.text and token.text.split("-")[-1].islower() and fold(token.text.split("-")[0]) in _TITLE_PREFIXES
             ) and not (index == last and index > 0 and toks[index - 1].key in ("to", "in", "of")) and not _head_left(toks, index):
@@ -383,6 +387,16 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
     first = index + 1
     while first < last and toks[first].key in ("and", "of", "for", "to"):
         first += 1
+    in_place = first > 0 and (toks[first - 1].key == "in" or (
+        first > 1 and toks[first - 2].key == "in" and (capital_at(text, toks[first - 1].start) or 0) >= toks[first].end))
+    if in_place:
+        # "in Doha Minister of State X", "in Kuwait City Foreign Minister X", "in Abu Dhabi the Minister of State
+        # X": the place is no part of the title
+        while first < last and toks[first].key not in HEADS and (
+                toks[first].key in CAPITAL_WORDS or toks[first].text in COUNTRY_WORDS or toks[first].key == "city"):
+            first += 1
+        while first < last and toks[first].key == "the":
+            first += 1
     start = toks[first].start
     raw = text[start:toks[last].end]
     raw = _HON_TAIL_RE.sub("", raw)
