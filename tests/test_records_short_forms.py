@@ -119,3 +119,51 @@ def test_a_list_of_counterparts_keeps_each_title_to_its_holder() -> None:
     people = _people(r)
     assert ("Rashid Meredov", "Foreign Minister", "TM") in people  # not "Tajikistan and Foreign Minister", TJ
     assert ("Sirojiddin Muhriddin", "Foreign Minister", "TJ") in people
+
+
+def test_passive_video_conference_with_a_dual_office_counterpart() -> None:
+    text = ("A video conference was held on 10 June between the Minister of Foreign Affairs of Lithuania Kęstutis "
+            "Budrys and the Deputy Prime Minister, Minister of Foreign Affairs of Moldova Mihai Popșoi. Minister "
+            "Budrys reaffirmed Lithuania's support for Moldova's EU accession.")
+    r = extract_records(text, title="Video conference with the Foreign Minister of Moldova", published=_PUBLISHED,
+                        country="LT")
+    assert [m.kind for m in r.meetings] == ["video_call"]
+    assert r.meetings[0].date == datetime.date(2025, 6, 10)
+    people = _people(r)
+    assert ("Mihai Popșoi", "Deputy Prime Minister, Minister of Foreign Affairs of Moldova", "MD") in people
+    assert all(name is not None for name, _title, _country in people)  # no unnamed "Deputy Prime Minister", LT
+
+
+def test_a_call_announced_in_the_future_is_no_meeting_and_a_held_one_is() -> None:
+    future = ("On 13 June, Foreign Minister Baiba Braže will hold a phone call with the Minister for Foreign Affairs "
+              "of Finland Elina Valtonen. The ministers will discuss regional security.")
+    held = ("On 11 June, Foreign Minister Baiba Braže held a phone call with the Minister for Foreign Affairs of "
+            "Finland Elina Valtonen, who will visit Riga next week. Braže thanked Finland for its support.")
+    assert extract_records(future, title="Foreign Minister to hold a phone call with Finnish counterpart",
+                           published=_PUBLISHED, country="LV").meetings == ()
+    r = extract_records(held, title="Foreign Minister holds a phone call with Finnish counterpart",
+                        published=_PUBLISHED, country="LV")
+    assert [(m.kind, m.date) for m in r.meetings] == [("phone_call", datetime.date(2025, 6, 11))]
+    assert ("Elina Valtonen", "Minister for Foreign Affairs of Finland", "FI") in _people(r)
+
+
+def test_party_names_and_a_bilingual_menu_are_no_people() -> None:
+    text = ("Қазақша | Русский | English\nForeign Minister Gideon Sa'ar met today with Yesh Atid members and with the "
+            "Polish Foreign Minister Radosław Sikorski in Jerusalem. Foreign Minister Sa'ar thanked Poland for its "
+            "friendship.")
+    r = extract_records(text, title="Foreign Minister Sa'ar meets Polish Foreign Minister", published=_PUBLISHED,
+                        country="IL")
+    names = {name for name, _title, _country in _people(r)}
+    assert names - {None} == {"Gideon Sa'ar", "Radosław Sikorski"}
+    assert not any(name and ("Atid" in name or "Русский" in name) for name in names)
+
+
+def test_an_unnamed_office_of_the_headline_is_the_body_holder_of_that_office() -> None:
+    text = ("The Foreign Secretary met External Affairs Minister Dr S. Jaishankar in London today. The Foreign "
+            "Secretary welcomed the progress on the free trade agreement.")
+    r = extract_records(text, title="Foreign Secretary meets Indian External Affairs Minister", published=_PUBLISHED,
+                        country="GB")
+    people = _people(r)
+    assert (None, "Foreign Secretary", "GB") in people  # the own side named only by title
+    assert [p for p in people if p[2] == "IN"] == [("S. Jaishankar", "Indian External Affairs Minister", "IN")]
+    assert _speakers(r) == ["Foreign Secretary"]

@@ -107,8 +107,10 @@ _CHROME_WORDS = frozenset(
     """english français francais deutsch español espanol русский gaeilge cymraeg suomi svenska norsk dansk
     português portugues italiano nederlands polski türkçe turkce magyar čeština cestina lietuvių latviešu eesti
     hrvatski srpski ελληνικά bahasa melayu tiếng việt 中文 日本語 한국어 العربية עברית فارسی
+    қазақша українська беларуская ქართული հայերեն azərbaycan azərbaycanca oʻzbekcha o‘zbekcha кыргызча тоҷикӣ
     gael fianna fáil fail sinn féin fein likud fidesz kuomintang kmt labour tory tories conservatives
-    republicans democrats""".split()
+    republicans democrats yesh atid meretz shas kadima beiteinu syriza pasok podemos bjp komeito cdu csu spd
+    afd jobbik""".split()
 )
 
 
@@ -599,6 +601,8 @@ def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tupl
         title, title_start = _title_back(text, toks, before_run - 1)
     if title and title_start > 0 and (title_country(title) is None or fold(title) in _HONORIFIC_HEADS):
         title, title_start = _outer_title(text, toks, before_run, title, title_start)
+    elif title and title_start > 0 and _heads(title):
+        title, title_start = _dual_office(text, toks, title, title_start)
     if title and not _heads(title) and not find_countries(title):
         title = None
     if title and not _heads(title) and re.search(r"\b[Ii]n\s+$", text[max(0, title_start - 4):title_start]):
@@ -622,6 +626,22 @@ def _outer_title(text: str, toks: tuple[Tok, ...], before_run: int, title: str, 
         if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
             return f"{outer_title}, {title}", outer_title_start
     return title, title_start
+
+
+def _dual_office(text: str, toks: tuple[Tok, ...], title: str, title_start: int) -> tuple[str, int]:
+    """"the Deputy Prime Minister, Minister of Foreign Affairs of Moldova X": an office without a country before a
+    comma and the country's office is one dual title, not a second, unnamed person (not after a name: "X, Deputy
+    Minister, Minister Y" lists two people)."""
+    comma = next((index for index in range(len(toks) - 1, -1, -1) if toks[index].start < title_start), -1)
+    if comma < 1 or toks[comma].text != "," or toks[comma - 1].key not in HEADS or not toks[comma - 1].cap:
+        return title, title_start
+    outer_title, outer_start = _title_back(text, toks, comma - 1)
+    if not outer_title or not _heads(outer_title) or title_country(outer_title) or title_org(outer_title)[1]:
+        return title, title_start
+    before = next((index for index in range(comma - 1, -1, -1) if toks[index].start < outer_start), -1)
+    if before >= 0 and (toks[before].cap or toks[before].text == ","):
+        return title, title_start
+    return f"{outer_title}, {title}", outer_start
 
 
 # heads that, right before a name after a comma title, are the name's honorific rather than its office

@@ -185,9 +185,14 @@ class Roster:
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
-                    if unnamed.name is None and not unnamed.group and same_office(unnamed.title, mention.title) and \
-                            unnamed.country in (None, mention.country, self.own) and unnamed.organisation == mention.organisation:
-                        entity = unnamed  # "the Deputy Minister" of the title, then "Deputy Minister X" in the text
+                    if unnamed.name is None and not unnamed.group and unnamed.organisation == mention.organisation and ((
+                            same_office(unnamed.title, mention.title) and unnamed.country in (None, mention.country, self.own))
+                            or (unnamed.title and mention.title and mention.country in (None, unnamed.country)
+                                and len(_title_words(mention.title)) > 1
+                                and _title_words(unnamed.title) == _title_words(mention.title))):
+                        # "the Deputy Minister" of the title, then "Deputy Minister X" in the text; "Indian External
+                        # Affairs Minister" of the title, then "External Affairs Minister X"
+                        entity = unnamed
                         entity.name = mention.name
                         entity.keys = name_keys(mention.name)
                         entity.country = entity.country if mention.country is None else mention.country
