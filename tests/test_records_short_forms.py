@@ -167,3 +167,26 @@ def test_an_unnamed_office_of_the_headline_is_the_body_holder_of_that_office() -
     assert (None, "Foreign Secretary", "GB") in people  # the own side named only by title
     assert [p for p in people if p[2] == "IN"] == [("S. Jaishankar", "Indian External Affairs Minister", "IN")]
     assert _speakers(r) == ["Foreign Secretary"]
+
+
+def test_a_stop_opened_by_a_foreign_capital_gives_its_counterpart_that_country() -> None:
+    text = ("Minister of Foreign Affairs Lin Chia-lung concluded a visit to Guatemala and Belize on August 21.\n"
+            "In Guatemala City on August 18, Minister Lin held talks with Minister of Foreign Affairs Carlos Ramiro "
+            "Martínez. Minister Martínez reaffirmed Guatemala's commitment to its ties with Taiwan.\n"
+            "In Belmopan on August 20, Minister Lin met with Minister of Foreign Affairs, Foreign Trade and "
+            "Immigration Francis Fonseca. Minister Fonseca welcomed new projects in food security.")
+    r = extract_records(text, title="Minister Lin concludes visit to Guatemala and Belize", published=_PUBLISHED,
+                        country="TW")
+    countries = {name: country for name, _title, country in _people(r)}
+    assert countries == {"Lin Chia-lung": "TW", "Carlos Ramiro Martínez": "GT", "Francis Fonseca": "BZ"}
+
+
+def test_an_appositive_title_with_a_hyphenated_body_name_is_kept() -> None:
+    text = ("Deputy Minister of Foreign Affairs François Chih-chung Wu met on July 8 with a delegation of the "
+            "European Parliament led by Michael Gahler, Member of the European Parliament and Chair of the European "
+            "Parliament-Taiwan Friendship Group.")
+    r = extract_records(text, title="Deputy Minister Wu meets European Parliament delegation", published=_PUBLISHED,
+                        country="TW")
+    gahler = [p for m in r.meetings for p in m.participants if p.name == "Michael Gahler"]
+    assert gahler and gahler[0].title and gahler[0].title.endswith("Parliament-Taiwan Friendship Group")
+    assert gahler[0].country is None  # a member of the European Parliament, not of Taiwan

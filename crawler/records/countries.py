@@ -249,7 +249,10 @@ _CAPITALS: dict[str, str] = {
     "Colombo": "LK", "Kathmandu": "NP", "Thimphu": "BT", "Phnom Penh": "KH", "Vientiane": "LA",
     "Wellington": "NZ", "Port Moresby": "PG", "Kampala": "UG", "Kigali": "RW", "Accra": "GH", "Dakar": "SN",
     "Kuwait City": "KW", "Taipei": "TW", "Asunción": "PY", "Asuncion": "PY", "Mexico City": "MX", "Santiago": "CL",
-    "Montevideo": "UY", "Quito": "EC", "Guatemala City": "GT", "Panama City": "PA",
+    "Montevideo": "UY", "Quito": "EC", "Guatemala City": "GT", "Panama City": "PA", "Belmopan": "BZ",
+    "Tegucigalpa": "HN", "Managua": "NI", "San Salvador": "SV", "Port-au-Prince": "HT", "Santo Domingo": "DO",
+    "Basseterre": "KN", "Castries": "LC", "Kingstown": "VC", "Majuro": "MH", "Ngerulmud": "PW", "Koror": "PW",
+    "Funafuti": "TV", "Mbabane": "SZ", "Honiara": "SB", "Suva": "FJ",
 }
 _CAPITAL_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(capital) for capital in sorted(_CAPITALS, key=len, reverse=True)) + r")(?![\w])")
 

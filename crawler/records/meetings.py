@@ -156,8 +156,13 @@ _STOP_BEFORE = re.compile(r"\b[Ii]n\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)
                           r"(?:(?:Sheikh|Sheikha|Prince|Princess|H\.E\.|HE|Dr\.?|Mr\.?|Ms\.?)\s+)*$")
 
 
+_STOP_LEAD = re.compile(r"\s*In\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)(?:,|\s+on\b|\s+(?:he|she)\b)")
+
+
 def _stop_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
-    """"In Riyadh she met X, in Doha Y, …": each counterpart of a multi-stop visit is of its stop's country."""
+    """"In Riyadh she met X, in Doha Y, …": each counterpart of a multi-stop visit is of its stop's country; "In
+    Belmopan on August 20, Minister Lin met with X": the counterparts of a sentence opened by a foreign capital are
+    of its country."""
     for mention in find_people(sentence.text, sentence.start, roster.known_keys()):
         before = sentence.text[max(0, mention.name_start - sentence.start - 50): mention.name_start - sentence.start]
         stop = _STOP_BEFORE.search(before)
@@ -169,6 +174,12 @@ def _stop_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> No
         entity = roster.by_name(mention.name or "")
         if code and entity is not None and entity in obj and entity.country is None:
             entity.country = code
+    lead = _STOP_LEAD.match(sentence.text)
+    lead_codes = capital_countries(lead.group("city")) if lead else []
+    if lead_codes and lead_codes[0] != roster.own:
+        for entity in obj:
+            if entity.country is None and not entity.group and entity.organisation is None:
+                entity.country = lead_codes[0]
 
 
 def _groups_in(sentence: Sentence, trigger: Trigger, roster: Roster, object_end: int, people: list[Entity]

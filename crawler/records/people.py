@@ -432,7 +432,8 @@ def _has_name_pair(words: list[str]) -> bool:
     prev = False
     for word in words:
         key = fold(word.strip("(),"))
-        cur = word[:1].isupper() and key not in STOP and key not in _HONORIFIC and not word.startswith("(")
+        cur = word[:1].isupper() and key not in STOP and key not in _HONORIFIC and not word.startswith("(") and not (
+            "-" in key and all(part in STOP for part in key.split("-")))  # "European Parliament-Taiwan Friendship Group"
         if cur and prev:
             return True
         prev = cur
