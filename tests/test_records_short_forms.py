@@ -190,3 +190,13 @@ def test_an_appositive_title_with_a_hyphenated_body_name_is_kept() -> None:
     gahler = [p for m in r.meetings for p in m.participants if p.name == "Michael Gahler"]
     assert gahler and gahler[0].title and gahler[0].title.endswith("Parliament-Taiwan Friendship Group")
     assert gahler[0].country is None  # a member of the European Parliament, not of Taiwan
+
+
+def test_a_short_form_with_another_office_is_not_the_fuller_name() -> None:
+    title = "Foreign Minister meets President Abbas"
+    text = ("Foreign Minister Abbas Araghchi met President Mahmoud Abbas in Tehran on 10 June 2025. President Abbas "
+            "thanked Iran for its support. Foreign Minister Araghchi stressed the importance of unity.")
+    r = extract_records(text, title=title, published=_PUBLISHED, country="IR")
+    names = [name for name, _title, _country in _people(r)]
+    assert sorted(name for name in names if name) == ["Abbas Araghchi", "Mahmoud Abbas"]
+    assert _speakers(r) == ["Mahmoud Abbas", "Abbas Araghchi"]

@@ -56,7 +56,7 @@ _ACRONYMS = {"MFA": "Ministry of Foreign Affairs", "MOFA": "Ministry of Foreign 
 
 
 _TITLE_FILLER = frozenset("the of for and h.e his her".split())
-_RANKS = frozenset("deputy vice assistant under undersecretary under-secretary vice-minister vice-president prime".split())
+_RANK_ONLY = frozenset("ambassador senator prince princess sheikh sheikha dr professor general".split())
 _REF_WORDS: dict[str, frozenset[str]] = {
     "eam": frozenset({"external", "affairs", "minister"}), "fm": frozenset({"foreign", "minister"}),
     "mos": frozenset({"minister", "state"}),
@@ -77,9 +77,9 @@ def _title_words(title: str) -> frozenset[str]:
 
 
 def _compatible(entity: Entity, title: str | None, country: str | None) -> bool:
-    """A short form and a fuller one may be one person: no two different countries, and not two ranks of one
-    office ("Deputy Minister Wang" is not "Minister Wang Yi"; "Senator Wong" may be "Foreign Minister Penny Wong").
-    Any title the entity was named with may fit."""
+    """A short form and a fuller one may be one person: no two different countries, and not two different
+    offices ("Deputy Minister Wang" is not "Foreign Minister Wang Yi"). Any title the entity was named with may
+    fit."""
     if country and entity.country and country != entity.country:
         return False
     if not title:
@@ -89,11 +89,13 @@ def _compatible(entity: Entity, title: str | None, country: str | None) -> bool:
 
 
 def _same_rank(title: str, other: str) -> bool:
+    """One office said shorter inside the other ("Minister" / "Minister of Foreign Affairs", "Foreign Minister" /
+    "Deputy Prime Minister and Foreign Minister"), or a rank that is no office ("Senator", "Ambassador"); not two
+    offices ("President" / "Foreign Minister": President Abbas is not Abbas Araghchi)."""
     words, known = _title_words(title), _title_words(other)
     if not words & HEADS or not known & HEADS or "counterpart" in words | known:
         return True
-    # one office inside a longer one ("Foreign Minister" / "Deputy Prime Minister and Foreign Minister") fits
-    return words <= known or known <= words or words & _RANKS == known & _RANKS
+    return words <= known or known <= words or words <= _RANK_ONLY or known <= _RANK_ONLY
 
 
 def _fits(title: str, entity: Entity) -> bool:
@@ -178,6 +180,26 @@ class Roster:
             if fitting:
                 return fitting[0]
         return found[0] if found else None
+
+    def complete_short_names(self, mentions: list[Mention]) -> None:
+        """A person known only by a short form ("Minister Lin" of the headline, then "Minister Lin" in the text)
+        takes the one fuller form the text names elsewhere ("Lin Chia-lung" in a sentence that reports no
+        encounter), when its title and country fit and no other entity holds that name."""
+        for entity in self.entities:
+            if entity.group or not entity.name or len(entity.keys) != 1:
+                continue
+            fuller = {mention.name: mention for mention in mentions if mention.name and entity.keys < name_keys(mention.name)
+                      and _compatible(entity, mention.title, mention.country)}
+            fuller = {name: mention for name, mention in fuller.items() if self.by_name(name) in (None, entity)}
+            if len(fuller) != 1:
+                continue  # none, or two people sharing the surname: the short form stays
+            mention = next(iter(fuller.values()))
+            entity.name = mention.name
+            entity.keys |= name_keys(mention.name or "")
+            if mention.title and entity.title and _more_specific(mention.title, entity.title):
+                entity.title = mention.title
+            if entity.country is None and mention.country:
+                entity.country = mention.country
 
     def add(self, mention: Mention) -> Entity:
         if mention.name:
