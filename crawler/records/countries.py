@@ -248,17 +248,30 @@ _CAPITALS: dict[str, str] = {
     "Bern": "CH", "Vienna": "AT", "Dublin": "IE", "Lisbon": "PT", "Valletta": "MT", "Dhaka": "BD",
     "Colombo": "LK", "Kathmandu": "NP", "Thimphu": "BT", "Phnom Penh": "KH", "Vientiane": "LA",
     "Wellington": "NZ", "Port Moresby": "PG", "Kampala": "UG", "Kigali": "RW", "Accra": "GH", "Dakar": "SN",
+    "Kuwait City": "KW", "Taipei": "TW", "Asunción": "PY", "Asuncion": "PY", "Mexico City": "MX", "Santiago": "CL",
+    "Montevideo": "UY", "Quito": "EC", "Guatemala City": "GT", "Panama City": "PA", "Belmopan": "BZ",
+    "Tegucigalpa": "HN", "Managua": "NI", "San Salvador": "SV", "Port-au-Prince": "HT", "Santo Domingo": "DO",
+    "Basseterre": "KN", "Castries": "LC", "Kingstown": "VC", "Majuro": "MH", "Ngerulmud": "PW", "Koror": "PW",
+    "Funafuti": "TV", "Mbabane": "SZ", "Honiara": "SB", "Suva": "FJ",
 }
 _CAPITAL_RE = re.compile(r"(?<![\w\-])(" + "|".join(re.escape(capital) for capital in sorted(_CAPITALS, key=len, reverse=True)) + r")(?![\w])")
 
 
-CAPITAL_WORDS: frozenset[str] = frozenset(fold(capital) for capital in _CAPITALS if " " not in capital and capital != "Washington")
+CAPITAL_WORDS: frozenset[str] = frozenset(fold(capital) for capital in _CAPITALS if " " not in capital and capital != "Washington") | frozenset(
+    # the second words of a two-word capital ("in Abu Dhabi Khalifa X": "Dhabi" is no part of a name)
+    "dhabi lumpur aires ababa penh moresby aviv".split())  # not "Hague" (William Hague)
 
 
 def leading_capital(text: str) -> str | None:
     """The capital a phrase starts with ("Doha Sheikh Mohammed" → "Doha"), if any."""
     found = _CAPITAL_RE.match(text)
     return found.group(1) if found else None
+
+
+def capital_at(text: str, pos: int) -> int | None:
+    """End offset of a capital city's name starting at *pos* in *text* ("Abu Dhabi"), else None."""
+    found = _CAPITAL_RE.match(text, pos)
+    return found.end() if found else None
 
 
 def capital_countries(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from .headline import (
 from .kinds import Trigger, find_triggers, medium, negative_genre
 from .meetings import encounter_at, place_encounter
 from .model import Records
-from .people import clear_caches, prior_keys
+from .people import clear_caches, find_people, prior_keys
 from .roster import Roster
 from .sides import add_late_participation_people, add_side_people
 from .text import Sentence, split_sentences
@@ -69,7 +69,17 @@ def build(text: str, title: str | None, published: datetime.date | None, own: st
     read_statements(draft)
     add_late_participation_people(draft)
     collect_topics(draft)
+    complete_short_names(draft)
     return records_of(draft)
+
+
+def complete_short_names(draft: ReleaseDraft) -> None:
+    """People known only by a short form take the fuller name the prose gives them (``Roster.complete_short_names``)."""
+    if not any(len(entity.keys) == 1 and not entity.group for entity in draft.roster.entities if entity.name):
+        return
+    mentions = [mention for sentence in draft.sentences if sentence.body
+                for mention in find_people(sentence.text, sentence.start, draft.roster.known_keys())]
+    draft.roster.complete_short_names(mentions)
 
 
 def start_draft(text: str, title: str | None, published: datetime.date | None, own: str | None) -> ReleaseDraft:

@@ -20,8 +20,8 @@ from .text import Sentence
 
 _OBJ_CUT = re.compile(
     r",\s+(?!(?:the|a|an|and|as\s+well\s+as|including|his|her|former|newly|outgoing|incoming|H\.E|HE|Mr|Ms|Mrs|Dr|"
-    r"respectively|with(?!\s+whom)|from(?=\s+(?:the\s+)?(?:H\.?E\.?|His|Her|[A-Z])))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Sheikh|Prince|Sayyid|President|Minister|"
-    r"Foreign|Secretary|King|Emir|Sultan|[A-Z][\w\-]+\s+[A-Z]))(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
+    r"respectively|with(?!\s+whom)|from(?=\s+(?:the\s+)?(?:H\.?E\.?|His|Her|[A-Z])))\b)(?!in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:the\s+|H\.E\.\s+)?(?:Sheikh|Prince|Sayyid|President|"
+    r"Minister|Deputy|Vice|Foreign|Secretary|King|Emir|Sultan|[A-Z][\w\-]+\s+[A-Z]))(?!(?:(?:in|at|on)\s+(?:the\s+)?[A-Z0-9][^,]{0,40},\s+)+with\b)[a-z]"
     r"|\s+(?:and|to)\s+(?:discuss|discussed|exchanged|evaluated|briefed|informed|expressed|noted|reviewed|wished|"
     r"met|held|received|visited|called|paid|"
     r"congratulated|thanked|agreed|emphasi[sz]ed|stressed|conveyed|presented)\b"
@@ -152,21 +152,34 @@ def _respective_countries(sentence: Sentence, roster: Roster, obj: list[Entity])
 
 
 _STOP_BEFORE = re.compile(r"\b[Ii]n\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:(?:he|she)\s+(?:met|held\s+talks\s+with)\s+)?"
+                          r"(?:the\s+)?(?:(?:[A-Z][\w\-’']*|of|for|and)\s+)*?"  # a title between ("in Doha the Minister of State X")
                           r"(?:(?:Sheikh|Sheikha|Prince|Princess|H\.E\.|HE|Dr\.?|Mr\.?|Ms\.?)\s+)*$")
 
 
+_STOP_LEAD = re.compile(r"\s*In\s+(?P<city>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)(?:,|\s+on\b|\s+(?:he|she)\b)")
+
+
 def _stop_countries(sentence: Sentence, roster: Roster, obj: list[Entity]) -> None:
-    """"In Riyadh she met X, in Doha Y, …": each counterpart of a multi-stop visit is of its stop's country."""
+    """"In Riyadh she met X, in Doha Y, …": each counterpart of a multi-stop visit is of its stop's country; "In
+    Belmopan on August 20, Minister Lin met with X": the counterparts of a sentence opened by a foreign capital are
+    of its country."""
     for mention in find_people(sentence.text, sentence.start, roster.known_keys()):
         before = sentence.text[max(0, mention.name_start - sentence.start - 50): mention.name_start - sentence.start]
         stop = _STOP_BEFORE.search(before)
         if not stop:
             continue
-        codes = capital_countries(stop.group("city"))
+        city = stop.group("city")
+        codes = capital_countries(city) or (capital_countries(city.split()[0]) if " " in city else [])
         code = codes[0] if codes else None
         entity = roster.by_name(mention.name or "")
         if code and entity is not None and entity in obj and entity.country is None:
             entity.country = code
+    lead = _STOP_LEAD.match(sentence.text)
+    lead_codes = capital_countries(lead.group("city")) if lead else []
+    if lead_codes and lead_codes[0] != roster.own:
+        for entity in obj:
+            if entity.country is None and not entity.group and entity.organisation is None:
+                entity.country = lead_codes[0]
 
 
 def _groups_in(sentence: Sentence, trigger: Trigger, roster: Roster, object_end: int, people: list[Entity]

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .countries import (
     CAPITAL_WORDS,
     COUNTRY_WORDS,
+    capital_at,
     find_countries,
     find_organisations,
     find_private_org,
@@ -106,8 +107,10 @@ _CHROME_WORDS = frozenset(
     """english français francais deutsch español espanol русский gaeilge cymraeg suomi svenska norsk dansk
     português portugues italiano nederlands polski türkçe turkce magyar čeština cestina lietuvių latviešu eesti
     hrvatski srpski ελληνικά bahasa melayu tiếng việt 中文 日本語 한국어 العربية עברית فارسی
+    қазақша українська беларуская ქართული հայերեն azərbaycan azərbaycanca oʻzbekcha o‘zbekcha кыргызча тоҷикӣ
     gael fianna fáil fail sinn féin fein likud fidesz kuomintang kmt labour tory tories conservatives
-    republicans democrats""".split()
+    republicans democrats yesh atid meretz shas kadima beiteinu syriza pasok podemos bjp komeito cdu csu spd
+    afd jobbik""".split()
 )
 
 
@@ -348,6 +351,11 @@ def _head_left(toks: tuple[Tok, ...], index: int) -> bool:
     return False
 
 
+# a hyphenated capitalised word is a title word only after one of these ("Vice-minister", "Co-operation"); else it
+# is a given name ("Lin Chia-lung and Deputy Minister …")
+_TITLE_PREFIXES = frozenset("vice co under ex non pro deputy sub inter self anti".split())
+
+
 def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None, int]:
     """Title phrase ending at token *k* (inclusive): (title, start offset)."""
     index = last
@@ -366,8 +374,11 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
                 "of", "for", "to", "newly", "appointed"
             ):
                 break
+            if token.key == "and" and index > 0 and toks[index - 1].text in COUNTRY_WORDS and any(
+                    toks[right].key in HEADS for right in range(index + 1, last + 1)):
+                break  # "… of Tajikistan and Foreign Minister X": the next list item's own title
             if token.cap and not (token.key in STOP or token.key in _HONORIFIC or token.key in HEADS or _acronym(token)) and not token.poss and not (
-                "-" in token.text and token.text.split("-")[-1].islower()
+                "-" in token.text and token.text.split("-")[-1].islower() and fold(token.text.split("-")[0]) in _TITLE_PREFIXES
             ) and not (index == last and index > 0 and toks[index - 1].key in ("to", "in", "of")) and not _head_left(toks, index):
                 break
             index -= 1
@@ -378,6 +389,16 @@ def _title_back(text: str, toks: tuple[Tok, ...], last: int) -> tuple[str | None
     first = index + 1
     while first < last and toks[first].key in ("and", "of", "for", "to"):
         first += 1
+    in_place = first > 0 and (toks[first - 1].key == "in" or (
+        first > 1 and toks[first - 2].key == "in" and (capital_at(text, toks[first - 1].start) or 0) >= toks[first].end))
+    if in_place:
+        # "in Doha Minister of State X", "in Kuwait City Foreign Minister X", "in Abu Dhabi the Minister of State
+        # X": the place is no part of the title
+        while first < last and toks[first].key not in HEADS and (
+                toks[first].key in CAPITAL_WORDS or toks[first].text in COUNTRY_WORDS or toks[first].key == "city"):
+            first += 1
+        while first < last and toks[first].key == "the":
+            first += 1
     start = toks[first].start
     raw = text[start:toks[last].end]
     raw = _HON_TAIL_RE.sub("", raw)
@@ -411,7 +432,8 @@ def _has_name_pair(words: list[str]) -> bool:
     prev = False
     for word in words:
         key = fold(word.strip("(),"))
-        cur = word[:1].isupper() and key not in STOP and key not in _HONORIFIC and not word.startswith("(")
+        cur = word[:1].isupper() and key not in STOP and key not in _HONORIFIC and not word.startswith("(") and not (
+            "-" in key and all(part in STOP for part in key.split("-")))  # "European Parliament-Taiwan Friendship Group"
         if cur and prev:
             return True
         prev = cur
@@ -580,6 +602,8 @@ def _title_before_name(text: str, toks: tuple[Tok, ...], run_start: int) -> tupl
         title, title_start = _title_back(text, toks, before_run - 1)
     if title and title_start > 0 and (title_country(title) is None or fold(title) in _HONORIFIC_HEADS):
         title, title_start = _outer_title(text, toks, before_run, title, title_start)
+    elif title and title_start > 0 and _heads(title):
+        title, title_start = _dual_office(text, toks, title, title_start)
     if title and not _heads(title) and not find_countries(title):
         title = None
     if title and not _heads(title) and re.search(r"\b[Ii]n\s+$", text[max(0, title_start - 4):title_start]):
@@ -603,6 +627,22 @@ def _outer_title(text: str, toks: tuple[Tok, ...], before_run: int, title: str, 
         if outer_title and _heads(outer_title) and (title_country(outer_title) or title_org(outer_title)[1]):
             return f"{outer_title}, {title}", outer_title_start
     return title, title_start
+
+
+def _dual_office(text: str, toks: tuple[Tok, ...], title: str, title_start: int) -> tuple[str, int]:
+    """"the Deputy Prime Minister, Minister of Foreign Affairs of Moldova X": an office without a country before a
+    comma and the country's office is one dual title, not a second, unnamed person (not after a name: "X, Deputy
+    Minister, Minister Y" lists two people)."""
+    comma = next((index for index in range(len(toks) - 1, -1, -1) if toks[index].start < title_start), -1)
+    if comma < 1 or toks[comma].text != "," or toks[comma - 1].key not in HEADS or not toks[comma - 1].cap:
+        return title, title_start
+    outer_title, outer_start = _title_back(text, toks, comma - 1)
+    if not outer_title or not _heads(outer_title) or title_country(outer_title) or title_org(outer_title)[1]:
+        return title, title_start
+    before = next((index for index in range(comma - 1, -1, -1) if toks[index].start < outer_start), -1)
+    if before >= 0 and (toks[before].cap or toks[before].text == ","):
+        return title, title_start
+    return f"{outer_title}, {title}", outer_start
 
 
 # heads that, right before a name after a comma title, are the name's honorific rather than its office

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .countries import INTERGOV, find_countries, fold
 from .people import HEADS, Group, Mention, is_spokesperson, name_keys, surname_key
@@ -23,6 +23,7 @@ class Entity:
     first: int
     spokes: bool = False
     group: bool = False  # a group counterpart ("the Chinese delegation"): a participant, never a person
+    titles: list[str] = field(default_factory=list)  # every title the person was named with
 
     @property
     def label(self) -> str:
@@ -52,6 +53,61 @@ def same_office(short: str | None, full: str | None) -> bool:
 
 _ACRONYMS = {"MFA": "Ministry of Foreign Affairs", "MOFA": "Ministry of Foreign Affairs",
              "DFA": "Department of Foreign Affairs", "FCDO": "Foreign, Commonwealth and Development Office"}
+
+
+_TITLE_FILLER = frozenset("the of for and h.e his her".split())
+_RANK_ONLY = frozenset("ambassador senator prince princess sheikh sheikha dr professor general".split())
+_REF_WORDS: dict[str, frozenset[str]] = {
+    "eam": frozenset({"external", "affairs", "minister"}), "fm": frozenset({"foreign", "minister"}),
+    "mos": frozenset({"minister", "state"}),
+}
+
+
+def _title_words(title: str) -> frozenset[str]:
+    """The office words of a title, without its country ("Paraguayan Foreign Minister" → foreign, minister)."""
+    spans = [(start, end) for start, end, _code in find_countries(title)]
+    kept = "".join(" " if any(start <= i < end for start, end in spans) else char for i, char in enumerate(title))
+    out: set[str] = set()
+    for word in re.findall(r"[\w\-’']+", kept):
+        key = fold(word)
+        if key in _TITLE_FILLER:
+            continue
+        out |= _REF_WORDS.get(key, {key.rstrip("s") if key.endswith("s") and key[:-1] in HEADS else key})
+    return frozenset(out)
+
+
+def _compatible(entity: Entity, title: str | None, country: str | None) -> bool:
+    """A short form and a fuller one may be one person: no two different countries, and not two different
+    offices ("Deputy Minister Wang" is not "Foreign Minister Wang Yi"). Any title the entity was named with may
+    fit."""
+    if country and entity.country and country != entity.country:
+        return False
+    if not title:
+        return True
+    known = entity.titles or ([entity.title] if entity.title else [])
+    return not known or any(_same_rank(title, other) for other in known)
+
+
+def _same_rank(title: str, other: str) -> bool:
+    """One office said shorter inside the other ("Minister" / "Minister of Foreign Affairs", "Foreign Minister" /
+    "Deputy Prime Minister and Foreign Minister"), or a rank that is no office ("Senator", "Ambassador"); not two
+    offices ("President" / "Foreign Minister": President Abbas is not Abbas Araghchi)."""
+    words, known = _title_words(title), _title_words(other)
+    if not words & HEADS or not known & HEADS or "counterpart" in words | known:
+        return True
+    return words <= known or known <= words or words <= _RANK_ONLY or known <= _RANK_ONLY
+
+
+def _fits(title: str, entity: Entity) -> bool:
+    """*title* says nothing an entity's title does not ("Deputy Minister" of "Deputy Minister Wang Mei-hua")."""
+    words = _title_words(title)
+    return any(words <= _title_words(other) for other in entity.titles or ([entity.title] if entity.title else []))
+
+
+def _more_specific(title: str, known: str) -> bool:
+    """*title* says all *known* says and more ("Minister of Foreign Affairs" after "Minister")."""
+    words, old = _title_words(title), _title_words(known)
+    return bool(old & HEADS) and old < words
 
 
 class Roster:
@@ -93,33 +149,72 @@ class Roster:
         self.entities.append(entity)
         return entity
 
-    def by_name(self, name: str) -> Entity | None:
+    def by_name(self, name: str, title: str | None = None, country: str | None = None) -> Entity | None:
+        """The entity a name stands for: the same surname, a short form of a known fuller name ("Lin" for "Lin
+        Chia-lung", "Kamikawa" for "KAMIKAWA Yoko") or a fuller form of a short one. Among several people who
+        share the name ("Wang" for two Wangs), the one whose title and country fit; a short form never joins a
+        fuller name whose title or country contradicts its own."""
         keys = name_keys(name)
         surname = surname_key(name)
+        found: list[Entity] = []
         for entity in self.entities:
             if not entity.name:
                 continue
+            short = len(entity.keys) == 1 and len(keys) > 1  # a fuller name for a short form ("Lin" → "Lin Chia-lung")
             if entity.surname == surname or (surname in entity.keys and len(keys) == 1) or (
                 len(keys) == 1 and entity.keys & keys
-            ):
-                return entity
-            if len(keys) > 1 and entity.surname in keys and len(entity.keys) == 1:
-                return entity
-            if len(keys) > 1 and (keys <= entity.keys or (len(entity.keys) > 1 and entity.keys <= keys)) and (
+            ) or (len(keys) > 1 and entity.surname in keys and len(entity.keys) == 1):
+                found.append(entity)
+            elif len(keys) > 1 and (keys <= entity.keys or (len(entity.keys) > 1 and entity.keys <= keys)) and (
                     fold(name.split()[0]) == fold((entity.name or "").split()[0])):
                 # "Faisal bin Farhan" after "Faisal bin Farhan Al Saud"
-                return entity
-        return None
+                found.append(entity)
+                short = False
+            else:
+                continue
+            if (short and not _compatible(entity, title, country)) or (
+                    country and entity.country and country != entity.country and len(keys) == 1):
+                found.pop()  # "Deputy Minister Wang" of the headline is not "Foreign Minister Wang Yi"
+        if len(found) > 1 and title:
+            fitting = [entity for entity in found if _fits(title, entity)]
+            if fitting:
+                return fitting[0]
+        return found[0] if found else None
+
+    def complete_short_names(self, mentions: list[Mention]) -> None:
+        """A person known only by a short form ("Minister Lin" of the headline, then "Minister Lin" in the text)
+        takes the one fuller form the text names elsewhere ("Lin Chia-lung" in a sentence that reports no
+        encounter), when its title and country fit and no other entity holds that name."""
+        for entity in self.entities:
+            if entity.group or not entity.name or len(entity.keys) != 1:
+                continue
+            fuller = {mention.name: mention for mention in mentions if mention.name and entity.keys < name_keys(mention.name)
+                      and _compatible(entity, mention.title, mention.country)}
+            fuller = {name: mention for name, mention in fuller.items() if self.by_name(name) in (None, entity)}
+            if len(fuller) != 1:
+                continue  # none, or two people sharing the surname: the short form stays
+            mention = next(iter(fuller.values()))
+            entity.name = mention.name
+            entity.keys |= name_keys(mention.name or "")
+            if mention.title and entity.title and _more_specific(mention.title, entity.title):
+                entity.title = mention.title
+            if entity.country is None and mention.country:
+                entity.country = mention.country
 
     def add(self, mention: Mention) -> Entity:
         if mention.name:
-            entity = self.by_name(mention.name)
+            entity = self.by_name(mention.name, mention.title, mention.country)
             if entity is None:
                 # an unnamed entity of the same country and office becomes named
                 for unnamed in self.entities:
-                    if unnamed.name is None and not unnamed.group and same_office(unnamed.title, mention.title) and \
-                            unnamed.country in (None, mention.country, self.own) and unnamed.organisation == mention.organisation:
-                        entity = unnamed  # "the Deputy Minister" of the title, then "Deputy Minister X" in the text
+                    if unnamed.name is None and not unnamed.group and unnamed.organisation == mention.organisation and ((
+                            same_office(unnamed.title, mention.title) and unnamed.country in (None, mention.country, self.own))
+                            or (unnamed.title and mention.title and mention.country in (None, unnamed.country)
+                                and len(_title_words(mention.title)) > 1
+                                and _title_words(unnamed.title) == _title_words(mention.title))):
+                        # "the Deputy Minister" of the title, then "Deputy Minister X" in the text; "Indian External
+                        # Affairs Minister" of the title, then "External Affairs Minister X"
+                        entity = unnamed
                         entity.name = mention.name
                         entity.keys = name_keys(mention.name)
                         entity.country = entity.country if mention.country is None else mention.country
@@ -135,14 +230,18 @@ class Roster:
                         break
             if entity is None:
                 entity = Entity(len(self.entities), mention.name, mention.title, mention.country, mention.organisation,
-                           name_keys(mention.name), set(mention.heads), mention.start, is_spokesperson(mention.title))
+                           name_keys(mention.name), set(mention.heads), mention.start, is_spokesperson(mention.title),
+                           titles=[mention.title] if mention.title else [])
                 self.entities.append(entity)
                 return entity
             if len(mention.name) > len(entity.name or "") and (surname_key(mention.name) == entity.surname or (
-                    len(entity.keys) > 1 and entity.keys <= name_keys(mention.name))):
-                entity.name = mention.name
+                    entity.keys and entity.keys <= name_keys(mention.name))):
+                entity.name = mention.name  # the fullest form seen ("Lin" of the headline → "Lin Chia-lung")
                 entity.keys |= name_keys(mention.name)
-            if mention.title and (not entity.title or (not entity.heads and mention.heads)):
+            if mention.title and mention.title not in entity.titles:
+                entity.titles.append(mention.title)
+            if mention.title and (not entity.title or (not entity.heads and mention.heads) or (
+                    mention.heads and _more_specific(mention.title, entity.title))):
                 entity.title = mention.title
             entity.heads |= mention.heads
             if entity.country is None and mention.country:
@@ -170,7 +269,8 @@ class Roster:
                 return entity
         for entity in self.entities:
             # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
-            if entity.name and not entity.group and same_office(mention.title, entity.title) and (
+            if entity.name and not entity.group and any(same_office(mention.title, title) for title in (
+                    entity.titles or ([entity.title] if entity.title else []))) and (
                     mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:
