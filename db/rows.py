@@ -147,14 +147,14 @@ def stream_rows(engine: Engine, query: AnySelect) -> Iterator[tuple[list[str], I
 # it may occur in a cell too: a check on the joined text then only errs on the safe side.
 _SEP = "\x1e"
 _NEUTRALISE_ORDER = tuple(sorted(_NEUTRALISE))
-_NEEDS_QUOTES = (",", '"', "\r", "\n")  # what makes csv.writer quote a field (minimal quoting)
 _INT, _FLOAT, _STR = int, float, str
 _NUMBERS = frozenset({int, float})
 _NUMBERS_OR_NONE = frozenset({int, float, type(None)})
 
 
 def _quoted(value: str) -> str:
-    """``value`` as one CSV field: quoted (quotes doubled) if it holds , " CR or LF."""
+    """``value`` as one CSV field: quoted (quotes doubled) if it holds , " CR or LF,
+    as csv.writer's minimal quoting does (:func:`_text_column` inlines this)."""
     if "," in value or '"' in value or "\r" in value or "\n" in value:
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -179,13 +179,13 @@ def _text_column(cells: list[str]) -> list[str]:
     substring search), so a column needing neither costs one join and a few scans.
     """
     joined = _SEP.join(cells)
-    neutralise_some = joined[:1] in _NEUTRALISE or any(
-        c in joined and _SEP + c in joined for c in _NEUTRALISE_ORDER)
-    if neutralise_some:
+    if joined[:1] in _NEUTRALISE or any(c in joined and _SEP + c in joined
+                                        for c in _NEUTRALISE_ORDER):
         cells = [_QUOTE + v if v[:1] in _NEUTRALISE else v for v in cells]
-    elif not any(c in joined for c in _NEEDS_QUOTES):
-        return cells
-    return [_quoted(v) for v in cells]
+    if not ("," in joined or '"' in joined or "\r" in joined or "\n" in joined):
+        return cells  # (a leading ' needs no quotes)
+    return [('"' + v.replace('"', '""') + '"')
+            if ("," in v or '"' in v or "\r" in v or "\n" in v) else v for v in cells]
 
 
 def _column(cells: list[Any]) -> Iterable[str]:
