@@ -106,10 +106,12 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
 def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    sources = {registered.key: registered for registered in all_sources()}
+    sources: dict[str, RegisteredSource] | None = None  # the registry: only for pages
     with reading(engine) as conn:  # one read transaction for both
         stale = None if text else TEXT_EXTRACTOR_VERSION
         for row in queries.stored_pages(conn, source=source, stale_text=stale):
+            if sources is None:
+                sources = {registered.key: registered for registered in all_sources()}
             yield _PageJob(
                 row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
                 row.http_status, row.fetched_at,
@@ -183,19 +185,24 @@ def _write_results(
     """Write results in transactions of ``batch_size`` documents, each whole or not at all."""
     stats = {"documents": 0, "text": 0, "changed": 0, "failed": 0}
     batch: list[tuple[int, ReleaseRecord | Records]] = []
+    people: dict[str, int] = {}  # person ids by name key, as committed (persons stay)
 
     def flush() -> None:
-        with transaction(sessions) as session:
-            for document_id, result in batch:
-                if isinstance(result, ReleaseRecord):
-                    outcome = documents.store_release(
-                        session, source_id=None, run_id=None, release=result,
-                        force_records=True,
-                    )
-                    stats["changed"] += outcome == "changed"
-                else:
-                    documents.store_records(session, document_id, result,
-                                            version=EXTRACTOR_VERSION)
+        try:
+            with transaction(sessions) as session:
+                for document_id, result in batch:
+                    if isinstance(result, ReleaseRecord):
+                        outcome = documents.store_release(
+                            session, source_id=None, run_id=None, release=result,
+                            force_records=True, people=people,
+                        )
+                        stats["changed"] += outcome == "changed"
+                    else:
+                        documents.store_records(session, document_id, result,
+                                                version=EXTRACTOR_VERSION, people=people)
+        except BaseException:
+            people.clear()  # ids of a rolled-back transaction
+            raise
         batch.clear()
 
     for document_id, result in results:
