@@ -24,7 +24,6 @@ from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.reextract import _extract, _PageJob, _TextJob
 from crawler.registry import all_sources
-from crawler.release import ListingHints
 from db import documents, leases
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, transaction
@@ -85,9 +84,8 @@ def run_worker(
             if row.text_extractor != TEXT_EXTRACTOR_VERSION:
                 jobs.append(_PageJob(
                     row.id, sources.get(row.key), row.country, row.url, row.raw_html,
-                    row.encoding, row.http_status, row.fetched_at,
-                    ListingHints(title=row.listing_title, date=row.listing_date),
-                    row.etag, row.last_modified))
+                    row.encoding, row.http_status, row.fetched_at, row.listing_title,
+                    row.listing_date, row.etag, row.last_modified))
             else:
                 jobs.append(_TextJob(row.id, row.country, row.text, row.title, row.published,
                                      row.language))

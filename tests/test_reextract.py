@@ -15,7 +15,6 @@ from crawler.pages.base import ReleasePage
 from crawler.records import EXTRACTOR_VERSION, Records
 from crawler.reextract import _extract, _PageJob, _TextJob, reextract_archive
 from crawler.registry import get_source
-from crawler.release import ListingHints
 from db import documents, runs
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
@@ -34,7 +33,7 @@ def _page_job(release_page: type[ReleasePage] | None, html: bytes) -> _PageJob:
     source = replace(get_source("az"), release_page=release_page) if release_page else None
     return _PageJob(7, source, "AZ", "https://mfa.example/en/news/7", gzip.compress(html),
                     "utf-8", 200, dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-                    ListingHints(title="Title", date=dt.date(2026, 1, 1)), None, None)
+                    "Title", dt.date(2026, 1, 1), None, None)
 
 
 HTML = (b"<html lang='en'><body><article><p>Minister Jeyhun Bayramov met Ambassador "
