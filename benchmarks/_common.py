@@ -91,6 +91,11 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def load() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` shows them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def machine() -> str:
     return f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
 

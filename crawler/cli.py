@@ -969,9 +969,10 @@ def reextract(source: str | None, text: bool, worker: bool, batch: int, lease: f
     from rich.progress import Progress
 
     from crawler.filters import check_source
-    from crawler.reextract import reextract_archive
+    from crawler.reextract import prepare, reextract_archive
 
     source = check_source(source)
+    prepare()  # the workers' imports overlap the opening of the archive
     engine = _open(db_url)
     try:
         with Progress(transient=False) as progress:

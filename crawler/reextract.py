@@ -28,20 +28,27 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.extract import TEXT_EXTRACTOR_VERSION
-from crawler.records import EXTRACTOR_VERSION, Records
-from crawler.registry import Source as RegisteredSource
-from crawler.registry import all_sources
-from crawler.release import FetchedPage, ListingHints, NoContentError, build_release, records_for
-from crawler.workers import process_pool
+from crawler.workers import process_pool, start_forkserver
 from db import documents, encounters, queries
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, read_only_twin, reading, transaction
 
 if TYPE_CHECKING:
+    from crawler.records import Records
+    from crawler.registry import Source as RegisteredSource
     from db.session import Engine, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
+# What the workers import before they fork. This process never imports the extractors
+# (trafilatura, the records rules): it reads, sends, and writes; it asks the workers
+# for the extractors' versions (:func:`_versions`).
+_PRELOAD = ["crawler.release"]
+
+
+def prepare() -> None:
+    """Start the workers' forkserver now, so that its imports overlap the caller's work
+    (opening the archive); :func:`reextract_archive` then forks its workers from it."""
+    start_forkserver(_PRELOAD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +68,8 @@ class _PageJob:
     encoding: str | None
     status: int
     fetched_at: dt.datetime
-    hints: ListingHints
+    listing_title: str | None
+    listing_date: dt.date | None
     etag: str | None
     last_modified: str | None
 
@@ -78,11 +86,27 @@ class _TextJob:
     language: str | None
 
 
-_Result = tuple[int, ReleaseRecord | Records | str]
+_Result = tuple[int, "ReleaseRecord | Records | str"]
+
+
+def _versions() -> tuple[str, str]:
+    """The text and records extractors' versions, as a worker has them."""
+    from crawler.extract import TEXT_EXTRACTOR_VERSION
+    from crawler.records import EXTRACTOR_VERSION
+
+    return TEXT_EXTRACTOR_VERSION, EXTRACTOR_VERSION
 
 
 def _extract(job: _PageJob | _TextJob) -> _Result:
     """The job's new extraction, or why there is none (the document then stays as it is)."""
+    from crawler.release import (  # preloaded by the workers
+        FetchedPage,
+        ListingHints,
+        NoContentError,
+        build_release,
+        records_for,
+    )
+
     try:
         if isinstance(job, _TextJob):
             return job.document_id, records_for(
@@ -90,7 +114,8 @@ def _extract(job: _PageJob | _TextJob) -> _Result:
                 country=job.country)
         return job.document_id, build_release(FetchedPage.of_source(
             job.source, url=job.url, body=gzip.decompress(job.raw_html), encoding=job.encoding,
-            hints=job.hints, country=job.country, status=job.status, fetched_at=job.fetched_at,
+            hints=ListingHints(title=job.listing_title, date=job.listing_date),
+            country=job.country, status=job.status, fetched_at=job.fetched_at,
             etag=job.etag, last_modified=job.last_modified,
         ))
     except NoContentError as exc:
@@ -103,22 +128,26 @@ def _extract_chunk(jobs: Sequence[_PageJob | _TextJob]) -> list[_Result]:
     return [_extract(job) for job in jobs]
 
 
-def _jobs(engine: Engine, source: str | None, text: bool) -> Iterator[_PageJob | _TextJob]:
+def _jobs(engine: Engine, source: str | None, text: bool,
+          text_version: str) -> Iterator[_PageJob | _TextJob]:
     """Stream the work through a read-only engine, so the writer is never blocked:
-    first the pages whose text stage is out of date (or all, ``text``), then the texts."""
-    sources = {registered.key: registered for registered in all_sources()}
+    first the pages whose text stage is not ``text_version`` (or all, ``text``), then
+    the texts."""
+    sources: dict[str, RegisteredSource] | None = None  # the registry: only for pages
     with reading(engine) as conn:  # one read transaction for both
-        stale = None if text else TEXT_EXTRACTOR_VERSION
+        stale = None if text else text_version
         for row in queries.stored_pages(conn, source=source, stale_text=stale):
+            if sources is None:
+                from crawler.registry import all_sources
+
+                sources = {registered.key: registered for registered in all_sources()}
             yield _PageJob(
                 row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
-                row.http_status, row.fetched_at,
-                ListingHints(title=row.listing_title, date=row.listing_date),
+                row.http_status, row.fetched_at, row.listing_title, row.listing_date,
                 row.etag, row.last_modified)
         if text:
             return
-        for row in queries.stored_texts(conn, source=source,
-                                        text_version=TEXT_EXTRACTOR_VERSION):
+        for row in queries.stored_texts(conn, source=source, text_version=text_version):
             yield _TextJob(*row)
 
 
@@ -165,11 +194,13 @@ def reextract_archive(
     with reading(engine) as conn:
         total = queries.document_count(conn, source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    with process_pool(workers, preload=["crawler.release"]) as pool:
+    with process_pool(workers, preload=_PRELOAD) as pool:
+        text_version, records_version = pool.submit(_versions).result()
         reader = read_only_twin(engine)
         try:
-            results = _bounded_map(pool, _jobs(reader, source, text), 4 * max(workers, 1))
-            stats = _write_results(sessions, results, total, on_progress)
+            results = _bounded_map(pool, _jobs(reader, source, text, text_version),
+                                   4 * max(workers, 1))
+            stats = _write_results(sessions, results, total, on_progress, records_version)
         finally:
             reader.dispose()
     with transaction(sessions) as session:  # the rebuilt meetings' encounters
@@ -182,24 +213,30 @@ def _write_results(
     results: Iterator[_Result],
     total: int,
     on_progress: Callable[[int, int], None] | None,
+    records_version: str,
     batch_size: int = 50,
 ) -> dict[str, int]:
     """Write results in transactions of ``batch_size`` documents, each whole or not at all."""
     stats = {"documents": 0, "text": 0, "changed": 0, "failed": 0}
     batch: list[tuple[int, ReleaseRecord | Records]] = []
+    people: dict[str, int] = {}  # person ids by name key, as committed (persons stay)
 
     def flush() -> None:
-        with transaction(sessions) as session:
-            for document_id, result in batch:
-                if isinstance(result, ReleaseRecord):
-                    outcome = documents.store_release(
-                        session, source_id=None, run_id=None, release=result,
-                        force_records=True,
-                    )
-                    stats["changed"] += outcome == "changed"
-                else:
-                    documents.store_records(session, document_id, result,
-                                            version=EXTRACTOR_VERSION)
+        try:
+            with transaction(sessions) as session:
+                for document_id, result in batch:
+                    if isinstance(result, ReleaseRecord):
+                        outcome = documents.store_release(
+                            session, source_id=None, run_id=None, release=result,
+                            force_records=True, people=people,
+                        )
+                        stats["changed"] += outcome == "changed"
+                    else:
+                        documents.store_records(session, document_id, result,
+                                                version=records_version, people=people)
+        except BaseException:
+            people.clear()  # ids of a rolled-back transaction
+            raise
         batch.clear()
 
     for document_id, result in results:

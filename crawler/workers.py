@@ -45,13 +45,20 @@ def process_pool(workers: int, *, preload: Sequence[str] = (),
     ``ignore_interrupts``: workers ignore SIGINT (a crawl finishes in-flight items on
     Ctrl-C itself; the workers must not die under it).
     """
+    context = start_forkserver(preload)
+    initializer = functools.partial(_init_worker, os.getpid(), ignore_interrupts)
+    return ProcessPoolExecutor(max(workers, 1), mp_context=context, initializer=initializer)
+
+
+def start_forkserver(preload: Sequence[str] = ()) -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server started (it imports ``preload`` meanwhile; a
+    running server is kept): call it early so that those imports overlap other work."""
     context = multiprocessing.get_context("forkserver")
     if preload:
         context.set_forkserver_preload(list(preload))
     with _safe_path():
         multiprocessing.forkserver.ensure_running()
-    initializer = functools.partial(_init_worker, os.getpid(), ignore_interrupts)
-    return ProcessPoolExecutor(max(workers, 1), mp_context=context, initializer=initializer)
+    return context
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, RowMapping, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from db.frontier import mark_stored
@@ -40,12 +40,11 @@ _UPDATE_MEETING = (
     .values({c: bindparam(c) for c in _MEETING_COLUMNS})
 )
 
-_SELECT_MEETINGS = select(_MEETINGS.c.ordinal, _MEETINGS.c.id).where(
-    _MEETINGS.c.document_id == bindparam("document_id"))
-_SELECT_PARTICIPANTS = select(
-    _PARTICIPANTS.c.meeting_id, _PARTICIPANTS.c.ordinal, _PARTICIPANTS.c.id
-).where(_PARTICIPANTS.c.meeting_id.in_(bindparam("ids", expanding=True)))
-_SELECT_STATEMENTS = select(_STATEMENTS.c.ordinal, _STATEMENTS.c.id).where(
+# Whole rows: a row whose values are those it would be given is left untouched.
+_SELECT_MEETINGS = select(_MEETINGS).where(_MEETINGS.c.document_id == bindparam("document_id"))
+_SELECT_PARTICIPANTS = select(_PARTICIPANTS).where(
+    _PARTICIPANTS.c.meeting_id.in_(bindparam("ids", expanding=True)))
+_SELECT_STATEMENTS = select(_STATEMENTS).where(
     _STATEMENTS.c.document_id == bindparam("document_id"))
 _RECORD_TABLES = (_MEETINGS, _PARTICIPANTS, _STATEMENTS)
 _INSERT_ROWS = {t.name: t.insert() for t in _RECORD_TABLES}
@@ -157,11 +156,13 @@ def store_release(
 
 
 def store_records(
-    session: Session, document_id: int, records: RecordsLike, *, version: str
+    session: Session, document_id: int, records: RecordsLike, *, version: str,
+    people: dict[str, int] | None = None,
 ) -> None:
-    """Replace a stored document's records, built from its unchanged text by ``version``."""
+    """Replace a stored document's records, built from its unchanged text by ``version``
+    (``people``: see :func:`person_ids`)."""
     _update_document(session, document_id, {"records_extractor": version})
-    replace_records(session, document_id, records, version=version)
+    replace_records(session, document_id, records, version=version, people=people)
 
 
 def _update_document(session: Session, document_id: int, values: dict[str, Any]) -> None:
@@ -183,13 +184,17 @@ def replace_records(
     """Make a document's meetings, participants and statements equal ``records``.
 
     Rows are matched by position (``ordinal``) and updated in place, so ids stay
-    stable where the facts did not change; surplus rows are deleted. Bulk
-    statements keep this to a handful of round trips per release; ``fresh`` (a
-    document inserted in this transaction, so without records) skips the
-    lookups of existing rows; ``source_id`` and ``published`` (of the document, when the
-    writer knows them) save reading them back. ``people`` is a writer's person id cache
-    (:func:`db.persons.person_ids`); unnamed office holders near the document are
-    re-linked (:func:`db.office_holders.link_office_holders_near`).
+    stable where the facts did not change; surplus rows are deleted. A row that
+    already holds the values it would be given is not written at all, and a
+    statement whose text is unchanged is updated without its ``text`` column (the
+    full-text index's triggers fire on an update of ``text``): re-extraction that
+    finds the same facts writes nothing. Bulk statements keep this to a handful of
+    round trips per release; ``fresh`` (a document inserted in this transaction,
+    so without records) skips the lookups of existing rows; ``source_id`` and
+    ``published`` (of the document, when the writer knows them) save reading them
+    back. ``people`` is a writer's person id cache (:func:`db.persons.person_ids`);
+    unnamed office holders near the document are re-linked
+    (:func:`db.office_holders.link_office_holders_near`).
     """
     # persons are named people only: never an unnamed office holder, a group, an institution or the sides
     offices = [[None if p.group else office_key(p.title) for p in m.participants]
@@ -204,9 +209,10 @@ def replace_records(
         people,
     )
     conn = session.connection()
-    old_meetings: dict[int, int] = {} if fresh else dict(
-        conn.execute(_SELECT_MEETINGS, {"document_id": document_id}).all()
-    )
+    old_meetings: dict[int, RowMapping] = {} if fresh else {
+        row.ordinal: row for row in
+        conn.execute(_SELECT_MEETINGS, {"document_id": document_id}).mappings()
+    }
     meeting_ids: list[int] = []
     inserts: list[dict[str, Any]] = []
     for ordinal, meeting in enumerate(records.meetings):
@@ -217,18 +223,20 @@ def replace_records(
             "topics": list(meeting.topics),
             "extractor_version": version,
         }
-        meeting_id = old_meetings.pop(ordinal, None)
-        if meeting_id is None:
+        old = old_meetings.pop(ordinal, None)
+        if old is None:
             inserts.append({"document_id": document_id, "ordinal": ordinal, **values})
             meeting_ids.append(0)  # filled in below, in ordinal order
         else:
-            conn.execute(_UPDATE_MEETING, {"meeting_id": meeting_id, **values})
-            meeting_ids.append(meeting_id)
+            if not _same(old, values):
+                conn.execute(_UPDATE_MEETING, {"meeting_id": old["id"], **values})
+            meeting_ids.append(old["id"])
     if inserts:  # one INSERT ... RETURNING for all, ids in parameter order
         new_ids = iter(conn.execute(_INSERT_MEETINGS, inserts).scalars().all())
         meeting_ids = [m or next(new_ids) for m in meeting_ids]
     if old_meetings:  # participants go with them (ON DELETE CASCADE)
-        conn.execute(_DELETE_ROWS[_MEETINGS.name], {"ids": list(old_meetings.values())})
+        conn.execute(_DELETE_ROWS[_MEETINGS.name],
+                     {"ids": [old["id"] for old in old_meetings.values()]})
 
     participant_rows = [
         {
@@ -250,7 +258,8 @@ def replace_records(
         for ordinal, (participant, office) in enumerate(zip(meeting.participants, row, strict=True))
     ]
     old_participants = {
-        (m, o): i for m, o, i in conn.execute(_SELECT_PARTICIPANTS, {"ids": meeting_ids})
+        (row.meeting_id, row.ordinal): row
+        for row in conn.execute(_SELECT_PARTICIPANTS, {"ids": meeting_ids}).mappings()
     } if meeting_ids and not fresh else {}
     _sync_rows(conn, _PARTICIPANTS, participant_rows, old_participants,
                key=lambda row: (row["meeting_id"], row["ordinal"]))
@@ -276,8 +285,8 @@ def replace_records(
         for ordinal, statement in enumerate(records.statements)
     ]
     old_statements = {} if fresh else {
-        (document_id, o): i
-        for o, i in conn.execute(_SELECT_STATEMENTS, {"document_id": document_id})
+        (document_id, row.ordinal): row
+        for row in conn.execute(_SELECT_STATEMENTS, {"document_id": document_id}).mappings()
     }
     _sync_rows(conn, _STATEMENTS, statement_rows, old_statements,
                key=lambda row: (row["document_id"], row["ordinal"]))
@@ -289,26 +298,39 @@ def replace_records(
         source_id=source_id, published=published, fresh=fresh)
 
 
+def _same(old: RowMapping, values: dict[str, Any]) -> bool:
+    """Whether a stored row already holds ``values``."""
+    return all(old[column] == value for column, value in values.items())
+
+
 def _sync_rows(
     conn: Connection,
     table: Table,
     rows: list[dict[str, Any]],
-    existing: dict[Any, int],
+    existing: dict[Any, RowMapping],
     *,
     key: Callable[[dict[str, Any]], Any],
 ) -> None:
-    """Update rows whose key exists (keeping their ids), insert the others, delete the rest."""
-    updates, inserts = [], []
+    """Update rows whose key exists (keeping their ids) where a value differs, insert the
+    others, delete the rest; an unchanged ``text`` is left out of the update."""
+    updates: list[dict[str, Any]] = []
+    textless: list[dict[str, Any]] = []  # a text-less UPDATE fires no full-text trigger
+    inserts: list[dict[str, Any]] = []
     for row in rows:
-        row_id = existing.pop(key(row), None)
-        if row_id is None:
+        old = existing.pop(key(row), None)
+        if old is None:
             inserts.append(row)
-        else:
-            updates.append({"row_id": row_id, **row})
-    if updates:
-        conn.execute(_UPDATE_ROWS[table.name], updates)
+        elif not _same(old, row):
+            if "text" in row and old["text"] == row["text"]:
+                textless.append({"row_id": old["id"],
+                                 **{c: v for c, v in row.items() if c != "text"}})
+            else:
+                updates.append({"row_id": old["id"], **row})
+    for batch in (updates, textless):
+        if batch:
+            conn.execute(_UPDATE_ROWS[table.name], batch)
     if existing:
-        conn.execute(_DELETE_ROWS[table.name], {"ids": list(existing.values())})
+        conn.execute(_DELETE_ROWS[table.name], {"ids": [old["id"] for old in existing.values()]})
     if inserts:
         conn.execute(_INSERT_ROWS[table.name], inserts)
 

@@ -16,15 +16,13 @@ renders its half with the same :func:`write_csv`).
 from __future__ import annotations
 
 import base64
-import bisect
 import contextlib
 import csv
 import datetime as dt
 import decimal
-import itertools
 import json
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, TypeDecorator
@@ -143,13 +141,62 @@ def stream_rows(engine: Engine, query: AnySelect) -> Iterator[tuple[list[str], I
         yield list(result.keys()), (tuple(row) for row in result)
 
 
-# --- the CSV export path: the csv module renders, formula cells are re-rendered -------
+# --- the CSV export path: rendered a column at a time ------------------------------
 
-# A field that starts with a formula character, as csv.writer renders it (maybe quoted):
-# after a comma, after a line end, or at the start of the text. Inside a quoted field
-# this can match too; that row is then merely rendered again, cell by cell.
-_FORMULA_FIELD = re.compile("[,\n]\"?[=+\\-@\t\r\x00']")
-_FORMULA_START = re.compile("\"?[=+\\-@\t\r\x00']")
+# Joins a text column's cells so that each cell after the first starts right after it;
+# it may occur in a cell too: a check on the joined text then only errs on the safe side.
+_SEP = "\x1e"
+_NEUTRALISE_ORDER = tuple(sorted(_NEUTRALISE))
+_INT, _FLOAT, _STR = int, float, str
+_NUMBERS = frozenset({int, float})
+_NUMBERS_OR_NONE = frozenset({int, float, type(None)})
+
+
+def _quoted(value: str) -> str:
+    """``value`` as one CSV field: quoted (quotes doubled) if it holds , " CR or LF,
+    as csv.writer's minimal quoting does (:func:`_text_column` inlines this)."""
+    if "," in value or '"' in value or "\r" in value or "\n" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _field(value: Any) -> str:
+    """Any cell as csv.writer renders it after :func:`neutralise` (a str cell only)."""
+    if value is None:
+        return ""
+    kind = value.__class__
+    if kind is _STR:
+        return _quoted(_QUOTE + value if value[:1] in _NEUTRALISE else value)
+    if isinstance(value, str):  # a subclass: its characters, as csv.writer takes them
+        return _quoted(str.__str__(value))
+    return _quoted(repr(value) if isinstance(value, float) else str(value))
+
+
+def _text_column(cells: list[str]) -> list[str]:
+    """A column of str cells as CSV fields: neutralised, quoted where needed.
+
+    Both are decided on the column joined into one string (each check a fast
+    substring search), so a column needing neither costs one join and a few scans.
+    """
+    joined = _SEP.join(cells)
+    if joined[:1] in _NEUTRALISE or any(c in joined and _SEP + c in joined
+                                        for c in _NEUTRALISE_ORDER):
+        cells = [_QUOTE + v if v[:1] in _NEUTRALISE else v for v in cells]
+    if not ("," in joined or '"' in joined or "\r" in joined or "\n" in joined):
+        return cells  # (a leading ' needs no quotes)
+    return [('"' + v.replace('"', '""') + '"')
+            if ("," in v or '"' in v or "\r" in v or "\n" in v) else v for v in cells]
+
+
+def _column(cells: list[Any]) -> Iterable[str]:
+    kinds = set(map(type, cells))
+    if kinds <= _NUMBERS:  # str() of an int, repr() == str() of a float: as csv.writer
+        return map(str, cells)
+    if len(kinds) == 1 and _STR in kinds:
+        return _text_column(cells)
+    if kinds <= _NUMBERS_OR_NONE:
+        return ["" if v is None else str(v) for v in cells]
+    return list(map(_field, cells))
 
 
 class _Sink:
@@ -159,9 +206,11 @@ class _Sink:
 class CsvLines:
     """Render rows as RFC 4180 CSV text, neutralising formula cells (:func:`neutralise`).
 
-    ``csv.writer`` renders a whole batch in one call; only a batch in which some
-    field starts with a formula character is looked at row by row, and only
-    those rows are rendered again with their text cells neutralised.
+    The text is what ``csv.writer(lineterminator="\\r\\n")`` writes for the rows
+    with their str cells neutralised, built a column at a time: a column of numbers
+    is converted in one ``map``, a column of text is checked for cells that need
+    a quote or a ``'`` on its joined text, and only such a column is looked at
+    cell by cell; the lines are then joined in C.
     """
 
     def __init__(self) -> None:
@@ -171,22 +220,18 @@ class CsvLines:
         self._writer = csv.writer(sink, lineterminator="\r\n")
 
     def chunk(self, rows: Sequence[Sequence[Any]]) -> str:
-        """The CSV text of ``rows`` (cells: str, int, float, None)."""
-        parts = self._parts
-        self._writer.writerows(rows)
-        text = "".join(parts)
-        starts = [m.start() + 1 for m in _FORMULA_FIELD.finditer(text)]
-        if _FORMULA_START.match(text):
-            starts.append(0)
-        if starts:  # the rows holding those field starts: line i spans ends[i-1]..ends[i]
-            ends = list(itertools.accumulate(map(len, parts)))
-            for i in {bisect.bisect_right(ends, start) for start in starts}:
-                parts[i] = self.careful(rows[i])
-            text = "".join(parts)
-        parts.clear()
-        return text
+        """The CSV text of ``rows`` (cells: str, int, float, None; anything else as csv.writer)."""
+        if not rows:
+            return ""
+        widths = set(map(len, rows))
+        width = len(rows[0])
+        if len(widths) != 1 or width < 2:  # ragged rows; one cell, where "" is written '""'
+            return "".join(self.careful(row) for row in rows)
+        columns = [_column(list(map(itemgetter(i), rows))) for i in range(width)]
+        return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
 
     def careful(self, row: Sequence[Any]) -> str:
+        """One row through csv.writer itself, its str cells neutralised."""
         parts = self._parts
         mark = len(parts)
         self._writer.writerow([neutralise(v) if v.__class__ is str else v for v in row])

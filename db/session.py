@@ -156,12 +156,12 @@ def open_archive(url: str, *, read_only: bool = False, migrate: bool = True) -> 
     A database that cannot be reached is an :class:`ArchiveDatabaseError`
     naming it (password hidden).
     """
-    from db.migrate import current_revision, ensure_schema, head_revision
+    from db.migrate import at_head, ensure_schema
 
     try:
         if read_only:
             engine = make_engine(url, read_only=True)
-            if current_revision(engine) != head_revision():
+            if not at_head(engine):
                 raise ArchiveOutdated(
                     f"the archive at {urls.redact(url)} is not at the newest schema")
             return engine

@@ -167,32 +167,51 @@ def test_numbers_stay_numbers() -> None:
         "-2,-1.5,'-2,\r\n3,0.25,3,\r\n")
 
 
+def _random_cell(rng: random.Random, kind: str, alphabet: list[str]) -> Any:
+    if kind == "mixed":
+        kind = rng.choice(["int", "none", "float", "text", "text", "bytes", "bool", "date"])
+    if kind == "int" or (kind == "int-or-none" and rng.random() < 0.8):
+        return rng.randint(-1000, 1000)
+    if kind in ("none", "int-or-none"):
+        return None
+    if kind == "float":
+        return rng.choice([rng.random() - 0.5, 1e20, -0.0, 1.5e-7, float(rng.randint(-9, 9))])
+    if kind == "bytes":
+        return bytes(rng.randrange(256) for _ in range(3))
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "date":
+        return dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 999))
+    letters = alphabet if kind == "text" else list("abc xyz.:/")  # "plain": nothing to quote
+    return "".join(rng.choice(letters) for _ in range(rng.randint(0, 8)))
+
+
 def test_the_fast_renderer_matches_csv_writer() -> None:
-    """CsvLines (whole batches through csv.writer) equals csv.writer on neutralised cells."""
+    """CsvLines (a column at a time) equals csv.writer on neutralised cells, batch by batch,
+    whatever each column holds: numbers, numbers and NULLs, plain text, text to quote or
+    neutralise (first cell or later), other types, one column, ragged rows."""
     rng = random.Random(6)
-    alphabet = list("ab ,\"'\r\n\t=+-@\x00é🙂\u200f0123456789")
-    rows = []
-    for _ in range(3000):
-        row: list[Any] = []
-        for _ in range(5):
-            kind = rng.random()
-            if kind < 0.2:
-                row.append(rng.randint(-1000, 1000))
-            elif kind < 0.3:
-                row.append(None)
-            elif kind < 0.35:
-                row.append(rng.random() - 0.5)
-            else:
-                row.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))))
-        rows.append(tuple(row))
-    expected = io.StringIO()
-    writer = csv.writer(expected, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([rowio.neutralise(v) if isinstance(v, str) else v for v in row])
-    assert rowio.CsvLines().chunk(rows) == expected.getvalue()
-    back = list(csv.reader(io.StringIO(expected.getvalue(), newline="")))
-    assert [[rowio.restore(c) for c in r] for r in back] == [
-        ["" if v is None else str(v) for v in row] for row in rows]
+    alphabet = list("ab ,\"'\r\n\t=+-@\x00\x1eé🙂\u200f0123456789")
+    kinds = ["int", "int-or-none", "float", "none", "text", "plain", "mixed"]
+    lines = rowio.CsvLines()
+    for batch in range(400):
+        width = rng.choice([1, 2, 3, 5, 8])
+        columns = [rng.choice(kinds) for _ in range(width)]
+        rows: list[tuple[Any, ...]] = [
+            tuple(_random_cell(rng, kind, alphabet) for kind in columns)
+            for _ in range(rng.randint(0, 40))]
+        if batch % 50 == 7 and rows:
+            rows.append(rows[0][:-1])  # ragged
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\r\n")
+        for row in rows:
+            writer.writerow([rowio.neutralise(v) if isinstance(v, str) else v for v in row])
+        assert lines.chunk(rows) == expected.getvalue(), (columns, rows)
+        if not any(k == "mixed" for k in columns):
+            back = list(csv.reader(io.StringIO(expected.getvalue(), newline="")))
+            assert [[rowio.restore(c) for c in r] for r in back] == [
+                ["" if v is None else repr(v) if isinstance(v, float) else str(v) for v in row]
+                for row in rows]
 
 
 def test_excel_bom_and_stdout(runner: CliRunner, archive: str, tmp_path: Path) -> None:
