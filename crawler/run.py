@@ -6,6 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# Imported here, near the bottom of the stack, rather than when the engine opens:
+# importing it runs Scrapy's create_deprecated_class, whose inspect.stack() costs
+# per frame on the stack (~0.2 CPU-s from deep inside the engine's start).
+import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
 from crawler.exitcodes import (

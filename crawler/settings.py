@@ -66,12 +66,23 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: requests as sent, responses as received (crawler/warc.py).
     # Off unless ARCHIVE_WARC_DIR is set.
     "crawler.warc.WarcRecorder": 950,
+    # Off, each costing the reactor thread on every response for nothing the archive
+    # uses (benchmarks/crawl.py): byte counts in Scrapy's stats (which re-serialise
+    # every response, body included) and HTTP auth (no source logs in).
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 
 # Items named by type and URL in logs, never dumped whole (a ReleaseItem is a page).
 SPIDER_MIDDLEWARES = {
     # Last on the way out: requests go to the mirror before they are scheduled.
     "crawler.middlewares.MirrorRebase": 10,
+    # Off: each wraps every callback's output in one more async generator. Depth is
+    # neither limited nor used (spiders page themselves, ARCHIVE_MAX_PAGES bounds
+    # them); the meta-copy check warns about spider code copying response.meta,
+    # which ours never does.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 
 LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # default scrapy.logformatter.LogFormatter
