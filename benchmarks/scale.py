@@ -96,8 +96,8 @@ def person_names() -> list[str]:
 PERSON = person_names()[0]
 PAIR = (COUNTRIES[0], COUNTRIES[1])
 COUNTRY = COUNTRIES[8]  # AZ
-SEARCHES = (("word", "cooperation"), ("phrase", '"strategic partnership"'),
-            ("prefix", "negotiat*"))
+SEARCHES = (("word", "cooperation"), ("common word", "minister"),
+            ("phrase", '"strategic partnership"'), ("prefix", "negotiat*"))
 
 
 # --- the synthetic archive -----------------------------------------------------------
@@ -166,6 +166,19 @@ class _Generator:
         self.ids = {"meeting": 0, "participant": 0, "statement": 0}
         self.fetched = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
+    def _drawer(self, drawn: dict[str, Any], pool: list[str],
+                weights: list[float]) -> Callable[[str | None], Any]:
+        """``value -> its stand-in``: drawn from ``pool`` once per release and value."""
+
+        def draw(value: str | None) -> Any:
+            if value is None:
+                return None
+            if value not in drawn:
+                drawn[value] = self.rng.choices(pool, cum_weights=weights)[0]
+            return drawn[value]
+
+        return draw
+
     def rows(self, start: int, stop: int) -> _Rows:
         out = _Rows([], [], [], [])
         rng = self.rng
@@ -184,20 +197,9 @@ class _Generator:
                 hashlib.sha256(body.encode()).hexdigest(), b"", "", "utf-8", 200, self.fetched,
                 run, run, TEXT_EXTRACTOR_VERSION, EXTRACTOR_VERSION))
             names: dict[str, str] = {}
-            countries: dict[str, str] = {base["country"]: base["country"]}
-
-            def person(name: str) -> str:
-                if name not in names:
-                    names[name] = rng.choices(self.names, cum_weights=self.name_weights)[0]
-                return names[name]
-
-            def country(code: str | None) -> str | None:
-                if code is None:
-                    return None
-                if code not in countries:
-                    countries[code] = rng.choices(COUNTRIES, cum_weights=self.country_weights)[0]
-                return countries[code]
-
+            countries: dict[str, str | None] = {base["country"]: base["country"]}
+            person = self._drawer(names, self.names, self.name_weights)
+            country = self._drawer(countries, list(COUNTRIES), self.country_weights)
             meeting_ids = []
             records = base["records"]
             for ordinal, m in enumerate(records.meetings):
@@ -249,7 +251,7 @@ def _setup(conn: Any, paramstyle: str, bases: list[dict[str, Any]],
                      for key, sid in sources.items()])
     per_source = max(1, count // 1000 // len(sources))
     runs: dict[int, list[int]] = {}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     started = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for sid in sources.values():
         for n in range(per_source):
@@ -312,8 +314,7 @@ def build(engine: Engine, count: int) -> float:
 
 
 def _write_sqlite(driver: Any, rows: _Rows) -> None:
-    for name in COLUMNS:
-        columns = COLUMNS[name]
+    for name, columns in COLUMNS.items():
         quoted = ", ".join(f'"{c}"' for c in columns)
         driver.executemany(
             f"INSERT INTO {name} ({quoted}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
@@ -322,9 +323,9 @@ def _write_sqlite(driver: Any, rows: _Rows) -> None:
 
 def _write_postgres(driver: Any, rows: _Rows) -> None:
     with driver.cursor() as cur:
-        for name in COLUMNS:
-            quoted = ", ".join(f'"{c}"' for c in COLUMNS[name])
-            with cur.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:  # noqa: S608
+        for name, columns in COLUMNS.items():
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            with cur.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
                 for row in getattr(rows, name):
                     copy.write_row(row)
 
@@ -389,7 +390,8 @@ class _Statements:
     """Records the SQL a call runs, with parameters and time, to explain the slowest."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine, self.seen = engine, []  # type: list[tuple[float, str, Any]]
+        self.engine = engine
+        self.seen: list[tuple[float, str, Any]] = []
         self.on = False
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
@@ -497,14 +499,17 @@ def _count(result: object) -> int:
     return len(result) if hasattr(result, "__len__") else 1
 
 
+def _searcher(conn: Connection, query: str) -> Callable[[], object]:
+    return lambda: search_documents(conn, query, SearchFilters(limit=20))
+
+
 def measure(engine: Engine, repeat: int, search_repeat: int) -> list[Figure]:
     figures = []
     recorder = _Statements(engine)
     with engine.connect() as conn:
         calls = query_calls(conn)
         for kind, query in SEARCHES:
-            calls.append((f"search {kind}: {query}",
-                          lambda q=query: search_documents(conn, q, SearchFilters(limit=20))))
+            calls.append((f"search {kind}: {query}", _searcher(conn, query)))
         for name, call in calls:
             search = name.startswith("search")
             recorder.seen, recorder.on = [], True

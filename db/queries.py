@@ -483,7 +483,9 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
             "select statement_id, date, speaker, speaker_country, verb, text, meeting_kind,\n"
             "       source, url\n"
             "from statement_facts\n"
-            "where speaker in (select speaker from statements\n"
+            "where speaker like '%' || :person || '%'\n"
+            "  -- the matching names first, from an index (SQLite); PostgreSQL: pg_trgm\n"
+            "  and speaker in (select speaker from statements\n"
             "                  where speaker like '%' || :person || '%')\n"
             "order by date, statement_id"
         ),

@@ -35,6 +35,11 @@ from db.search_query import (
     tsquery,
 )
 
+# Ranking reads at most this many matches: when more rows match a query (a common word on a
+# large archive), only the most recently archived ones (the highest ids) are ranked, so the
+# cost of a search is bounded whatever the archive's size (README, docs/schema.md).
+RANK_CANDIDATES = 10_000
+
 MARK_START = "\x02"
 MARK_STOP = "\x03"
 WHERE = ("documents", "statements")
@@ -178,6 +183,18 @@ _STATEMENTS = _Target("statements", "st", "statements_search", "statements_searc
                       "statement_id", "1.0", ("text",))
 
 
+def _floor(conn: Connection, key: str, source: str, conditions: list[str],
+           values: dict[str, Any], expanding: Sequence[str] = ()) -> int | None:
+    """The lowest id among the :data:`RANK_CANDIDATES` highest matching ids, or ``None``
+    when fewer rows match (then every match is ranked)."""
+    sql = text(f"SELECT {key} {source} WHERE {' AND '.join(conditions)} "
+               f"ORDER BY {key} DESC LIMIT 1 OFFSET :floor_offset")
+    if expanding:
+        sql = sql.bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    found = conn.execute(sql, {**values, "floor_offset": RANK_CANDIDATES - 1}).scalar()
+    return None if found is None else int(found)
+
+
 def _sqlite_rank(conn: Connection, target: _Target, table: str, match: str, joins: str,
                  where: list[str], params: dict[str, Any], limit: int,
                  skip: Sequence[int]) -> list[tuple[int, float]]:
@@ -186,13 +203,18 @@ def _sqlite_rank(conn: Connection, target: _Target, table: str, match: str, join
         conditions.append(f"{table}.rowid NOT IN :skip")
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = {table}.rowid"
                 if joins or where else "")
+    values = {**params, "match": match, "limit": limit, **({"skip": list(skip)} if skip else {})}
+    floor = _floor(conn, f"{table}.rowid", f"FROM {table}{row_join}{joins}", conditions,
+                   values, expanding=("skip",) if skip else ())
+    if floor is not None:
+        conditions.append(f"{table}.rowid >= :floor")
+        values["floor"] = floor
     sql = (f"SELECT {table}.rowid, bm25({table}, {target.weights}) AS score "  # noqa: S608
            f"FROM {table}{row_join}{joins} WHERE {' AND '.join(conditions)} "
            f"ORDER BY score, {table}.rowid LIMIT :limit")
     statement = text(sql)
     if skip:
         statement = statement.bindparams(bindparam("skip", expanding=True))
-    values = {**params, "match": match, "limit": limit, **({"skip": list(skip)} if skip else {})}
     return [(int(i), -float(s)) for i, s in conn.execute(statement, values)]
 
 
@@ -252,11 +274,16 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     conditions = [matches, *where]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
+    values = {**params, **words, "limit": limit}
+    floor = _floor(conn, f"x.{target.key}", f"FROM {target.fts} AS x{row_join}{joins}",
+                   conditions, values)
+    if floor is not None:
+        conditions.append(f"x.{target.key} >= :floor")
+        values["floor"] = floor
     sql = (f"SELECT x.{target.key}, ts_rank(x.vector, {query}) AS score "  # noqa: S608
            f"FROM {target.fts} AS x{row_join}{joins} WHERE {' AND '.join(conditions)} "
            f"ORDER BY score DESC, x.{target.key} LIMIT :limit")
-    ranked = [(int(i), float(s)) for i, s in
-              conn.execute(text(sql), {**params, **words, "limit": limit})]
+    ranked = [(int(i), float(s)) for i, s in conn.execute(text(sql), values)]
     if not ranked:
         return []
     options = (f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=40, MinWords=15, "
@@ -319,7 +346,8 @@ def meetings_of(conn: Connection, document_ids: Sequence[int]) -> dict[int, list
 
 
 def search_documents(conn: Connection, query: str, filters: SearchFilters) -> list[DocumentHit]:
-    """Releases matching ``query`` in their title or text, best first.
+    """Releases matching ``query`` in their title or text, best first (ranked among the
+    :data:`RANK_CANDIDATES` most recently archived matches when more match).
 
     Raises :class:`QuerySyntaxError` for a query that cannot be read.
     """
@@ -339,7 +367,8 @@ def search_documents(conn: Connection, query: str, filters: SearchFilters) -> li
 
 def search_statements(conn: Connection, query: str,
                       filters: SearchFilters) -> list[StatementHit]:
-    """Statements matching ``query``, best first, with speaker, meeting and release."""
+    """Statements matching ``query``, best first (among the :data:`RANK_CANDIDATES` newest
+    matches), with speaker, meeting and release."""
     hits = _search(conn, _STATEMENTS, query, filters)
     ids = [h[0] for h in hits]
     speaker_country = (

@@ -57,13 +57,13 @@ def test_the_pairs_follow_every_write_to_participants(db_url: str) -> None:
     assert len(_same(engine)) == 4  # AZ-BY twice (two meetings), AZ-FR, BY-FR
     steps = [
         "UPDATE participants SET country = 'DE' WHERE country = 'FR'",  # a country changes
-        "DELETE FROM participants WHERE country = 'BY' AND ordinal = 1 "  # one leaves
-        "AND meeting_id <> (SELECT min(id) FROM meetings)",
+        ("DELETE FROM participants WHERE country = 'BY' AND ordinal = 1 "  # one leaves
+         "AND meeting_id <> (SELECT min(id) FROM meetings)"),
         "UPDATE participants SET country = NULL WHERE country = 'DE'",
         "UPDATE participants SET country = 'AZ' WHERE organisation = 'OSCE'",  # a second AZ
         # a participant moves to another meeting
-        "UPDATE participants SET meeting_id = (SELECT min(id) FROM meetings), ordinal = 99 "
-        "WHERE id = (SELECT max(id) FROM participants WHERE country = 'AZ')",
+        ("UPDATE participants SET meeting_id = (SELECT min(id) FROM meetings), ordinal = 99 "
+         "WHERE id = (SELECT max(id) FROM participants WHERE country = 'AZ')"),
     ]
     seen = []
     for sql in steps:

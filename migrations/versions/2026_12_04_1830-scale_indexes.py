@@ -12,9 +12,10 @@ What the analysts' queries need on an archive of a million releases
   ``participants`` with itself, with the same columns and rows: a query by
   country no longer reads every meeting.
 - ``ix_statements_speaker``: the speaker's name as written. The canned query
-  ``statements_by_person`` first finds the matching names in it (a narrow
-  index, not the statements), then their statements. On PostgreSQL a
-  ``pg_trgm`` GIN index on the same column serves ``speaker LIKE '%...%'``.
+  ``statements_by_person`` (db/queries.py) first finds the matching names in
+  it (a narrow index, not the statements), then their statements. On
+  PostgreSQL a ``pg_trgm`` GIN index on the same column serves
+  ``speaker LIKE '%...%'`` itself.
 
 The SQL is written out here, not imported, so the revision stays frozen.
 Note for later SQLite migrations: a batch operation that rebuilds
@@ -139,12 +140,12 @@ BEGIN
     RETURN NULL;
 END
 $$""",
-    "CREATE TRIGGER participants_pairs_insert AFTER INSERT ON participants "
-    "FOR EACH ROW EXECUTE FUNCTION participants_pairs_sync()",
-    "CREATE TRIGGER participants_pairs_delete AFTER DELETE ON participants "
-    "FOR EACH ROW EXECUTE FUNCTION participants_pairs_sync()",
-    "CREATE TRIGGER participants_pairs_update AFTER UPDATE OF meeting_id, country "
-    "ON participants FOR EACH ROW EXECUTE FUNCTION participants_pairs_sync()",
+    ("CREATE TRIGGER participants_pairs_insert AFTER INSERT ON participants "
+     "FOR EACH ROW EXECUTE FUNCTION participants_pairs_sync()"),
+    ("CREATE TRIGGER participants_pairs_delete AFTER DELETE ON participants "
+     "FOR EACH ROW EXECUTE FUNCTION participants_pairs_sync()"),
+    ("CREATE TRIGGER participants_pairs_update AFTER UPDATE OF meeting_id, country "
+     "ON participants FOR EACH ROW EXECUTE FUNCTION participants_pairs_sync()"),
 ]
 POSTGRES_DROP = [
     *(f"DROP TRIGGER participants_pairs_{op_} ON participants"
