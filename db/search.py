@@ -183,18 +183,6 @@ _STATEMENTS = _Target("statements", "st", "statements_search", "statements_searc
                       "statement_id", "1.0", ("text",))
 
 
-def _floor(conn: Connection, key: str, source: str, conditions: list[str],
-           values: dict[str, Any], expanding: Sequence[str] = ()) -> int | None:
-    """The lowest id among the :data:`RANK_CANDIDATES` highest matching ids, or ``None``
-    when fewer rows match (then every match is ranked)."""
-    sql = text(f"SELECT {key} {source} WHERE {' AND '.join(conditions)} "
-               f"ORDER BY {key} DESC LIMIT 1 OFFSET :floor_offset")
-    if expanding:
-        sql = sql.bindparams(*(bindparam(name, expanding=True) for name in expanding))
-    found = conn.execute(sql, {**values, "floor_offset": RANK_CANDIDATES - 1}).scalar()
-    return None if found is None else int(found)
-
-
 def _sqlite_rank(conn: Connection, target: _Target, table: str, match: str, joins: str,
                  where: list[str], params: dict[str, Any], limit: int,
                  skip: Sequence[int]) -> list[tuple[int, float]]:
@@ -203,15 +191,14 @@ def _sqlite_rank(conn: Connection, target: _Target, table: str, match: str, join
         conditions.append(f"{table}.rowid NOT IN :skip")
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = {table}.rowid"
                 if joins or where else "")
-    values = {**params, "match": match, "limit": limit, **({"skip": list(skip)} if skip else {})}
-    floor = _floor(conn, f"{table}.rowid", f"FROM {table}{row_join}{joins}", conditions,
-                   values, expanding=("skip",) if skip else ())
-    if floor is not None:
-        conditions.append(f"{table}.rowid >= :floor")
-        values["floor"] = floor
-    sql = (f"SELECT {table}.rowid, bm25({table}, {target.weights}) AS score "  # noqa: S608
+    values = {**params, "match": match, "limit": limit, "candidates": RANK_CANDIDATES,
+              **({"skip": list(skip)} if skip else {})}
+    # The newest RANK_CANDIDATES matches (FTS5 reads its index in rowid order), then ranked.
+    sql = (f"SELECT rowid, score FROM (SELECT {table}.rowid AS rowid, "  # noqa: S608
+           f"bm25({table}, {target.weights}) AS score "
            f"FROM {table}{row_join}{joins} WHERE {' AND '.join(conditions)} "
-           f"ORDER BY score, {table}.rowid LIMIT :limit")
+           f"ORDER BY {table}.rowid DESC LIMIT :candidates) "
+           "ORDER BY score, rowid LIMIT :limit")
     statement = text(sql)
     if skip:
         statement = statement.bindparams(bindparam("skip", expanding=True))
@@ -274,14 +261,12 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     conditions = [matches, *where]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
-    values = {**params, **words, "limit": limit}
-    floor = _floor(conn, f"x.{target.key}", f"FROM {target.fts} AS x{row_join}{joins}",
-                   conditions, values)
-    if floor is not None:
-        conditions.append(f"x.{target.key} >= :floor")
-        values["floor"] = floor
+    values = {**params, **words, "limit": limit, "candidates": RANK_CANDIDATES}
+    # The newest RANK_CANDIDATES matches, then ranked: one pass over the matches.
     sql = (f"SELECT x.{target.key}, ts_rank(x.vector, {query}) AS score "  # noqa: S608
+           f"FROM (SELECT x.{target.key}, x.config, x.vector "
            f"FROM {target.fts} AS x{row_join}{joins} WHERE {' AND '.join(conditions)} "
+           f"ORDER BY x.{target.key} DESC LIMIT :candidates) AS x "
            f"ORDER BY score DESC, x.{target.key} LIMIT :limit")
     ranked = [(int(i), float(s)) for i, s in conn.execute(text(sql), values)]
     if not ranked:
