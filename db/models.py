@@ -2,7 +2,8 @@
 
 Table names are the product's SQL interface: ``sources``, ``crawl_runs``,
 ``crawl_errors``, ``warc_files``, ``frontier``, ``documents``, ``document_versions``,
-``meetings``, ``participants``, ``persons``, ``person_keys``, ``statements``, ``encounters``,
+``meetings``, ``participants``, ``persons``, ``person_keys``, ``statements``,
+``meeting_country_pairs``, ``encounters``,
 ``encounter_meetings``, ``encounter_runs``. The schema is
 changed only through alembic migrations (``migrations/versions``).
 """
@@ -313,13 +314,33 @@ class Statement(Base):
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    speaker: Mapped[str | None] = mapped_column(String(300))
+    # Indexed: a person's statements find the matching names first (migration scale_indexes).
+    speaker: Mapped[str | None] = mapped_column(String(300), index=True)
     verb: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     start_offset: Mapped[int]
     end_offset: Mapped[int]
     extractor_version: Mapped[str] = mapped_column(String(32))
     verb_lemma: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class MeetingCountryPair(Base):
+    """Each unordered pair of distinct participant countries of a meeting (``country_a`` <
+    ``country_b``): the rows behind the view ``meeting_dyads``.
+
+    Derived data, kept by triggers on ``participants`` in the transaction that writes
+    them (migration ``scale_indexes``); never written by the application.
+    """
+
+    __tablename__ = "meeting_country_pairs"
+    __table_args__ = (
+        Index("ix_meeting_country_pairs_a", "country_a", "country_b"),
+        Index("ix_meeting_country_pairs_b", "country_b", "country_a"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    country_a: Mapped[str] = mapped_column(String(2), primary_key=True)
+    country_b: Mapped[str] = mapped_column(String(2), primary_key=True)
 
 
 class Encounter(Base):

@@ -485,6 +485,9 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
             "       source, url\n"
             "from statement_facts\n"
             "where speaker like '%' || :person || '%'\n"
+            "  -- the matching names first, from an index (SQLite)\n"
+            "  and speaker in (select speaker from statements\n"
+            "                  where speaker like '%' || :person || '%')\n"
             "order by date, statement_id"
         ),
     },

@@ -35,6 +35,11 @@ from db.search_query import (
     tsquery,
 )
 
+# Ranking reads at most this many matches: when more rows match a query (a common word on a
+# large archive), only the most recently archived ones (the highest ids) are ranked, so the
+# cost of a search is bounded whatever the archive's size (README, docs/schema.md).
+RANK_CANDIDATES = 10_000
+
 MARK_START = "\x02"
 MARK_STOP = "\x03"
 WHERE = ("documents", "statements")
@@ -186,13 +191,17 @@ def _sqlite_rank(conn: Connection, target: _Target, table: str, match: str, join
         conditions.append(f"{table}.rowid NOT IN :skip")
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = {table}.rowid"
                 if joins or where else "")
-    sql = (f"SELECT {table}.rowid, bm25({table}, {target.weights}) AS score "  # noqa: S608
+    values = {**params, "match": match, "limit": limit, "candidates": RANK_CANDIDATES,
+              **({"skip": list(skip)} if skip else {})}
+    # The newest RANK_CANDIDATES matches (FTS5 reads its index in rowid order), then ranked.
+    sql = (f"SELECT rowid, score FROM (SELECT {table}.rowid AS rowid, "  # noqa: S608
+           f"bm25({table}, {target.weights}) AS score "
            f"FROM {table}{row_join}{joins} WHERE {' AND '.join(conditions)} "
-           f"ORDER BY score, {table}.rowid LIMIT :limit")
+           f"ORDER BY {table}.rowid DESC LIMIT :candidates) "
+           "ORDER BY score, rowid LIMIT :limit")
     statement = text(sql)
     if skip:
         statement = statement.bindparams(bindparam("skip", expanding=True))
-    values = {**params, "match": match, "limit": limit, **({"skip": list(skip)} if skip else {})}
     return [(int(i), -float(s)) for i, s in conn.execute(statement, values)]
 
 
@@ -252,11 +261,14 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     conditions = [matches, *where]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
+    values = {**params, **words, "limit": limit, "candidates": RANK_CANDIDATES}
+    # The newest RANK_CANDIDATES matches, then ranked: one pass over the matches.
     sql = (f"SELECT x.{target.key}, ts_rank(x.vector, {query}) AS score "  # noqa: S608
+           f"FROM (SELECT x.{target.key}, x.config, x.vector "
            f"FROM {target.fts} AS x{row_join}{joins} WHERE {' AND '.join(conditions)} "
+           f"ORDER BY x.{target.key} DESC LIMIT :candidates) AS x "
            f"ORDER BY score DESC, x.{target.key} LIMIT :limit")
-    ranked = [(int(i), float(s)) for i, s in
-              conn.execute(text(sql), {**params, **words, "limit": limit})]
+    ranked = [(int(i), float(s)) for i, s in conn.execute(text(sql), values)]
     if not ranked:
         return []
     options = (f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=40, MinWords=15, "
@@ -319,7 +331,8 @@ def meetings_of(conn: Connection, document_ids: Sequence[int]) -> dict[int, list
 
 
 def search_documents(conn: Connection, query: str, filters: SearchFilters) -> list[DocumentHit]:
-    """Releases matching ``query`` in their title or text, best first.
+    """Releases matching ``query`` in their title or text, best first (ranked among the
+    :data:`RANK_CANDIDATES` most recently archived matches when more match).
 
     Raises :class:`QuerySyntaxError` for a query that cannot be read.
     """
@@ -339,7 +352,8 @@ def search_documents(conn: Connection, query: str, filters: SearchFilters) -> li
 
 def search_statements(conn: Connection, query: str,
                       filters: SearchFilters) -> list[StatementHit]:
-    """Statements matching ``query``, best first, with speaker, meeting and release."""
+    """Statements matching ``query``, best first (among the :data:`RANK_CANDIDATES` newest
+    matches), with speaker, meeting and release."""
     hits = _search(conn, _STATEMENTS, query, filters)
     ids = [h[0] for h in hits]
     speaker_country = (

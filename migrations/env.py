@@ -12,6 +12,8 @@ from db.urls import database_url, is_sqlite
 
 config = context.config
 target_metadata = Base.metadata
+# Indexes a revision creates by SQL on one engine only (PostgreSQL's pg_trgm, scale_indexes).
+SQL_ONLY_INDEXES = frozenset({"ix_statements_speaker_trigram"})
 
 
 def _include_object(
@@ -19,6 +21,8 @@ def _include_object(
 ) -> bool:
     """Leave the analysis views and the full-text search tables (created by SQL in a
     revision, not models) out of autogenerate."""
+    if type_ == "index" and name in SQL_ONLY_INDEXES:
+        return False
     if not (type_ == "table" and reflected and compare_to is None):
         return True
     return not (name in config.attributes.get("views", ()) or is_search_table(name or ""))

@@ -287,3 +287,26 @@ def test_cli_malformed_query_is_one_line(archive: tuple[str, Engine]) -> None:
     assert result.stderr.splitlines() == [
         'Error: bad search query: a phrase is not closed: a " is missing']
     assert result.stdout == ""
+
+
+def test_ranking_reads_only_the_newest_matches_of_a_common_query(
+        archive: tuple[str, Engine], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past RANK_CANDIDATES matches, only the most recently archived ones are ranked."""
+    import db.search
+
+    _, engine = archive
+    one, two = "https://mfa.example/az/1", "https://mfa.example/az/2"
+    assert set(docs(engine, "Sample")) == {one, two}
+    common = "transit OR grain OR corridor OR Sample OR Example OR Minister"
+    with engine.connect() as conn:
+        every = [h.statement_id for h in search_statements(conn, common, SearchFilters())]
+    assert len(every) > 1
+    monkeypatch.setattr(db.search, "RANK_CANDIDATES", 1)
+    assert docs(engine, "Sample") == [two]  # stored after az/1: the higher id
+    assert docs(engine, "Sample -grain") == [one]  # the bound counts what the query matches
+    assert docs(engine, "transit", source="az") == [one]  # ... after the filters
+    with engine.connect() as conn:
+        assert [h.statement_id for h in search_statements(conn, common, SearchFilters())] \
+            == [max(every)]
+    monkeypatch.setattr(db.search, "RANK_CANDIDATES", 2)
+    assert set(docs(engine, "Sample")) == {one, two}
