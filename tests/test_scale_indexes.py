@@ -81,7 +81,7 @@ def test_the_pairs_follow_every_write_to_participants(db_url: str) -> None:
 
 def test_the_upgrade_fills_the_pairs_and_the_downgrade_restores_the_view(db_url: str) -> None:
     engine = make_engine(db_url)
-    upgrade(engine, "encounters")
+    upgrade(engine, "persons_identity")
     _store(engine, THREE_COUNTRIES)
     with engine.connect() as conn:
         before = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM meeting_dyads")))
@@ -90,7 +90,7 @@ def test_the_upgrade_fills_the_pairs_and_the_downgrade_restores_the_view(db_url:
     with engine.connect() as conn:
         assert sorted(tuple(r) for r in conn.execute(text("SELECT * FROM meeting_dyads"))) \
             == before
-    downgrade(engine, "encounters")
+    downgrade(engine, "persons_identity")
     with engine.connect() as conn:
         assert sorted(tuple(r) for r in conn.execute(text("SELECT * FROM meeting_dyads"))) \
             == before
