@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,7 @@ from sqlalchemy import Engine, func, insert, select
 from crawler.mirror.sites import SITES
 from crawler.mirror.sites.base import MirrorRelease
 from crawler.records import extract_records
-from crawler.run import spider_classes
+from crawler.registry import all_sources
 from db.migrate import upgrade
 from db.models import (
     CrawlRun,
@@ -76,7 +75,7 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
 
 def _bases() -> list[dict[str, Any]]:
     """Every mirror release with its source, language and extracted records."""
-    spiders = spider_classes()
+    sources = {source.key: source for source in all_sources()}
     bases = []
     data = ROOT / "crawler" / "mirror" / "data"
     releases: dict[str, list[MirrorRelease]] = {key: site().releases for key, site in SITES.items()}
@@ -85,15 +84,10 @@ def _bases() -> list[dict[str, Any]]:
             releases[path.stem] = [MirrorRelease.from_json(json.loads(line)) for line in
                                    path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for key, found in releases.items():
-        spider = spiders.get(key)
-        declared = ROOT / "crawler" / "sources" / f"{key}.toml"
-        if spider is not None:
-            country, language = spider.country, spider.language
-        elif declared.exists():
-            facts = tomllib.loads(declared.read_text(encoding="utf-8"))
-            country, language = facts["country"], facts.get("language", "en")
-        else:
+        source = sources.get(key)
+        if source is None:
             continue
+        country, language = source.country, source.language
         for release in found:
             text = "\n".join(release.paragraphs)
             records = extract_records(text, title=release.title, published=release.published,
