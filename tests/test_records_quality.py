@@ -62,6 +62,15 @@ def test_post_nominals_are_not_part_of_names_and_tanaiste_is_a_title() -> None:
     assert [s.speaker for s in r.statements] == ["Mary Keane"]
 
 
+def test_an_office_only_one_state_has_gives_its_country_in_another_ministry_s_release() -> None:
+    text = ("H.E. Sayyid Badr bin Hamad bin Hamood Albusaidi, Minister of Foreign Affairs, received "
+            "Tánaiste Simon Harris in Muscat on 2 December 2026.")
+    r = extract_records(text, published=datetime.date(2026, 12, 2), country="OM")
+    people = {(name, country) for name, _title, country, _group in _people(r)}
+    assert ("Simon Harris", "IE") in people
+    assert ("Sayyid Badr bin Hamad bin Hamood Albusaidi", "OM") in people
+
+
 # --- item 2: names whole -----------------------------------------------------------------------------
 
 def test_multi_part_names_and_particles_are_whole() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from . import extract as _extract
 from .model import Meeting, Participant, Records, Statement
 
-EXTRACTOR_VERSION = "records-6"
+EXTRACTOR_VERSION = "records-7"
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -241,6 +241,10 @@ def name_keys(name: str) -> set[str]:
     return {fold(part) for part in re.split(r"[\s.]+", name) if len(part) > 1 and fold(part) not in _PARTICLES}
 
 
+# Offices that only one state has, so that the title alone names the country.
+_NATIONAL_OFFICES = ((re.compile(r"\b(?:T[áa]naiste|Taoiseach)\b"), "IE"),)
+
+
 def title_country(title: str) -> str | None:
     """Country a title speaks for (not the one an ambassador is accredited to)."""
     for start, _end, code in find_countries(title):
@@ -248,6 +252,9 @@ def title_country(title: str) -> str | None:
         if re.search(r"\b(?:to|in)\s+(?:the\s+)?$", before):
             continue
         return code
+    for office, code in _NATIONAL_OFFICES:
+        if office.search(title):
+            return code
     return None
 
 
