@@ -72,6 +72,17 @@ class WriterTurns:
         self._owner = None
         self._lock.release()
 
+    @classmethod
+    def forget_after_fork(cls) -> None:
+        """A forked child starts with no writers: a turn held by a parent's thread is not its own."""
+        cls._guard = threading.Lock()
+        for turns in cls._all.values():
+            turns._lock = threading.Lock()
+            turns._owner = None
+
+
+os.register_at_fork(after_in_child=WriterTurns.forget_after_fork)
+
 
 def make_engine(url: str | URL, *, read_only: bool = False, busy_timeout_ms: int | None = None,
                 **kwargs: Any) -> Engine:

@@ -76,3 +76,33 @@ def test_a_thread_holding_the_turn_is_not_made_to_wait_for_itself(tmp_path: Path
     with engine.begin() as conn:  # the turn was given back after the failure
         assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
     engine.dispose()
+
+
+def test_a_forked_child_does_not_inherit_a_parent_thread_s_turn(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "c.sqlite"
+    engine = make_engine(f"sqlite:///{path}", busy_timeout_ms=50)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    turns = WriterTurns.of(str(path))
+    assert turns.take(1.0)  # a thread of the parent is writing as the fork happens
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: its own engine, its own turns
+            code = 1
+            try:
+                child = make_engine(f"sqlite:///{path}", busy_timeout_ms=5_000)
+                with child.begin() as conn:
+                    conn.execute(text("INSERT INTO t VALUES (1)"))
+                child.dispose()
+                code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        turns.give_back()
+    assert os.waitstatus_to_exitcode(status) == 0
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
+    engine.dispose()
