@@ -35,7 +35,7 @@ whatever order: rebuilding gives the same encounters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from db.names import name_key
@@ -149,20 +149,36 @@ def score(one: Report, two: Report) -> int | None:
             + SAME_DATE_POINTS * (gap == 0) + SAME_KIND_POINTS * (one.kind == two.kind))
 
 
+def dates_in_reach(day: dt.date) -> list[dt.date]:
+    """The days a meeting of ``day`` may share an encounter with (rule 1)."""
+    return [day + dt.timedelta(days=delta) for delta in range(-MAX_DAYS_APART, MAX_DAYS_APART + 1)]
+
+
+def by_date(reports: Iterable[Report]) -> dict[dt.date, list[Report]]:
+    """``reports`` grouped by their date."""
+    grouped: dict[dt.date, list[Report]] = {}
+    for report in reports:
+        grouped.setdefault(report.date, []).append(report)
+    return grouped
+
+
+def in_reach(report: Report, dated: Mapping[dt.date, Sequence[Report]]) -> Iterator[Report]:
+    """The reports of ``dated`` (:func:`by_date`) whose dates are in reach of ``report``'s."""
+    for day in dates_in_reach(report.date):
+        yield from dated.get(day, ())
+
+
 def candidate_pairs(reports: Sequence[Report]) -> list[tuple[int, int, int]]:
     """``(score, meeting id, meeting id)`` of every pair that passes, smaller id first."""
-    by_date: dict[dt.date, list[Report]] = {}
-    for report in reports:
-        by_date.setdefault(report.date, []).append(report)
+    dated = by_date(reports)
     pairs: list[tuple[int, int, int]] = []
     for report in reports:
-        for delta in range(-MAX_DAYS_APART, MAX_DAYS_APART + 1):
-            for other in by_date.get(report.date + dt.timedelta(days=delta), ()):
-                if other.meeting_id <= report.meeting_id:
-                    continue
-                points = score(report, other)
-                if points is not None:
-                    pairs.append((points, report.meeting_id, other.meeting_id))
+        for other in in_reach(report, dated):
+            if other.meeting_id <= report.meeting_id:
+                continue
+            points = score(report, other)
+            if points is not None:
+                pairs.append((points, report.meeting_id, other.meeting_id))
     return pairs
 
 

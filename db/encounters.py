@@ -35,12 +35,14 @@ from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.encounter_rule import (
-    MAX_DAYS_APART,
     RULE_VERSION,
     Attendee,
     Report,
+    by_date,
+    dates_in_reach,
     encounter_kind,
     encounters,
+    in_reach,
     score,
 )
 from db.models import (
@@ -191,22 +193,16 @@ def _closure(session: Session, seeds: Iterable[int]) -> tuple[set[int], dict[int
     queue = set(scope)
     while queue:
         _load_ids(session, queue, loaded)
-        near = {loaded[m].report.date + dt.timedelta(days=delta)
-                for m in queue if m in loaded
-                for delta in range(-MAX_DAYS_APART, MAX_DAYS_APART + 1)}
+        near = {day for m in queue if m in loaded for day in dates_in_reach(loaded[m].report.date)}
         _load_dates(session, near, days, loaded)
-        by_date: dict[dt.date, list[Report]] = {}
-        for item in loaded.values():
-            by_date.setdefault(item.report.date, []).append(item.report)
+        dated = by_date(item.report for item in loaded.values())
         found: set[int] = set()
         for meeting_id in queue:
             if meeting_id not in loaded:
                 continue
             report = loaded[meeting_id].report
-            for delta in range(-MAX_DAYS_APART, MAX_DAYS_APART + 1):
-                for other in by_date.get(report.date + dt.timedelta(days=delta), ()):
-                    if other.meeting_id not in scope and score(report, other) is not None:
-                        found.add(other.meeting_id)
+            found.update(other.meeting_id for other in in_reach(report, dated)
+                         if other.meeting_id not in scope and score(report, other) is not None)
         found |= _members_of(session, found) - scope
         scope |= found
         queue = found
@@ -370,7 +366,6 @@ def rebuild_all(session: Session, *, chunk: int = PARTIAL_LIMIT) -> BuildStats:
         select(CrawlRun.id).where(CrawlRun.status != "running",
                                   CrawlRun.id.not_in(select(EncounterRun.run_id))))))
     return stats
-
 
 
 def expected_groups(session: Session) -> list[tuple[int, ...]]:
