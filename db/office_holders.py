@@ -26,15 +26,18 @@ _EVER = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
 _DAY = func.coalesce(Meeting.date, Document.published)
 _UNRESOLVABLE = sorted(UNRESOLVABLE_OFFICES)
 
+# A participant whose office and country say who it may be (named or not, never a group).
+_WITH_RESOLVABLE_OFFICE = (Participant.group.is_(False), Participant.office.is_not(None),
+                           Participant.country.is_not(None),
+                           Participant.office.not_in(_UNRESOLVABLE))
+
 # Built once, bound per call (a store runs them for every release).
 _UNNAMED = (
     select(Participant.id, Participant.country, Participant.office, _DAY.label("day"),
            Participant.person_id, Participant.evidence_document_id, Document.id.label("document_id"))
     .join(Meeting, Meeting.id == Participant.meeting_id)
     .join(Document, Document.id == Meeting.document_id)
-    .where(Participant.name.is_(None), Participant.group.is_(False),
-           Participant.office.is_not(None), Participant.country.is_not(None),
-           Participant.office.not_in(_UNRESOLVABLE)))
+    .where(Participant.name.is_(None), *_WITH_RESOLVABLE_OFFICE))
 # by (country, office) in a window (ix_participants_office_holders), and by document
 _TARGETS = union_all(
     _UNNAMED.where(Document.source_id == bindparam("source_id"),
@@ -58,9 +61,7 @@ _OFFICES_OF_DOCUMENT = (
            Participant.name.is_(None))
     .join(Meeting, Meeting.id == Participant.meeting_id)
     .join(Document, Document.id == Meeting.document_id)
-    .where(Document.id == bindparam("document_id"), Participant.office.is_not(None),
-           Participant.country.is_not(None), Participant.group.is_(False),
-           Participant.office.not_in(_UNRESOLVABLE)))
+    .where(Document.id == bindparam("document_id"), *_WITH_RESOLVABLE_OFFICE))
 _EVIDENCE_OF = (
     select(Document.source_id, Participant.country, Participant.office, _DAY)
     .join(Meeting, Meeting.id == Participant.meeting_id)
@@ -69,8 +70,7 @@ _EVIDENCE_OF = (
 _SOURCES_WITH_UNNAMED = select(Document.source_id, Participant.country, Participant.office).join(
     Meeting, Meeting.document_id == Document.id).join(
     Participant, Participant.meeting_id == Meeting.id).where(
-    Participant.name.is_(None), Participant.group.is_(False), Participant.office.is_not(None),
-    Participant.country.is_not(None), Participant.office.not_in(_UNRESOLVABLE)).distinct()
+    Participant.name.is_(None), *_WITH_RESOLVABLE_OFFICE).distinct()
 _LINK = (update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == bindparam("row_id"))
          .values(person_id=bindparam("person_id"), resolved_by=bindparam("resolved_by"),
                  evidence_document_id=bindparam("evidence_document_id")))
