@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from db.batches import batched
 from db.encounter_rule import (
     RULE_VERSION,
     Attendee,
@@ -110,9 +111,8 @@ def serialise(session: Session) -> None:
 
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+    """The distinct ``values``, sorted, a bounded ``IN (...)`` list at a time."""
+    return batched(sorted(set(values)), _CHUNK)
 
 
 def _reports_select() -> AnySelect:

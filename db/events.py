@@ -242,7 +242,8 @@ def export_events(engine: Engine, filters: ExportFilters, *, fmt: str, path: str
     """Write the events as ``fmt`` (csv, jsonl, json, parquet) to ``path`` (or stdout)."""
     with snapshot(engine) as conn, contextlib.closing(event_rows(conn, filters)) as rows:
         if fmt == "parquet":
-            from db.parquet import batched, write_parquet
+            from db.batches import batched
+            from db.parquet import write_parquet
 
             if path is None or path == "-":
                 raise ValueError("a Parquet export needs a file (-o FILE.parquet)")

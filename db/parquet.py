@@ -186,16 +186,6 @@ def write_parquet(path: str | Path, arrow: pa.Schema,
     return count
 
 
-def batched(rows: Iterable[Sequence[Any]], size: int) -> Iterable[list[Sequence[Any]]]:
-    """``rows`` in lists of at most ``size``."""
-    batch: list[Sequence[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def export_parquet(engine: Engine, query: AnySelect, path: str | Path, *,

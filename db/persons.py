@@ -20,6 +20,7 @@ from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.batches import batched
 from db.identity_rule import NameEvidence, display_name, fold_names, is_fuller
 from db.models import Participant, Person, PersonKey
 from db.names import name_key
@@ -90,7 +91,7 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
     countries: dict[int, set[str]] = defaultdict(set)
     offices: dict[int, set[str]] = defaultdict(set)
     persons = sorted(set(candidates.values()))
-    for chunk in (persons[i:i + _CHUNK] for i in range(0, len(persons), _CHUNK)):
+    for chunk in batched(persons, _CHUNK):
         for person, country, office in conn.execute(
                 select(Participant.person_id, Participant.country, Participant.office)
                 .where(Participant.person_id.in_(chunk), Participant.resolved_by.is_(None))

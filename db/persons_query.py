@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, distinct, func, or_, select
 
+from db.batches import batched
 from db.models import Document, Meeting, Participant, Person, PersonKey, Statement
 from db.names import name_key
 
@@ -75,7 +76,7 @@ def person_summaries(conn: Connection, *, country: str | None = None, name: str 
     countries: dict[int, list[str]] = defaultdict(list)
     titles: dict[int, list[str]] = defaultdict(list)
     written: dict[int, Counter[str]] = defaultdict(Counter)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in batched(ids, 500):
         forms = (
             select(Participant.person_id, Participant.name, func.count())
             .where(Participant.person_id.in_(chunk), Participant.name.is_not(None))

@@ -14,13 +14,12 @@ other writers may hold in their caches: run it while no crawl or re-extraction w
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from sqlalchemy import Engine, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from db.batches import batched
 from db.identity_rule import NameEvidence, display_name, fold_names
 from db.models import Meeting, Participant, Person, PersonKey, Statement
 from db.office_holders import link_office_holders
@@ -31,7 +30,6 @@ _KEYS: Table = PersonKey.__table__  # type: ignore[assignment]
 _PERSONS: Table = Person.__table__  # type: ignore[assignment]
 _PARTICIPANTS: Table = Participant.__table__  # type: ignore[assignment]
 _CHUNK = 500
-_T = TypeVar("_T")
 
 
 
@@ -111,7 +109,7 @@ def refold(session: Session) -> RefoldReport:
     moved_s = _relink(session, Statement, statements, owner)
     # a person no group keeps is gone: its office links are re-made below, then it is deleted
     gone = sorted(set(session.execute(select(Person.id)).scalars()) - set(keep_names))
-    for chunk in _chunks(gone):
+    for chunk in batched(gone, _CHUNK):
         conn.execute(update(_PARTICIPANTS).where(_PARTICIPANTS.c.person_id.in_(chunk))
                      .values(person_id=None, resolved_by=None, evidence_document_id=None))
         conn.execute(delete(_PERSONS).where(_PERSONS.c.id.in_(chunk)))
@@ -133,7 +131,7 @@ def refold(session: Session) -> RefoldReport:
          "first_word": name_words(k)[0], "last_word": name_words(k)[1]}
         for group, pid, _ in chosen for k in sorted(group)]
     key_rows.sort(key=lambda r: str(r["name_key"]))
-    for batch in _chunks(key_rows):
+    for batch in batched(key_rows, _CHUNK):
         conn.execute(_KEYS.insert(), batch)
     links = link_office_holders(session)
     return RefoldReport(persons_before, _count(session, Person), len(evidence), moved_p,
@@ -158,7 +156,7 @@ def _relink(session: Session, model: type[Participant | Statement],
     table: Table = model.__table__  # type: ignore[assignment]
     changes = [{"row_id": rid, "pid": owner[key]}
                for key, items in rows.items() for rid, person in items if person != owner[key]]
-    for chunk in _chunks(changes):
+    for chunk in batched(changes, _CHUNK):
         session.connection().execute(
             update(table).where(table.c.id == bindparam("row_id"))
             .values({column: bindparam("pid")}), chunk)
@@ -171,14 +169,8 @@ def _refresh_offices(session: Session) -> int:
                    select(Participant.id, Participant.title, Participant.office)
                    .where(Participant.group.is_(False)))
                if office_key(title) != office]
-    for chunk in _chunks(changes):
+    for chunk in batched(changes, _CHUNK):
         session.connection().execute(
             update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == bindparam("row_id"))
             .values(office=bindparam("office")), chunk)
     return len(changes)
-
-
-def _chunks(items: Iterable[_T], size: int = _CHUNK) -> Iterable[list[_T]]:
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
