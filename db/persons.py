@@ -52,6 +52,13 @@ def name_words(key: str) -> tuple[str, str]:
     return words[0], words[-1]
 
 
+def key_row(key: str, person: int, name: str) -> dict[str, object]:
+    """A ``person_keys`` row: the folded name, its person, its commonest written form."""
+    first, last = name_words(key)
+    return {"name_key": key, "person_id": person, "name": name, "first_word": first,
+            "last_word": last}
+
+
 def person_id(session: Session, name: str) -> int:
     """The id of the person called ``name``, created on first sight (no evidence beside it)."""
     return person_ids(session, [Mention(name)])[name]
@@ -138,12 +145,8 @@ def _add_persons(session: Session, new: list[str], mentions: Sequence[Mention],
             sorted(person_rows, key=lambda r: r["name_key"]))
         ids = dict(conn.execute(select(_PERSONS.c.name_key, _PERSONS.c.id).where(
             _PERSONS.c.name_key.in_([r["name_key"] for r in person_rows]))).all())
-    key_rows = []
-    for k, pid_or_key, name in sorted(rows):
-        first, last = name_words(k)
-        pid = pid_or_key if isinstance(pid_or_key, int) else ids[pid_or_key]
-        key_rows.append({"name_key": k, "person_id": pid, "name": name,
-                         "first_word": first, "last_word": last})
+    key_rows = [key_row(k, pid_or_key if isinstance(pid_or_key, int) else ids[pid_or_key], name)
+                for k, pid_or_key, name in sorted(rows)]
     conn.execute(prebuilt(session, "insert_person_keys", lambda insert_: (
         insert_(_KEYS).on_conflict_do_nothing(index_elements=["name_key"]))), key_rows)
     found.update(conn.execute(_SELECT_KEYS, {"keys": new}).all())

@@ -24,7 +24,7 @@ from db.identity_rule import NameEvidence, display_name, fold_names
 from db.models import Meeting, Participant, Person, PersonKey, Statement
 from db.office_holders import link_office_holders
 from db.offices import office_key
-from db.persons import key_of, name_words
+from db.persons import key_of, key_row
 
 _KEYS: Table = PersonKey.__table__  # type: ignore[assignment]
 _PERSONS: Table = Person.__table__  # type: ignore[assignment]
@@ -126,10 +126,8 @@ def refold(session: Session) -> RefoldReport:
                      .values(name=bindparam("shown"), name_key=bindparam("key")),
                      [{"pid": pid, "shown": shown, "key": key_of(shown)}
                       for pid, shown in renames])
-    key_rows: list[dict[str, object]] = [
-        {"name_key": k, "person_id": pid, "name": written[k].most_common(1)[0][0],
-         "first_word": name_words(k)[0], "last_word": name_words(k)[1]}
-        for group, pid, _ in chosen for k in sorted(group)]
+    key_rows = [key_row(k, pid, written[k].most_common(1)[0][0])
+                for group, pid, _ in chosen for k in sorted(group)]
     key_rows.sort(key=lambda r: str(r["name_key"]))
     for batch in batched(key_rows, _CHUNK):
         conn.execute(_KEYS.insert(), batch)
