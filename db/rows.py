@@ -147,7 +147,7 @@ def stream_rows(engine: Engine, query: AnySelect) -> Iterator[tuple[list[str], I
 # it may occur in a cell too: a check on the joined text then only errs on the safe side.
 _SEP = "\x1e"
 _NEUTRALISE_ORDER = tuple(sorted(_NEUTRALISE))
-_INT, _FLOAT, _STR = int, float, str
+_STR = str
 _NUMBERS = frozenset({int, float})
 _NUMBERS_OR_NONE = frozenset({int, float, type(None)})
 
