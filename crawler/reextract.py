@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.workers import process_pool, start_forkserver
 from db import documents, encounters, queries
@@ -36,7 +36,7 @@ from db.session import make_sessionmaker, read_only_twin, reading, transaction
 if TYPE_CHECKING:
     from crawler.records import Records
     from crawler.registry import Source as RegisteredSource
-    from db.session import Engine, Sessions
+    from db.session import Engine, Session, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
 # What the workers import before they fork. This process never imports the extractors
@@ -89,6 +89,39 @@ class _TextJob:
 _Result = tuple[int, "ReleaseRecord | Records | str"]
 
 
+class _Registry:
+    """The source registry, loaded for the first page job (a text job needs none)."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, RegisteredSource] | None = None
+
+    def get(self, key: str) -> RegisteredSource | None:
+        if self._sources is None:
+            from crawler.registry import all_sources
+
+            self._sources = {registered.key: registered for registered in all_sources()}
+        return self._sources.get(key)
+
+
+def _page_job(row: Any, registry: _Registry) -> _PageJob:
+    """The job of a stored page (a row of :func:`db.queries.stored_pages` or of a lease)."""
+    return _PageJob(row.id, registry.get(row.key), row.country, row.url, row.raw_html,
+                    row.encoding, row.http_status, row.fetched_at, row.listing_title,
+                    row.listing_date, row.etag, row.last_modified)
+
+
+def _store_result(session: Session, document_id: int, result: ReleaseRecord | Records, *,
+                  records_version: str, people: dict[str, int]) -> bool:
+    """Write one re-extraction: a new text with its records, or new records; whether the
+    text changed. ``people``: the writer's person ids, cleared by it on a rollback."""
+    if isinstance(result, ReleaseRecord):
+        return documents.store_release(session, source_id=None, run_id=None, release=result,
+                                       force_records=True, people=people) == "changed"
+    documents.store_records(session, document_id, result, version=records_version,
+                            people=people)
+    return False
+
+
 def _versions() -> tuple[str, str]:
     """The text and records extractors' versions, as a worker has them."""
     from crawler.extract import TEXT_EXTRACTOR_VERSION
@@ -133,18 +166,11 @@ def _jobs(engine: Engine, source: str | None, text: bool,
     """Stream the work through a read-only engine, so the writer is never blocked:
     first the pages whose text stage is not ``text_version`` (or all, ``text``), then
     the texts."""
-    sources: dict[str, RegisteredSource] | None = None  # the registry: only for pages
+    registry = _Registry()
     with reading(engine) as conn:  # one read transaction for both
         stale = None if text else text_version
         for row in queries.stored_pages(conn, source=source, stale_text=stale):
-            if sources is None:
-                from crawler.registry import all_sources
-
-                sources = {registered.key: registered for registered in all_sources()}
-            yield _PageJob(
-                row.id, sources.get(row.key), row.country, row.url, row.raw_html, row.encoding,
-                row.http_status, row.fetched_at, row.listing_title, row.listing_date,
-                row.etag, row.last_modified)
+            yield _page_job(row, registry)
         if text:
             return
         for row in queries.stored_texts(conn, source=source, text_version=text_version):
@@ -225,15 +251,9 @@ def _write_results(
         try:
             with transaction(sessions) as session:
                 for document_id, result in batch:
-                    if isinstance(result, ReleaseRecord):
-                        outcome = documents.store_release(
-                            session, source_id=None, run_id=None, release=result,
-                            force_records=True, people=people,
-                        )
-                        stats["changed"] += outcome == "changed"
-                    else:
-                        documents.store_records(session, document_id, result,
-                                                version=records_version, people=people)
+                    stats["changed"] += _store_result(session, document_id, result,
+                                                      records_version=records_version,
+                                                      people=people)
         except BaseException:
             people.clear()  # ids of a rolled-back transaction
             raise

@@ -21,14 +21,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
-from crawler.records import EXTRACTOR_VERSION, Records
-from crawler.reextract import _extract, _PageJob, _TextJob
-from db import documents, encounters, leases
+from crawler.records import EXTRACTOR_VERSION
+from crawler.reextract import _extract, _page_job, _PageJob, _Registry, _store_result, _TextJob
+from db import encounters, leases
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, transaction
 
 if TYPE_CHECKING:
-    from crawler.registry import Source as RegisteredSource
     from db.session import Engine
 
 
@@ -63,7 +62,7 @@ def run_worker(
     sessions = make_sessionmaker(engine)
     versions = {"text_version": TEXT_EXTRACTOR_VERSION, "records_version": EXTRACTOR_VERSION}
     stats = WorkerStats(owner=worker_name())
-    sources: dict[str, RegisteredSource] | None = None  # the registry: only for pages
+    registry = _Registry()
     people: dict[str, int] = {}  # person ids by name key, as committed (persons stay)
     with transaction(sessions) as session:
         leases.enqueue_stale(session, source=source, **versions)
@@ -83,14 +82,7 @@ def run_worker(
         jobs: list[_PageJob | _TextJob] = []
         for row in rows:
             if row.text_extractor != TEXT_EXTRACTOR_VERSION:
-                if sources is None:
-                    from crawler.registry import all_sources
-
-                    sources = {s.key: s for s in all_sources()}
-                jobs.append(_PageJob(
-                    row.id, sources.get(row.key), row.country, row.url, row.raw_html,
-                    row.encoding, row.http_status, row.fetched_at, row.listing_title,
-                    row.listing_date, row.etag, row.last_modified))
+                jobs.append(_page_job(row, registry))
             else:
                 jobs.append(_TextJob(row.id, row.country, row.text, row.title, row.published,
                                      row.language))
@@ -107,16 +99,11 @@ def run_worker(
                     if isinstance(result, str):
                         stats.failed += 1
                         stats.text += 1
-                    elif isinstance(result, ReleaseRecord):
-                        stats.text += 1
-                        outcome = documents.store_release(session, source_id=None, run_id=None,
-                                                           release=result, force_records=True,
-                                                           people=people)
-                        stats.changed += outcome == "changed"
                     else:
-                        assert isinstance(result, Records)
-                        documents.store_records(session, document_id, result,
-                                                 version=EXTRACTOR_VERSION, people=people)
+                        stats.text += isinstance(result, ReleaseRecord)
+                        stats.changed += _store_result(session, document_id, result,
+                                                       records_version=EXTRACTOR_VERSION,
+                                                       people=people)
                 # the batch's meetings are linked again in its own transaction (db/encounters.py)
                 encounters.rebuild_for_documents(session, todo)
                 leases.release(session, ids)
