@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, exists, func, literal, or_, select
+from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from db.models import Document, Encounter, EncounterMeeting, Meeting, Participant, Person, Source
 from db.queries import AnySelect, ExportFilters
+from db.table_exports import joined_labels
 
 # The export's columns and their meanings (Parquet field descriptions; docs/schema.md says the same).
 DESCRIPTIONS: dict[str, str] = {
@@ -47,23 +48,11 @@ def _participants(meeting: Any, dialect: str) -> Any:
     label = (func.coalesce(Person.name, Participant.title, "") + " ("
              + func.coalesce(Participant.title, "") + ", "
              + func.coalesce(Participant.country, Participant.organisation, "") + ")")
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import aggregate_order_by
-
-        return (select(func.string_agg(label, aggregate_order_by(literal("; "),
-                                                                 Participant.ordinal)))
-                .select_from(Participant)
-                .outerjoin(Person, Person.id == Participant.person_id)
-                .where(Participant.meeting_id == meeting.id)
-                .scalar_subquery())
-    rows = (select(label.label("label"))
-            .select_from(Participant)
-            .outerjoin(Person, Person.id == Participant.person_id)
-            .where(Participant.meeting_id == meeting.id)
-            .order_by(Participant.ordinal)
-            .correlate(meeting)
-            .subquery())
-    return select(func.group_concat(rows.c.label, "; ")).scalar_subquery()
+    return joined_labels(dialect, select(label.label("label"), Participant.ordinal.label("sort"))
+                         .select_from(Participant)
+                         .outerjoin(Person, Person.id == Participant.person_id)
+                         .where(Participant.meeting_id == meeting.id)
+                         .correlate(meeting))
 
 
 def _has_participant(meeting: Any, filters: ExportFilters) -> Any:

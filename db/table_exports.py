@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # db.queries imports this module
     from db.queries import AnySelect, ExportFilters
 
 
-def _joined(dialect: str, rows: AnySelect) -> object:
+def joined_labels(dialect: str, rows: AnySelect) -> object:
     """``"a; b; ..."`` of a correlated select of (label, sort key) rows, in sort order."""
     sub = rows.subquery()
     label, order = sub.c.label, sub.c.sort
@@ -50,15 +50,15 @@ def persons_export(filters: ExportFilters, dialect: str = "sqlite") -> AnySelect
             .join(Document, Document.id == Meeting.document_id)
             .where(Participant.person_id == Person.id)
             .correlate(Person).subquery())
-    variants = _joined(dialect, select(PersonKey.name.label("label"),
+    variants = joined_labels(dialect, select(PersonKey.name.label("label"),
                                        PersonKey.name_key.label("sort"))
                        .where(PersonKey.person_id == Person.id,
                               PersonKey.name_key != Person.name_key).correlate(Person))
-    countries = _joined(dialect, select(
+    countries = joined_labels(dialect, select(
         (seen.c.country + _span(func.min(seen.c.day), func.max(seen.c.day))).label("label"),
         func.min(seen.c.day).label("sort"))
         .where(seen.c.country.is_not(None)).group_by(seen.c.country))
-    titles = _joined(dialect, select(
+    titles = joined_labels(dialect, select(
         (seen.c.title + _span(func.min(seen.c.day), func.max(seen.c.day))).label("label"),
         func.min(seen.c.day).label("sort"))
         .where(seen.c.title.is_not(None), seen.c.resolved_by.is_(None)).group_by(seen.c.title))
