@@ -33,6 +33,11 @@ class Entity:
     def surname(self) -> str | None:
         return surname_key(self.name) if self.name else None
 
+    @property
+    def known_titles(self) -> list[str]:
+        """Every title the person was named with (its one title when none was recorded)."""
+        return self.titles or ([self.title] if self.title else [])
+
 
 _REF_HEADS: dict[str, frozenset[str]] = {
     "eam": frozenset({"minister"}), "fm": frozenset({"minister"}), "mos": frozenset({"minister"}),
@@ -84,7 +89,7 @@ def _compatible(entity: Entity, title: str | None, country: str | None) -> bool:
         return False
     if not title:
         return True
-    known = entity.titles or ([entity.title] if entity.title else [])
+    known = entity.known_titles
     return not known or any(_same_rank(title, other) for other in known)
 
 
@@ -101,7 +106,7 @@ def _same_rank(title: str, other: str) -> bool:
 def _fits(title: str, entity: Entity) -> bool:
     """*title* says nothing an entity's title does not ("Deputy Minister" of "Deputy Minister Wang Mei-hua")."""
     words = _title_words(title)
-    return any(words <= _title_words(other) for other in entity.titles or ([entity.title] if entity.title else []))
+    return any(words <= _title_words(other) for other in entity.known_titles)
 
 
 def _more_specific(title: str, known: str) -> bool:
@@ -269,8 +274,7 @@ class Roster:
                 return entity
         for entity in self.entities:
             # "the Deputy Minister of Foreign Affairs" after "Mr. X, Deputy Minister of Foreign Affairs"
-            if entity.name and not entity.group and any(same_office(mention.title, title) for title in (
-                    entity.titles or ([entity.title] if entity.title else []))) and (
+            if entity.name and not entity.group and any(same_office(mention.title, title) for title in entity.known_titles) and (
                     mention.country is None or entity.country in (None, mention.country)):
                 return entity
         if among:
