@@ -201,9 +201,11 @@ _FRAMED_REF = re.compile(
 # "… and wished them success", "…, discussed X and emphasized that …": a verb coordinated with the
 # sentence's first predicate shares its subject
 _COORDINATED = re.compile(r"(?:,|\band)\s*$")
-_OPENING = re.compile(r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*(?:the\s+|The\s+)?")
+# what may open a sentence before its subject: a paragraph number, then adverbials ("Then, ", "In turn, ")
+_OPENERS = r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*"
+_OPENING = re.compile(_OPENERS + r"(?:the\s+|The\s+)?")
 _OPENING_TITLE = re.compile(
-    r"(?:\d{1,3}[.)]\s+)?(?:(?:[A-Z][^,;]{0,80}|in\s+turn|also|then|later)\s*,\s*)*"
+    _OPENERS +
     r"(?P<ref>EAM|FM|MOS|(?:the|The)\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Secretary|Ambassador|President))\s+(?:also\s+)?[a-z]+")
 
 
