@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -133,3 +133,35 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def mirror_bases() -> list[dict[str, Any]]:
+    """Every mirror release of a registered source (coded or declared), by source key: its
+    source's key, country and language, its title, text and date, and its extracted records.
+    The seeds the synthetic archives of benchmarks/search.py and benchmarks/scale.py vary."""
+    import json
+
+    from crawler.mirror.sites import SITES
+    from crawler.mirror.sites.base import MirrorRelease
+    from crawler.records import extract_records
+    from crawler.registry import all_sources
+
+    registered = {source.key: source for source in all_sources()}
+    releases: dict[str, list[MirrorRelease]] = {key: site().releases for key, site in SITES.items()}
+    for path in sorted((ROOT / "crawler" / "mirror" / "data").glob("*.jsonl")):  # declared sources
+        if path.stem not in releases:
+            releases[path.stem] = [MirrorRelease.from_json(json.loads(line)) for line in
+                                   path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    bases = []
+    for key, found in sorted(releases.items()):
+        source = registered.get(key)
+        if source is None:
+            continue
+        for release in found:
+            text = "\n".join(release.paragraphs)
+            bases.append({"key": key, "country": source.country, "language": source.language,
+                          "title": release.title, "text": text, "published": release.published,
+                          "records": extract_records(text, title=release.title,
+                                                     published=release.published,
+                                                     country=source.country)})
+    return bases

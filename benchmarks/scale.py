@@ -38,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,10 +50,9 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 
+from benchmarks._common import mirror_bases
 from crawler.extract import TEXT_EXTRACTOR_VERSION
-from crawler.mirror.sites import SITES
-from crawler.mirror.sites.base import MirrorRelease
-from crawler.records import EXTRACTOR_VERSION, extract_records
+from crawler.records import EXTRACTOR_VERSION
 from crawler.registry import all_sources
 from db import queries
 from db.migrate import upgrade
@@ -102,33 +100,6 @@ SEARCHES = (("word", "cooperation"), ("common word", "minister"),
 
 # --- the synthetic archive -----------------------------------------------------------
 
-
-def _bases() -> list[dict[str, Any]]:
-    """Every mirror release with its source's key, country and language, and its records."""
-    declared_dir = ROOT / "crawler" / "sources"
-    registered = {source.key: source for source in all_sources()}
-    releases: dict[str, list[MirrorRelease]] = {key: site().releases for key, site in SITES.items()}
-    for path in sorted((ROOT / "crawler" / "mirror" / "data").glob("*.jsonl")):
-        if path.stem not in releases:
-            releases[path.stem] = [MirrorRelease.from_json(json.loads(line)) for line in
-                                   path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    bases = []
-    for key, found in sorted(releases.items()):
-        if key in registered:
-            country, language = registered[key].country, registered[key].language
-        elif (declared_dir / f"{key}.toml").exists():
-            facts = tomllib.loads((declared_dir / f"{key}.toml").read_text(encoding="utf-8"))
-            country, language = facts["country"], facts.get("language", "en")
-        else:
-            continue
-        for release in found:
-            body = "\n".join(release.paragraphs)
-            bases.append({"key": key, "country": country, "language": language,
-                          "title": release.title, "text": body,
-                          "records": extract_records(body, title=release.title,
-                                                     published=release.published,
-                                                     country=country)})
-    return bases
 
 
 @dataclass(slots=True)
@@ -287,7 +258,7 @@ def build(engine: Engine, count: int) -> float:
     """Write ``count`` releases into the empty, migrated archive of ``engine``; releases/s."""
     upgrade(engine)
     started = time.perf_counter()
-    bases = _bases()
+    bases = mirror_bases()
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import json
 import statistics
 import subprocess
 import sys
@@ -38,10 +37,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import Engine, func, insert, select
 
-from crawler.mirror.sites import SITES
-from crawler.mirror.sites.base import MirrorRelease
-from crawler.records import extract_records
-from crawler.registry import all_sources
+from benchmarks._common import mirror_bases
 from db.migrate import upgrade
 from db.models import (
     CrawlRun,
@@ -73,35 +69,11 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def _bases() -> list[dict[str, Any]]:
-    """Every mirror release with its source, language and extracted records."""
-    sources = {source.key: source for source in all_sources()}
-    bases = []
-    data = ROOT / "crawler" / "mirror" / "data"
-    releases: dict[str, list[MirrorRelease]] = {key: site().releases for key, site in SITES.items()}
-    for path in sorted(data.glob("*.jsonl")):  # the declared sources' mirror data
-        if path.stem not in releases:
-            releases[path.stem] = [MirrorRelease.from_json(json.loads(line)) for line in
-                                   path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for key, found in releases.items():
-        source = sources.get(key)
-        if source is None:
-            continue
-        country, language = source.country, source.language
-        for release in found:
-            text = "\n".join(release.paragraphs)
-            records = extract_records(text, title=release.title, published=release.published,
-                                      country=country)
-            bases.append({"key": key, "country": country, "language": language,
-                          "title": release.title, "text": text, "published": release.published,
-                          "records": records})
-    return bases
-
 
 def build(engine: Engine, count: int) -> None:
     """``count`` releases with their records, ids chosen here, in batches of 2,000."""
     upgrade(engine)
-    bases = _bases()
+    bases = mirror_bases()
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         sources = {}
@@ -115,7 +87,7 @@ def build(engine: Engine, count: int) -> None:
             source_id=next(iter(sources.values())), started_at=now, status="completed")
             .returning(CrawlRun.id)).scalar_one()
         names = sorted({p.name for b in bases for m in b["records"].meetings
-                        for p in m.participants}
+                        for p in m.participants if p.name}
                        | {s.speaker for b in bases for s in b["records"].statements
                           if s.speaker})
         persons: dict[str, int] = {}
