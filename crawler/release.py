@@ -101,6 +101,12 @@ class FetchedPage:
         )
 
 
+# What a worker imports to extract: text (trafilatura) and records. Neither imports
+# Scrapy, Twisted or the ORM (tests/test_page_response.py), so a forkserver can preload
+# them for its workers without growing by the crawl's own modules.
+EXTRACTION_MODULES = ("crawler.extract", "crawler.records")
+
+
 def warm_up(modules: tuple[str, ...] = ()) -> None:
     """Import the extraction modules (and ``modules``, e.g. a source's page objects) now.
 
@@ -110,10 +116,7 @@ def warm_up(modules: tuple[str, ...] = ()) -> None:
     """
     import importlib
 
-    import crawler.extract
-    import crawler.records  # noqa: F401
-
-    for name in modules:
+    for name in (*EXTRACTION_MODULES, *modules):
         importlib.import_module(name)
 
 

@@ -15,16 +15,19 @@ import functools
 import html
 import json
 import re
-from typing import Any, ClassVar, Self, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from lxml import html as lxml_html
 from parsel import Selector
-from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.declared.dates import parse_declared_date
 from crawler.declared.schema import DateRule, Items, Paging, ReleaseSpec
 from crawler.declared.selectors import select, text_of
 from crawler.pages.base import ListingEntry, ListingPage, ReleasePage
+from crawler.pages.response import PageResponse
+
+if TYPE_CHECKING:  # listing pages read Scrapy's responses; release pages never import Scrapy
+    from scrapy.http import TextResponse
 
 # Request meta a declared spider sets on a listing request: what the page cannot tell itself.
 META_YEAR = "declared_year"  # the year of a monthly archive page (dates without a year)
@@ -272,7 +275,7 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
     body_preferred = True  # the declared body (less its drops) is the text when it matches
     listing_title_preferred = True  # then the listing's title, then trafilatura's
 
-    def __init__(self, response: TextResponse) -> None:
+    def __init__(self, response: PageResponse | TextResponse) -> None:
         super().__init__(response)
         self.root: Selector = response.selector
 
@@ -282,11 +285,11 @@ class DeclaredReleasePage(ReleasePage, metaclass=_DeclaredPageMeta):
         if head.startswith(b"<?xml") and b"<html" not in body[:2048].lower():
             # An XML document (an open-data API): read it as XML, not as broken HTML.
             page = cls.__new__(cls)
-            page.response = HtmlResponse(url, body=body, encoding=encoding or "utf-8")
+            page.response = PageResponse(url, body=body, encoding=encoding or "utf-8")
             page.root = Selector(text=body.decode(encoding or "utf-8", errors="replace"),
                                  type="xml")
             return page
-        return cls(HtmlResponse(url, body=body, encoding=encoding or "utf-8"))
+        return cls(PageResponse(url, body=body, encoding=encoding or "utf-8"))
 
     @property
     def title(self) -> str | None:

@@ -28,12 +28,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from parsel import Selector
-from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.dates import parse_date
+from crawler.pages.response import PageResponse
+
+if TYPE_CHECKING:  # listing pages read Scrapy's responses; release pages never import Scrapy
+    from scrapy.http import TextResponse
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,7 @@ class ListingEntry:
     date: dt.date | None
 
 
-def _text(selection: Selector | TextResponse | None, css: str | None) -> str | None:
+def _text(selection: Selector | TextResponse | PageResponse | None, css: str | None) -> str | None:
     if selection is None:
         return None
     parts = selection.css(css).getall() if css else selection.xpath("string()").getall()
@@ -153,13 +156,13 @@ class ReleasePage:
     # the page's <html lang> and trafilatura's guess.
     language: ClassVar[str | None] = None
 
-    def __init__(self, response: TextResponse) -> None:
+    def __init__(self, response: PageResponse | TextResponse) -> None:
         self.response = response
 
     @classmethod
     def parse(cls, url: str, body: bytes, encoding: str | None) -> Self:
         """The page object of a page fetched from ``url``, decoded with ``encoding``."""
-        return cls(HtmlResponse(url, body=body, encoding=encoding or "utf-8"))
+        return cls(PageResponse(url, body=body, encoding=encoding or "utf-8"))
 
     @property
     def title(self) -> str | None:

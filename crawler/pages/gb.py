@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parsel import Selector
-from scrapy.http import TextResponse
 
 from crawler.pages.base import LastPage, ListingEntry, ListingPage, NextPage, ReleasePage
+
+if TYPE_CHECKING:
+    from scrapy.http import TextResponse
+
+    from crawler.pages.response import PageResponse
 
 SITE = "https://www.gov.uk"
 NEWS_PATH = "/government/news/"
@@ -88,7 +92,7 @@ class GbListingPage(ListingPage):
 class GbReleasePage(ReleasePage):
     """``/api/content/government/news/<slug>``: ``title``, ``first_published_at``, ``details.body``."""
 
-    def __init__(self, response: TextResponse) -> None:
+    def __init__(self, response: PageResponse | TextResponse) -> None:
         super().__init__(response)
         self.data = _json(response.text)
 
