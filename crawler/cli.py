@@ -124,6 +124,20 @@ def _parse_setting(values: Sequence[str]) -> dict[str, str]:
     return settings
 
 
+def _start_extraction_server(values: Sequence[str]) -> None:
+    """Start the extraction workers' forkserver now, unless ``-s ARCHIVE_EXTRACT_WORKERS``
+    asks for none: it imports the extraction modules on the other core while this
+    process imports Scrapy and opens the archive (crawler.pipelines.Extract forks its
+    workers from it)."""
+    from crawler.release import EXTRACTION_MODULES
+    from crawler.workers import start_forkserver
+
+    workers = _parse_setting(values).get("ARCHIVE_EXTRACT_WORKERS", "").strip()
+    if workers.lstrip("-").isdigit() and int(workers) <= 0:
+        return
+    start_forkserver(EXTRACTION_MODULES)
+
+
 def _checked_settings(values: Sequence[str]) -> dict[str, str]:
     """``-s`` values parsed and checked (a bad value is a usage error, before any crawl);
     a name nothing reads gets a warning."""
@@ -225,11 +239,12 @@ def _log_settings(*, verbose: bool, loglevel: str | None,
 def _crawl(sources: tuple[str, ...], *, all_sources: bool, base_url: str | None,
            since: str | None, full: bool, settings: tuple[str, ...], db_url: str | None,
            interrupts: Interrupts, logging_settings: dict[str, Any]) -> int:
+    if not sources and not all_sources:
+        raise click.UsageError("name at least one source, or --all")
+    _start_extraction_server(settings)
     from crawler import run
     from crawler.registry import resolve_sources
 
-    if not sources and not all_sources:
-        raise click.UsageError("name at least one source, or --all")
     keys = [s.key for s in resolve_sources(sources, every=all_sources)]
     if base_url and len(keys) != 1:
         raise click.UsageError("--base-url points one source at a mirror: name exactly one")
