@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from db.queries import AnySelect
 
 __all__ = ["BATCH", "CsvLines", "json_value", "neutralise", "plain_columns", "restore",
-           "snapshot", "stream_rows", "write_csv", "write_rows"]
+           "snapshot", "sqlite_batches", "stream_rows", "write_csv", "write_rows"]
 
 BATCH = 5_000  # rows per fetch
 def _text_cell(value: Any) -> Any:
@@ -167,6 +167,29 @@ def plain_columns(query: AnySelect) -> bool:
     """Whether every column of ``query`` is a CSV cell as SQLite hands it over (text,
     numbers, dates): its rows need nothing but :meth:`CsvLines.encoded`."""
     return all(_as_read(col) for col in query.selected_columns)
+
+
+@contextlib.contextmanager
+def sqlite_batches(conn: Connection, query: AnySelect, size: int
+                   ) -> Iterator[Iterator[Sequence[Sequence[Any]]]]:
+    """Batches of ``size`` rows of ``query`` on a SQLite connection, straight from the
+    DB-API cursor (no Row objects): the columns :func:`plain_columns` takes as read hold
+    SQLite's values (a date as ISO text), the others their type's result processing."""
+    processors = []
+    for i, col in enumerate(query.selected_columns):
+        process = None if _as_read(col) else \
+            col.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
+        if process is not None:
+            processors.append((i, process))
+    result = conn.execute(query)
+    cursor = result.cursor
+    try:
+        batches: Iterator[Sequence[Sequence[Any]]] = iter(lambda: cursor.fetchmany(size), [])
+        if processors:
+            batches = ([_convert(row, processors) for row in rows] for rows in batches)
+        yield batches
+    finally:
+        result.close()
 
 
 def _impl(kind: Any) -> Any:
