@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from db.batches import collector_paused
 from db.csv_text import CsvLines
 
 
@@ -106,10 +107,11 @@ def _plain_half(job: dict[str, Any], write: Callable[[bytes], Any],
         conn.text_factory = bytes
         cursor = conn.execute(job["sql"], job["params"])
         lines, batch, count = CsvLines(), job["batch"], 0
-        while rows := cursor.fetchmany(batch):
-            check()
-            write(lines.encoded(rows))
-            count += len(rows)
+        with collector_paused():
+            while rows := cursor.fetchmany(batch):
+                check()
+                write(lines.encoded(rows))
+                count += len(rows)
         cursor.close()
         conn.execute("COMMIT")
         return count

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import sqltypes
 
+from db.batches import collector_paused
 from db.csv_text import _NEUTRALISE, _QUOTE, CsvLines, decoded, neutralise, restore
 
 if TYPE_CHECKING:
@@ -187,7 +188,8 @@ def sqlite_batches(conn: Connection, query: AnySelect, size: int
         batches: Iterator[Sequence[Sequence[Any]]] = iter(lambda: cursor.fetchmany(size), [])
         if processors:
             batches = ([_convert(row, processors) for row in rows] for rows in batches)
-        yield batches
+        with collector_paused():
+            yield batches
     finally:
         result.close()
 
@@ -234,6 +236,12 @@ def write_csv(conn: Connection, query: AnySelect, out: IO[str], *, header: bool 
     """
     if conn.dialect.name == "postgresql":
         return _write_csv_rows(conn, query, out, header=header, check=check)
+    with collector_paused():
+        return _write_sqlite(conn, query, out, header=header, check=check)
+
+
+def _write_sqlite(conn: Connection, query: AnySelect, out: IO[str], *, header: bool,
+                  check: Callable[[], None] | None) -> int:
     dbapi = conn.connection.dbapi_connection
     text_bytes = _text_as_bytes(query) and dbapi is not None
     plan = [_plain_converter(col, conn.dialect, text_bytes=text_bytes)
