@@ -88,8 +88,6 @@ READY_TIMEOUT = 15.0
 # The worker's program, run as ``python -P WORKER_ARGS... FD [preload]``: db.export_worker,
 # or one that runs its worker() with its own WorkerHooks (tests/faults/export_worker.py).
 WORKER_ARGS: tuple[str, ...] = ("-m", "db.export_worker")
-# Seconds a plain worker's sqlite3 connection waits on a lock (as the archive's engines do).
-WORKER_BUSY_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +246,8 @@ def _job(dialect: Dialect, plan: Plan, name: str, filters: ExportFilters, query:
          lo: int, hi: int, split: int) -> dict[str, Any]:
     """The worker's job: the export and its filters, the snapshot's bounds and the split;
     and, for plain columns, the SQL of its rows and of the bounds (see the module doc)."""
+    from db.session import SQLITE_BUSY_TIMEOUT_MS  # the ORM is loaded by now
+
     job: dict[str, Any] = {"database": plan.database, "name": name,
                            "filters": _encode(filters), "lo": lo, "hi": hi, "split": split}
     rows = plain_sql(query.where(plan.key >= split), dialect) \
@@ -255,7 +255,7 @@ def _job(dialect: Dialect, plan: Plan, name: str, filters: ExportFilters, query:
     bounds = plain_sql(_bounds_select(plan.key), dialect)
     if rows is not None and bounds is not None and not bounds[1]:
         job.update(sql=rows[0], params=rows[1], bounds=bounds[0], batch=BATCH,
-                   timeout=WORKER_BUSY_TIMEOUT)
+                   timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)  # as the archive's engines wait
     return job
 
 
