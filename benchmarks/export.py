@@ -12,6 +12,8 @@ Usage: python benchmarks/export.py [--rows 1000000] [--dir DIR] [--repeat 3] [--
    (reported, no target), in the same run; interleaved, the median of
    ``--repeat`` runs each, with the load average before and after. Target: at
    most :data:`TARGET` x sqlite3's seconds, peak RSS < :data:`RSS_TARGET_MB` MB.
+   CPU seconds (user + system, all processes) are printed beside: on a busy
+   machine they move less than the wall-clock seconds.
 3. Prints EXPLAIN QUERY PLAN (and timings) of the participant-view queries by
    country and by person, which must use an index (no full scan).
 """
@@ -161,14 +163,14 @@ def statements_sql() -> str:
     return str(compiled)
 
 
-def timed(args: list[str], stdout_path: Path | None = None) -> tuple[float, float]:
-    """Run ``args``; return (seconds, peak RSS in MB of that process).
+def timed(args: list[str], stdout_path: Path | None = None) -> tuple[float, float, float]:
+    """Run ``args``; return (seconds, peak RSS in MB of that process, its CPU seconds).
 
     The peak comes from ``/usr/bin/time -f %M``: ``wait4`` from this process
     would report at least this (large) process's RSS, which a forked child inherits.
     """
     gnu_time = shutil.which("time", path="/usr/bin:/bin")
-    full = [gnu_time, "-f", "%M", *args] if gnu_time else args
+    full = [gnu_time, "-f", "%M %U %S", *args] if gnu_time else args
     out = stdout_path.open("wb") if stdout_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
@@ -180,8 +182,10 @@ def timed(args: list[str], stdout_path: Path | None = None) -> tuple[float, floa
     stderr = proc.stderr.decode(errors="replace")
     if proc.returncode != 0:
         raise RuntimeError(f"{args[0]} failed ({proc.returncode}): {stderr}")
-    peak_kb = float(stderr.strip().splitlines()[-1]) if gnu_time else float("nan")
-    return elapsed, peak_kb / 1024
+    if not gnu_time:
+        return elapsed, float("nan"), float("nan")
+    peak_kb, user, system = map(float, stderr.strip().splitlines()[-1].split())
+    return elapsed, peak_kb / 1024, user + system
 
 
 def count_records(path: Path) -> int:
@@ -243,7 +247,9 @@ def main() -> int:
     parquet_cmd = [sys.executable, "-m", "crawler.cli", "export", "statements", "--format",
                    "parquet", "-o", str(parquet), "--db", f"sqlite:///{db}"]
     theirs_cmd = [sqlite_cli, "-readonly", "-csv", "-header", str(db), statements_sql()]
-    ours, theirs, parquets = [], [], []
+    ours: list[tuple[float, float, float]] = []
+    theirs: list[tuple[float, float, float]] = []
+    parquets: list[tuple[float, float, float]] = []
     load_before = load()
     for _ in range(args.repeat):
         # Ours runs as two processes: the peak is their sum, sampled from /proc.
@@ -251,32 +257,35 @@ def main() -> int:
             measured = run_measured(command, sample_every=0.1)
             if measured.returncode != 0:
                 raise RuntimeError(f"export failed: {measured.stderr}")
-            runs.append((measured.seconds, measured.peak_rss_mb))
+            runs.append((measured.seconds, measured.peak_rss_mb, measured.cpu_seconds))
         theirs.append(timed(theirs_cmd, theirs_csv))
     load_after = load()
     ours_rows, theirs_rows = count_records(ours_csv), count_records(theirs_csv)
-    o_time = statistics.median(t for t, _ in ours)
-    s_time = statistics.median(t for t, _ in theirs)
+    o_time = statistics.median(t for t, _, _ in ours)
+    s_time = statistics.median(t for t, _, _ in theirs)
     print()
     print(f"export of {ours_rows:,} statement rows (median of {args.repeat}; load average "
           f"{load_before} before, {load_after} after; {machine()})")
-    print(f"{'':<30}{'seconds':>10}{'rows/s':>12}{'peak RSS MB':>14}{'file MB':>10}")
+    print(f"{'':<30}{'seconds':>10}{'CPU s':>8}{'rows/s':>12}{'peak RSS MB':>14}"
+          f"{'file MB':>10}")
     for label, runs, rows, path in (("mfa-archive export (CSV)", ours, ours_rows, ours_csv),
                                     ("sqlite3 -csv", theirs, theirs_rows, theirs_csv),
                                     ("mfa-archive export (Parquet)", parquets, ours_rows,
                                      parquet)):
-        t = statistics.median(x for x, _ in runs)
-        rss = max(r for _, r in runs)
-        print(f"{label:<30}{t:>10.2f}{rows / t:>12,.0f}{rss:>14.1f}"
+        t = statistics.median(x for x, _, _ in runs)
+        cpu = statistics.median(c for _, _, c in runs)
+        rss = max(r for _, r, _ in runs)
+        print(f"{label:<30}{t:>10.2f}{cpu:>8.2f}{rows / t:>12,.0f}{rss:>14.1f}"
               f"{path.stat().st_size / 2**20:>10.0f}")
     ratio = o_time / s_time
-    peak = max(r for _, r in ours)
+    peak = max(r for _, r, _ in ours)
     print(f"CSV ratio {ratio:.2f}x sqlite3 (target <= {TARGET}x): "
           f"{'ok' if ratio <= TARGET else 'SLOWER'}; "
           f"peak RSS {peak:.0f} MB (target < {RSS_TARGET_MB}): "
           f"{'ok' if peak < RSS_TARGET_MB else 'OVER'}; "
           f"rows {'match' if ours_rows == theirs_rows else 'DIFFER'}; "
-          f"Parquet {statistics.median(t for t, _ in parquets) / s_time:.2f}x sqlite3's CSV")
+          f"Parquet {statistics.median(t for t, _, _ in parquets) / s_time:.2f}x sqlite3's CSV; "
+          f"CPU {statistics.median(c for _, _, c in ours) / statistics.median(c for _, _, c in theirs):.2f}x sqlite3's")
 
     print()
     failed = ratio > TARGET or peak >= RSS_TARGET_MB or ours_rows != theirs_rows

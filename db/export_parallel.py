@@ -4,12 +4,16 @@ Rendering CSV costs about as much as reading the rows, and one process does
 both on one core. An export whose query is ordered by a table's integer
 primary key (the documents, meetings, participants and statements exports) is
 split at a key ``k``: this process writes the rows with key < k straight into
-the output, a worker process (``python -m db.export_parallel``) writes the rows
+the output, a worker process (``python -m db.export_worker``) writes the rows
 with key >= k into an unnamed temporary file beside it, and that file is then
 appended to the output (``copy_file_range``). Both halves are rendered by the
-same :func:`db.rows.write_csv` from the same query, rebuilt by the worker
-with :func:`db.queries.export_select`, so the file is byte for byte what one
-process writes.
+same :class:`db.csv_text.CsvLines` from the same query, so the file is byte for
+byte what one process writes. When every column is a CSV cell as SQLite hands
+it over (:func:`db.rows.plain_columns`: the statements and participants
+exports), this process compiles the worker's query and its bounds query to SQL
+and the worker, which imports no SQLAlchemy, runs them on a plain ``sqlite3``
+connection; otherwise the worker rebuilds the query with
+:func:`db.queries.export_select` (:func:`worker_half`).
 
 One snapshot for both processes (SQLite in WAL mode): a third, writable
 connection takes the write lock (``BEGIN IMMEDIATE``), so nothing can commit;
@@ -29,11 +33,12 @@ is not replaced. The worker's exit status, row count and byte count are
 checked before its rows count as written.
 
 Worker protocol: the worker gets its temporary file's descriptor as its
-argument and one JSON job line on stdin (sent only once the lock is held and
-this process has its snapshot); it answers ``ready`` then ``done ROWS BYTES``,
-or ``error MESSAGE`` and exit status 1. It is started first thing (the CLI:
-:func:`prestart`, before it opens the archive), so that its imports overlap
-this process's work; it checks between batches that this process still lives.
+argument (and ``preload`` if its job will need the ORM) and one JSON job line on
+stdin (sent only once the lock is held and this process has its snapshot); it
+answers ``ready`` then ``done ROWS BYTES``, or ``error MESSAGE`` and exit
+status 1. It is started before the archive is opened (the CLI: :func:`prestart`),
+so that its start (and any imports) overlap this process's work; it checks
+between batches that this process still lives.
 """
 
 from __future__ import annotations
@@ -58,11 +63,12 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sqlalchemy import Column, Connection, Engine, Integer, Table, func, select
+from sqlalchemy.engine import Dialect
 
 from db import urls
-from db.errors import ArchiveDatabaseError, ExportFailed, first_line
+from db.errors import ArchiveDatabaseError, ExportFailed
 from db.output_path import replaceable_file
-from db.rows import snapshot, write_csv
+from db.rows import BATCH, plain_columns, snapshot, write_csv
 
 if TYPE_CHECKING:  # db.queries and db.session import the ORM: not before the worker starts
     from db.queries import AnySelect, ExportFilters
@@ -79,9 +85,9 @@ PRESTART_MIN_BYTES = 16 << 20
 LOCK_TIMEOUT = 2.0
 # Seconds the worker has to open its snapshot; writers wait meanwhile.
 READY_TIMEOUT = 15.0
-# The worker's program, run as ``python -P WORKER_ARGS... FD``: this module, or one that
-# runs :func:`worker` with its own :class:`WorkerHooks` (tests/faults/export_worker.py).
-WORKER_ARGS: tuple[str, ...] = ("-m", "db.export_parallel")
+# The worker's program, run as ``python -P WORKER_ARGS... FD [preload]``: db.export_worker,
+# or one that runs its worker() with its own WorkerHooks (tests/faults/export_worker.py).
+WORKER_ARGS: tuple[str, ...] = ("-m", "db.export_worker")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +138,34 @@ def plan(engine: Engine, query: AnySelect, path: str | None) -> Plan | None:
 def _bounds(conn: Connection, key: Column[int]) -> tuple[int | None, int | None]:
     """min and max of ``key`` in its table, each read off the index (SQLite optimises a
     lone min() or max(), not both in one SELECT)."""
-    lo, hi = conn.execute(select(select(func.min(key)).scalar_subquery(),
-                                 select(func.max(key)).scalar_subquery())).one()
+    lo, hi = conn.execute(_bounds_select(key)).one()
     return lo, hi
+
+
+def _bounds_select(key: Column[int]) -> Any:
+    return select(select(func.min(key)).scalar_subquery(),
+                  select(func.max(key)).scalar_subquery())
+
+
+def plain_sql(query: Any, dialect: Dialect) -> tuple[str, list[Any]] | None:
+    """``query`` as the SQL text and positional parameters SQLAlchemy would execute on
+    ``dialect`` (its bind processing applied), or None if a parameter is expanded at
+    execution or is not a JSON scalar."""
+    compiled = query.compile(dialect=dialect)
+    if compiled.post_compile_params or compiled.literal_execute_params \
+            or compiled.positiontup is None:
+        return None
+    values = compiled.construct_params()
+    params: list[Any] = []
+    for name in compiled.positiontup:
+        value = values[name]
+        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            value = process(value)
+        if not (value is None or value.__class__ in (str, int, float)):
+            return None
+        params.append(value)
+    return compiled.string, params
 
 
 def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
@@ -161,16 +192,15 @@ def prestart(url: str, name: str, fmt: str, path: str | None) -> Worker | None:
         return None
     if not big or not directory.is_dir():
         return None
-    try:
-        worker = Worker(directory)
-    except OSError:  # no temporary file there, or no process: the export will say
-        return None
     from db import queries
 
-    if partition_key(queries.export_select(name, queries.ExportFilters(), "sqlite")) is None:
-        worker.close()  # a view
+    query = queries.export_select(name, queries.ExportFilters(), "sqlite")
+    if partition_key(query) is None:
+        return None  # a view
+    try:
+        return Worker(directory, preload=not plain_columns(query))
+    except OSError:  # no temporary file there, or no process: the export will say
         return None
-    return worker
 
 
 def export_csv(engine: Engine, plan: Plan, name: str, filters: ExportFilters,
@@ -180,8 +210,8 @@ def export_csv(engine: Engine, plan: Plan, name: str, filters: ExportFilters,
     ``out`` must be a file in ``plan.directory`` (the worker's rows are appended to
     its descriptor); ``worker``, if given, was started by :func:`prestart`.
     """
-    if worker is None:
-        worker = Worker(plan.directory)  # first, so that its imports overlap what follows
+    if worker is None:  # first, so that its start overlaps what follows
+        worker = Worker(plan.directory, preload=not plain_columns(query))
     try:
         lock = _WriteLock.take(plan.database)
         if lock is None:
@@ -198,8 +228,7 @@ def export_csv(engine: Engine, plan: Plan, name: str, filters: ExportFilters,
                     return write_csv(conn, query, out)
                 split = lo + int((hi - lo) * SPLIT) + 1
                 log.info("export %s: two processes, split at %s = %d", name, plan.key, split)
-                worker.start({"database": plan.database, "name": name,
-                              "filters": _encode(filters), "lo": lo, "hi": hi, "split": split},
+                worker.start(_job(engine.dialect, plan, name, filters, query, lo, hi, split),
                              on_ready=lock.release)
                 count = write_csv(conn, query.where(plan.key < split), out, check=worker.check)
             rows, size = worker.finish()
@@ -211,6 +240,23 @@ def export_csv(engine: Engine, plan: Plan, name: str, filters: ExportFilters,
         return count + rows
     finally:
         worker.close()
+
+
+def _job(dialect: Dialect, plan: Plan, name: str, filters: ExportFilters, query: AnySelect,
+         lo: int, hi: int, split: int) -> dict[str, Any]:
+    """The worker's job: the export and its filters, the snapshot's bounds and the split;
+    and, for plain columns, the SQL of its rows and of the bounds (see the module doc)."""
+    from db.session import SQLITE_BUSY_TIMEOUT_MS  # the ORM is loaded by now
+
+    job: dict[str, Any] = {"database": plan.database, "name": name,
+                           "filters": _encode(filters), "lo": lo, "hi": hi, "split": split}
+    rows = plain_sql(query.where(plan.key >= split), dialect) \
+        if plain_columns(query) else None
+    bounds = plain_sql(_bounds_select(plan.key), dialect)
+    if rows is not None and bounds is not None and not bounds[1]:
+        job.update(sql=rows[0], params=rows[1], bounds=bounds[0], batch=BATCH,
+                   timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)  # as the archive's engines wait
+    return job
 
 
 def _encode(filters: ExportFilters) -> dict[str, Any]:
@@ -301,7 +347,8 @@ class Worker:
     It starts importing at once and waits for its job (:meth:`start`) on stdin.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, preload: bool = True) -> None:
+        """Start the worker; ``preload``: it imports the ORM before its job comes."""
         # Unnamed (O_TMPFILE) where the OS can, else unlinked at once: never left behind.
         self.part = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed in close()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - likewise
@@ -312,7 +359,7 @@ class Worker:
         try:
             # -P: not the current directory's ``db``, should it have one.
             self.proc = subprocess.Popen(
-                [sys.executable, "-P", *WORKER_ARGS, str(fd)],
+                [sys.executable, "-P", *WORKER_ARGS, str(fd), *(["preload"] if preload else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
                 pass_fds=(fd,), env=env, bufsize=0,
             )
@@ -446,44 +493,18 @@ class _Lines:
         return line.decode(errors="replace").strip()
 
 
-# --- the worker process -----------------------------------------------------------------
+# --- the worker's half through SQLAlchemy (db.export_worker runs it) ----------------
 
 
-def _say(message: str) -> None:
-    sys.stdout.write(message.replace("\n", " ") + "\n")
-    sys.stdout.flush()
+def worker_half(job: dict[str, Any], out: IO[str], check: Callable[[], None],
+                ready: Callable[[], None]) -> int:
+    """Write the rows with key >= split of export ``job["name"]`` to ``out`` (no header);
+    ``ready`` is called once the snapshot is open and its bounds are the exporter's."""
+    from db import queries
+    from db.session import make_engine
 
-
-class WorkerHooks:
-    """Seams of the worker process at two moments; these do nothing (tests override them)."""
-
-    def job_received(self, job: dict[str, Any]) -> None:
-        """The job has come; the worker has not opened its snapshot yet."""
-
-    def rows_written(self) -> None:
-        """The rows are in the file; the worker has not reported them yet."""
-
-
-def worker(fd: int, hooks: WorkerHooks | None = None) -> int:
-    """Export the rows with key >= split of the job on stdin into ``fd``; see the module doc."""
-    parent = os.getppid()
-    hooks = hooks or WorkerHooks()
-
-    def parent_alive() -> None:
-        if os.getppid() != parent:
-            raise ExportFailed("the exporting process has gone")
-
+    engine = make_engine(urls.sqlite_url(job["database"]), read_only=True)
     try:
-        # The imports overlap the exporter's work until the job comes.
-        from db import queries
-        from db.session import make_engine
-
-        line = sys.stdin.readline()  # blocks until the lock is held and the exporter reads
-        if not line:
-            return 0  # the export went ahead without us
-        job = json.loads(line)
-        hooks.job_received(job)
-        engine = make_engine(urls.sqlite_url(job["database"]), read_only=True)
         query = queries.export_select(job["name"], _decode(job["filters"]), "sqlite")
         key = partition_key(query)
         if key is None:
@@ -491,20 +512,8 @@ def worker(fd: int, hooks: WorkerHooks | None = None) -> int:
         with snapshot(engine) as conn:
             if list(_bounds(conn, key)) != [job["lo"], job["hi"]]:  # the first read
                 raise ExportFailed("the worker's snapshot is not the exporter's")
-            _say("ready")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                rows = write_csv(conn, query.where(key >= job["split"]), out, header=False,
-                                 check=parent_alive)
-                out.flush()
-                size = os.fstat(out.fileno()).st_size
-                hooks.rows_written()
+            ready()
+            return write_csv(conn, query.where(key >= job["split"]), out, header=False,
+                             check=check)
+    finally:
         engine.dispose()
-        _say(f"done {rows} {size}")
-        return 0
-    except Exception as exc:  # noqa: BLE001 - one line for the exporter to report
-        _say(f"error {first_line(exc)}")
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(worker(int(sys.argv[1])))

@@ -12,6 +12,7 @@ Each field carries its codebook description as field metadata
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,7 +26,7 @@ from sqlalchemy.sql import sqltypes
 
 from db.atomic import replace_when_done
 from db.queries import AnySelect
-from db.rows import snapshot
+from db.rows import snapshot, sqlite_batches
 
 BATCH = 50_000  # rows per row group
 TEXT_BATCH = 2_000  # ... when a row holds a release's text: a few MB per row group
@@ -162,12 +163,31 @@ def _long(kind: Any) -> bool:
     return isinstance(kind, sqltypes.Text | sqltypes._Binary)
 
 
+_NONE = type(None)
+# Arrow types whose converter returns a value of these classes as it is.
+_AS_IS = ((STRING, frozenset({str, _NONE})), (INT, frozenset({int, _NONE})),
+          (FLOAT, frozenset({float, _NONE})))
+_TEXT_OR_NONE = frozenset({str, _NONE})
+
+
+def _array(kind: pa.DataType, fix: Callable[[Any], Any], values: Sequence[Any]) -> pa.Array:
+    """The Arrow array of one column: handed to Arrow as it is when the converter would
+    return every value unchanged, ISO dates parsed by Arrow, else value by value."""
+    classes = set(map(type, values))
+    for arrow_kind, unchanged in _AS_IS:
+        if kind == arrow_kind and classes <= unchanged:
+            return pa.array(values, type=kind)
+    if kind == DATE and classes <= _TEXT_OR_NONE:
+        with contextlib.suppress(pa.ArrowInvalid):  # not all YYYY-MM-DD: as _to_date does
+            return pa.array(values, type=STRING).cast(DATE)
+    return pa.array([None if v is None else fix(v) for v in values], type=kind)
+
+
 def _record_batch(arrow: pa.Schema, convert: Sequence[Callable[[Any], Any]],
                   rows: Sequence[Sequence[Any]]) -> pa.RecordBatch:
-    arrays = []
-    for i, (field, fix) in enumerate(zip(arrow, convert, strict=True)):
-        values = [None if row[i] is None else fix(row[i]) for row in rows]
-        arrays.append(pa.array(values, type=field.type))
+    columns = zip(*rows, strict=True)
+    arrays = [_array(field.type, fix, values)
+              for field, fix, values in zip(arrow, convert, columns, strict=True)]
     return pa.RecordBatch.from_arrays(arrays, schema=arrow)
 
 
@@ -199,6 +219,9 @@ def export_parquet(engine: Engine, query: AnySelect, path: str | Path, *,
         batch = TEXT_BATCH if any(_long(col.type) for col in query.selected_columns) else BATCH
     arrow = schema(query_columns(query, hints), descriptions or {}, metadata)
     with snapshot(engine) as conn:
+        if conn.dialect.name == "sqlite":  # the DB-API rows, typed by the converters
+            with sqlite_batches(conn, query, batch) as batches:
+                return write_parquet(path, arrow, batches)
         result = conn.execution_options(yield_per=batch).execute(query)
         try:
             return write_parquet(path, arrow, result.partitions(batch))

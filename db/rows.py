@@ -21,35 +21,23 @@ import csv
 import datetime as dt
 import decimal
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from operator import itemgetter
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import sqltypes
 
+from db.batches import collector_paused
+from db.csv_text import _NEUTRALISE, _QUOTE, CsvLines, decoded, neutralise, restore
+
 if TYPE_CHECKING:
     from db.queries import AnySelect
 
-BATCH = 5_000
-_QUOTE = "'"
-_NEUTRALISE = frozenset("=+-@\t\r\x00'")
+__all__ = ["BATCH", "CsvLines", "json_value", "neutralise", "plain_columns", "restore",
+           "snapshot", "sqlite_batches", "stream_rows", "write_csv", "write_rows"]
 
-
-def neutralise(value: str) -> str:
-    """Prefix a text cell a spreadsheet would read as a formula with ``'`` (OWASP CSV injection).
-
-    Cells already starting with ``'`` get one too, so :func:`restore` undoes it exactly.
-    """
-    return _QUOTE + value if value[:1] in _NEUTRALISE else value
-
-
-def restore(cell: str) -> str:
-    """Undo :func:`neutralise`: the text the database holds for an exported CSV cell."""
-    return cell[1:] if cell[:1] == _QUOTE else cell
-
-
+BATCH = 5_000  # rows per fetch
 def _text_cell(value: Any) -> Any:
     """A non-str, non-int CSV cell (str and int are handled inline for speed)."""
     if value is None:
@@ -143,117 +131,78 @@ def stream_rows(engine: Engine, query: AnySelect) -> Iterator[tuple[list[str], I
 
 # --- the CSV export path: rendered a column at a time ------------------------------
 
-# Joins a text column's cells so that each cell after the first starts right after it;
-# it may occur in a cell too: a check on the joined text then only errs on the safe side.
-_SEP = "\x1e"
-_NEUTRALISE_ORDER = tuple(sorted(_NEUTRALISE))
-_STR = str
-_NUMBERS = frozenset({int, float})
-_NUMBERS_OR_NONE = frozenset({int, float, type(None)})
+def _plain_converter(col: Any, dialect: Dialect, *, text_bytes: bool = False
+                     ) -> Callable[[Any], Any] | None:
+    """How to turn a column's DB-API values into str/int/float cells; None: as they are.
 
-
-def _quoted(value: str) -> str:
-    """``value`` as one CSV field: quoted (quotes doubled) if it holds , " CR or LF,
-    as csv.writer's minimal quoting does (:func:`_text_column` inlines this)."""
-    if "," in value or '"' in value or "\r" in value or "\n" in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _field(value: Any) -> str:
-    """Any cell as csv.writer renders it after :func:`neutralise` (a str cell only)."""
-    if value is None:
-        return ""
-    kind = value.__class__
-    if kind is _STR:
-        return _quoted(_QUOTE + value if value[:1] in _NEUTRALISE else value)
-    if isinstance(value, str):  # a subclass: its characters, as csv.writer takes them
-        return _quoted(str.__str__(value))
-    return _quoted(repr(value) if isinstance(value, float) else str(value))
-
-
-def _text_column(cells: list[str]) -> list[str]:
-    """A column of str cells as CSV fields: neutralised, quoted where needed.
-
-    Both are decided on the column joined into one string (each check a fast
-    substring search), so a column needing neither costs one join and a few scans.
+    ``text_bytes``: SQLite's text comes as UTF-8 bytes; a column that needs converting
+    (and is not binary) has its bytes decoded first.
     """
-    joined = _SEP.join(cells)
-    if joined[:1] in _NEUTRALISE or any(c in joined and _SEP + c in joined
-                                        for c in _NEUTRALISE_ORDER):
-        cells = [_QUOTE + v if v[:1] in _NEUTRALISE else v for v in cells]
-    if not ("," in joined or '"' in joined or "\r" in joined or "\n" in joined):
-        return cells  # (a leading ' needs no quotes)
-    return [('"' + v.replace('"', '""') + '"')
-            if ("," in v or '"' in v or "\r" in v or "\n" in v) else v for v in cells]
-
-
-def _column(cells: list[Any]) -> Iterable[str]:
-    kinds = set(map(type, cells))
-    if kinds <= _NUMBERS:  # str() of an int, repr() == str() of a float: as csv.writer
-        return map(str, cells)
-    if len(kinds) == 1 and _STR in kinds:
-        return _text_column(cells)
-    if kinds <= _NUMBERS_OR_NONE:
-        return ["" if v is None else str(v) for v in cells]
-    return list(map(_field, cells))
-
-
-class _Sink:
-    write: Callable[[str], Any]
-
-
-class CsvLines:
-    """Render rows as RFC 4180 CSV text, neutralising formula cells (:func:`neutralise`).
-
-    The text is what ``csv.writer(lineterminator="\\r\\n")`` writes for the rows
-    with their str cells neutralised, built a column at a time: a column of numbers
-    is converted in one ``map``, a column of text is checked for cells that need
-    a quote or a ``'`` on its joined text, and only such a column is looked at
-    cell by cell; the lines are then joined in C.
-    """
-
-    def __init__(self) -> None:
-        self._parts: list[str] = []
-        sink = _Sink()
-        sink.write = self._parts.append  # csv.writer writes each row with one call
-        self._writer = csv.writer(sink, lineterminator="\r\n")
-
-    def chunk(self, rows: Sequence[Sequence[Any]]) -> str:
-        """The CSV text of ``rows`` (cells: str, int, float, None; anything else as csv.writer)."""
-        if not rows:
-            return ""
-        widths = set(map(len, rows))
-        width = len(rows[0])
-        if len(widths) != 1 or width < 2:  # ragged rows; one cell, where "" is written '""'
-            return "".join(self.careful(row) for row in rows)
-        columns = [_column(list(map(itemgetter(i), rows))) for i in range(width)]
-        return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
-
-    def careful(self, row: Sequence[Any]) -> str:
-        """One row through csv.writer itself, its str cells neutralised."""
-        parts = self._parts
-        mark = len(parts)
-        self._writer.writerow([neutralise(v) if v.__class__ is str else v for v in row])
-        return parts.pop(mark)
-
-
-def _plain_converter(col: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
-    """How to turn a column's DB-API values into str/int/float cells; None: as they are."""
-    kind = col.type
-    if isinstance(kind, TypeDecorator):
-        kind = kind.impl_instance
-    if isinstance(kind, sqltypes.String | sqltypes.Integer | sqltypes.Float | sqltypes.Numeric) \
-            and not isinstance(kind, sqltypes.Boolean | sqltypes.JSON):
-        return None  # str, int, float (Decimal prints as a number)
-    if isinstance(kind, sqltypes.Date) and not isinstance(kind, sqltypes.DateTime):
-        return None  # SQLite holds ISO text; str() of a date is ISO
+    if _as_read(col):
+        return None
+    kind = _impl(col.type)
     # Timestamps, JSON, booleans, bytes, untyped: the type's own result processing
     # (tz-aware UTC, parsed JSON), then a plain cell.
     processor = col.type.dialect_impl(dialect).result_processor(dialect, None)
+    if text_bytes and not isinstance(kind, sqltypes._Binary):
+        if processor is None:
+            return lambda v: _plain(decoded(v))
+        process = processor
+        return lambda v: _plain(process(decoded(v)))
     if processor is None:
         return _plain
     return lambda v: _plain(processor(v))
+
+
+def _as_read(col: Any) -> bool:
+    """Whether SQLite's values of column ``col`` are CSV cells as they are read."""
+    kind = _impl(col.type)
+    if isinstance(kind, sqltypes.String | sqltypes.Integer | sqltypes.Float | sqltypes.Numeric) \
+            and not isinstance(kind, sqltypes.Boolean | sqltypes.JSON):
+        return True  # str, int, float (Decimal prints as a number)
+    # SQLite holds a date as ISO text; str() of a date is ISO
+    return isinstance(kind, sqltypes.Date) and not isinstance(kind, sqltypes.DateTime)
+
+
+def plain_columns(query: AnySelect) -> bool:
+    """Whether every column of ``query`` is a CSV cell as SQLite hands it over (text,
+    numbers, dates): its rows need nothing but :meth:`CsvLines.encoded`."""
+    return all(_as_read(col) for col in query.selected_columns)
+
+
+@contextlib.contextmanager
+def sqlite_batches(conn: Connection, query: AnySelect, size: int
+                   ) -> Iterator[Iterator[Sequence[Sequence[Any]]]]:
+    """Batches of ``size`` rows of ``query`` on a SQLite connection, straight from the
+    DB-API cursor (no Row objects): the columns :func:`plain_columns` takes as read hold
+    SQLite's values (a date as ISO text), the others their type's result processing."""
+    processors = []
+    for i, col in enumerate(query.selected_columns):
+        process = None if _as_read(col) else \
+            col.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
+        if process is not None:
+            processors.append((i, process))
+    result = conn.execute(query)
+    cursor = result.cursor
+    try:
+        batches: Iterator[Sequence[Sequence[Any]]] = iter(lambda: cursor.fetchmany(size), [])
+        if processors:
+            batches = ([_convert(row, processors) for row in rows] for rows in batches)
+        with collector_paused():
+            yield batches
+    finally:
+        result.close()
+
+
+def _impl(kind: Any) -> Any:
+    return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+
+
+def _text_as_bytes(query: AnySelect) -> bool:
+    """Whether SQLite may hand ``query``'s text over as bytes: no column is untyped
+    (its text and its blobs would both be bytes; a typed column knows which it holds)."""
+    return not any(isinstance(_impl(col.type), sqltypes.NullType)
+                   for col in query.selected_columns)
 
 
 def _plain(value: Any) -> Any:
@@ -278,41 +227,98 @@ def write_csv(conn: Connection, query: AnySelect, out: IO[str], *, header: bool 
     """Write ``query`` as CSV in batches (after a header row unless ``header`` is false).
 
     SQLite rows are read straight from the DB-API cursor (no Row objects; the
-    few columns that need it get the type's own result processing). PostgreSQL
-    rows come through a server-side cursor as SQLAlchemy processed them.
+    few columns that need it get the type's own result processing), their text as
+    the UTF-8 bytes SQLite holds when no column is untyped, rendered by
+    :meth:`CsvLines.encoded` and written to ``out``'s binary buffer (``out`` is
+    flushed first), so the text is never decoded nor encoded. PostgreSQL rows
+    come through a server-side cursor as SQLAlchemy processed them.
     ``check`` is called before each batch; it may raise to abandon the export.
     """
-    postgres = conn.dialect.name == "postgresql"
-    plan = [_plain_converter(col, conn.dialect) for col in query.selected_columns]
-    converters: list[tuple[int, Callable[[Any], Any]]]
-    batches: Iterator[Sequence[Sequence[Any]]]
-    if postgres:
-        result = conn.execution_options(yield_per=BATCH).execute(query)
-        batches = result.partitions()
-        converters = [(i, _plain) for i, f in enumerate(plan) if f is not None]
-    else:
+    if conn.dialect.name == "postgresql":
+        return _write_csv_rows(conn, query, out, header=header, check=check)
+    with collector_paused():
+        return _write_sqlite(conn, query, out, header=header, check=check)
+
+
+def _write_sqlite(conn: Connection, query: AnySelect, out: IO[str], *, header: bool,
+                  check: Callable[[], None] | None) -> int:
+    dbapi = conn.connection.dbapi_connection
+    text_bytes = _text_as_bytes(query) and dbapi is not None
+    plan = [_plain_converter(col, conn.dialect, text_bytes=text_bytes)
+            for col in query.selected_columns]
+    converters = [(i, f) for i, f in enumerate(plan) if f is not None]
+    lines = CsvLines()
+    if not text_bytes:
         result = conn.execute(query)
         cursor = result.cursor
-        batches = iter(lambda: cursor.fetchmany(BATCH), [])
-        converters = [(i, f) for i, f in enumerate(plan) if f is not None]
+        try:
+            if header:
+                out.write(lines.chunk([list(result.keys())]))
+            return _write_batches(iter(lambda: cursor.fetchmany(BATCH), []), converters,
+                                  lambda rows: out.write(lines.chunk(rows)), check)
+        finally:
+            result.close()
+    assert dbapi is not None
+    sink = _binary_sink(out)
+    previous = dbapi.text_factory
+    dbapi.text_factory = bytes
+    try:
+        result = conn.execute(query)
+        cursor = result.cursor
+        try:
+            if header:
+                sink(lines.chunk([list(result.keys())]).encode())
+            return _write_batches(iter(lambda: cursor.fetchmany(BATCH), []), converters,
+                                  lambda rows: sink(lines.encoded(rows)), check)
+        finally:
+            result.close()
+    finally:
+        dbapi.text_factory = previous
+
+
+def _binary_sink(out: IO[str]) -> Callable[[bytes], Any]:
+    """A function writing bytes to ``out``: to its binary buffer (after flushing the text
+    already written), or decoded where it has none (a text-only stream)."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return lambda data: out.write(data.decode("utf-8", "surrogateescape"))
+    out.flush()
+    return buffer.write  # type: ignore[no-any-return]
+
+
+def _write_batches(batches: Iterator[Sequence[Sequence[Any]]],
+                   converters: Sequence[tuple[int, Callable[[Any], Any]]],
+                   write: Callable[[Sequence[Sequence[Any]]], Any],
+                   check: Callable[[], None] | None) -> int:
+    count = 0
+    for batch in batches:
+        if check is not None:
+            check()
+        if converters:
+            batch = [_convert(row, converters) for row in batch]
+        write(batch)
+        count += len(batch)
+    return count
+
+
+def _write_csv_rows(conn: Connection, query: AnySelect, out: IO[str], *, header: bool,
+                    check: Callable[[], None] | None) -> int:
+    """PostgreSQL: rows as SQLAlchemy processed them, through a server-side cursor."""
+    plan = [_plain_converter(col, conn.dialect) for col in query.selected_columns]
+    converters = [(i, _plain) for i, f in enumerate(plan) if f is not None]
+    result = conn.execution_options(yield_per=BATCH).execute(query)
     try:
         lines = CsvLines()
         if header:
             out.write(lines.chunk([list(result.keys())]))
-        count = 0
-        for batch in batches:
-            if check is not None:
-                check()
-            if converters:
-                batch = [_convert(row, converters) for row in batch]
-            out.write(lines.chunk(batch))
-            count += len(batch)
+        return _write_batches(result.partitions(), converters,
+                              lambda rows: out.write(lines.chunk(rows)), check)
     finally:
         result.close()
-    return count
 
 
-def _convert(row: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+def _convert(row: Sequence[Any], converters: Sequence[tuple[int, Callable[[Any], Any]]]
+             ) -> list[Any]:
     cells = list(row)
     for i, convert in converters:
         cells[i] = convert(cells[i])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -26,7 +27,7 @@ from click.testing import CliRunner
 from sqlalchemy import insert, select, text
 
 from crawler.cli import EXPORTS, cli
-from db import export, queries, urls
+from db import batches, export, queries, urls
 from db import rows as rowio
 from db.documents import store_release
 from db.migrate import upgrade
@@ -212,6 +213,76 @@ def test_the_fast_renderer_matches_csv_writer() -> None:
             assert [[rowio.restore(c) for c in r] for r in back] == [
                 ["" if v is None else repr(v) if isinstance(v, float) else str(v) for v in row]
                 for row in rows]
+
+
+
+def test_the_bytes_renderer_matches_csv_writer() -> None:
+    """CsvLines.encoded (text cells as SQLite's UTF-8 bytes) is csv.writer's text on the
+    decoded, neutralised cells, encoded: the same columns as above, with str and bytes
+    cells side by side (a converted column holds str)."""
+    rng = random.Random(7)
+    alphabet = list("ab ,\"'\r\n\t=+-@\x00\x1eé🙂\u200f0123456789")
+    kinds = ["int", "int-or-none", "float", "none", "text", "plain", "mixed", "text-or-none"]
+    lines = rowio.CsvLines()
+    for batch in range(400):
+        width = rng.choice([1, 2, 3, 5, 8])
+        columns = [rng.choice(kinds) for _ in range(width)]
+        as_bytes = [rng.random() < 0.8 for _ in columns]
+        rows: list[tuple[Any, ...]] = []
+        for _ in range(rng.randint(0, 40)):
+            cells = []
+            for kind, encode in zip(columns, as_bytes, strict=True):
+                if kind == "text-or-none":
+                    kind = "none" if rng.random() < 0.3 else "text"
+                cell = _random_cell(rng, kind, alphabet)
+                if isinstance(cell, bytes):  # bytes are text here (SQLite's blobs are typed)
+                    cell = cell.hex()
+                cells.append(cell.encode() if encode and isinstance(cell, str) else cell)
+            rows.append(tuple(cells))
+        if batch % 50 == 7 and rows:
+            rows.append(rows[0][:-1])  # ragged
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\r\n")
+        for row in rows:
+            text = [v.decode() if isinstance(v, bytes) else v for v in row]
+            writer.writerow([rowio.neutralise(v) if isinstance(v, str) else v for v in text])
+        assert lines.encoded(rows) == expected.getvalue().encode(), (columns, rows)
+
+
+
+def test_the_collector_is_paused_only_while_rows_are_written(archive: str) -> None:
+    """The export loop runs without the cyclic collector; it is back after the export,
+    after a failed one, and stays off if it was off."""
+    engine = make_engine(archive, read_only=True)
+    query = queries.statements_export(queries.ExportFilters())
+    seen: list[bool] = []
+
+    class Out(io.StringIO):
+        def write(self, s: str) -> int:
+            seen.append(gc.isenabled())
+            return super().write(s)
+
+    try:
+        with rowio.snapshot(engine) as conn:
+            assert rowio.write_csv(conn, query, Out()) > 0
+        assert gc.isenabled()
+        assert seen and not any(seen) if urls.is_sqlite(archive) else all(seen)
+
+        def fail() -> None:
+            raise OSError(28, "No space left on device")
+
+        with pytest.raises(OSError), rowio.snapshot(engine) as conn:
+            rowio.write_csv(conn, query, Out(), check=fail)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            with batches.collector_paused():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        engine.dispose()
 
 
 def test_excel_bom_and_stdout(runner: CliRunner, archive: str, tmp_path: Path) -> None:

@@ -111,6 +111,51 @@ def test_two_processes_write_the_bytes_of_one(
     assert sorted(p.name for p in out.iterdir()) == ["one.csv", "two.csv"]
 
 
+
+@pytest.mark.parametrize(("name", "plain"), [("statements", True), ("participants", True),
+                                             ("documents", False), ("meetings", False)])
+def test_plain_columns_give_the_worker_its_sql(
+    archive: str, parallel: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    name: str, plain: bool,
+) -> None:
+    """Text, numbers and dates: the worker gets the SQL of its rows and of the bounds, and
+    no preload; timestamps, JSON or untyped columns: it rebuilds the query with the ORM.
+    Either way the file is the single process's (with a filter that binds a date)."""
+    jobs: list[dict[str, Any]] = []
+    preloads: list[bool] = []
+    start, init = export_parallel.Worker.start, export_parallel.Worker.__init__
+
+    def record_start(self: export_parallel.Worker, job: dict[str, Any], on_ready: Any) -> None:
+        jobs.append(job)
+        start(self, job, on_ready)
+
+    def record_init(self: export_parallel.Worker, directory: Path, **options: Any) -> None:
+        preloads.append(options["preload"])
+        init(self, directory, **options)
+
+    monkeypatch.setattr(export_parallel.Worker, "start", record_start)
+    monkeypatch.setattr(export_parallel.Worker, "__init__", record_init)
+    filters = F(since=dt.date(2000, 1, 1))
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    expected = single(archive, name, filters, one)
+    assert split(archive, name, filters, two) == expected
+    assert two.read_bytes() == one.read_bytes()
+    assert 0 < parallel[0] < expected
+    assert ("sql" in jobs[0]) is plain
+    assert preloads == [not plain]
+    if plain:
+        assert "2000-01-01" in jobs[0]["params"]
+        assert jobs[0]["params"][-1] == jobs[0]["split"]
+
+
+def test_the_worker_imports_no_sqlalchemy() -> None:
+    """The worker's own module starts without SQLAlchemy (its plain jobs need none)."""
+    code = "import sys, db.export_worker; print(sorted(m for m in sys.modules if 'sqlalchemy' in m))"
+    out = subprocess.run([sys.executable, "-P", "-c", code], cwd=ROOT, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.stdout.strip() == "[]"
+
+
 def test_awkward_cells_are_in_both_halves(archive: str, parallel: list[int],
                                           tmp_path: Path) -> None:
     """Formula cells, quoting, unicode and NULLs are rendered by both processes."""
@@ -386,8 +431,8 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[export_parallel.Worker]:
     started: list[export_parallel.Worker] = []
     init = export_parallel.Worker.__init__
 
-    def record(self: export_parallel.Worker, directory: Path) -> None:
-        init(self, directory)
+    def record(self: export_parallel.Worker, directory: Path, **options: Any) -> None:
+        init(self, directory, **options)
         started.append(self)
 
     monkeypatch.setattr(export_parallel.Worker, "__init__", record)
@@ -409,11 +454,12 @@ def test_prestart_only_for_a_csv_file_of_a_table_from_a_big_sqlite_file(
     assert prestart(archive + ".missing", "statements", "csv", out) is None
     assert prestart("postgresql://u@127.0.0.1:1/x", "statements", "csv", out) is None
     assert workers == []
-    assert prestart(archive, "statement_facts", "csv", out) is None  # a view: started, closed
+    assert prestart(archive, "statement_facts", "csv", out) is None  # a view: none started
+    assert workers == []
     worker = prestart(archive, "statements", "csv", out)
     assert worker is not None
     worker.close()
-    assert len(workers) == 2
+    assert len(workers) == 1
     assert all(w.proc.returncode is not None and w.part.closed for w in workers)
 
 

@@ -201,3 +201,25 @@ def test_memory_does_not_grow_with_the_table(backend: str, tmp_path: Path) -> No
             assert count == n == pq.ParquetFile(tmp_path / f"p{n}.parquet").metadata.num_rows
     # The rows alone are ~12 MB at 20,000; one batch is ~0.3 MB.
     assert peaks[1] < 1.5 * peaks[0] + 1_000_000, peaks
+
+
+def test_columns_handed_to_arrow_as_they_are_convert_as_value_by_value() -> None:
+    """A column goes to Arrow unconverted only when its converter would change nothing;
+    dates as text are parsed by Arrow, or value by value when not all are YYYY-MM-DD."""
+    columns: list[tuple[pa.DataType, list[Any]]] = [
+        (parquet.STRING, ["a", None, "é🙂"]), (parquet.STRING, [1, "b", None]),
+        (parquet.INT, [1, None, -2]), (parquet.INT, [True, 2, None]),
+        (parquet.FLOAT, [0.5, None, 1e20]), (parquet.FLOAT, [1, 2.5, None]),
+        (parquet.DATE, ["2024-01-02", None, "2023-12-31"]),
+        (parquet.DATE, ["2024-01-02 10:00:00", None, "2024-01-03"]),
+        (parquet.DATE, [dt.date(2024, 1, 2), None, dt.datetime(2024, 1, 3, 5)]),
+        (parquet.BOOL, [1, 0, None]),
+    ]
+    arrow = pa.schema([pa.field(f"c{i}", kind) for i, (kind, _) in enumerate(columns)])
+    convert = [parquet.converter(kind) for kind, _ in columns]
+    rows = list(zip(*(values for _, values in columns), strict=True))
+    got = parquet._record_batch(arrow, convert, rows)
+    for i, (kind, values) in enumerate(columns):
+        fix = convert[i]
+        want = pa.array([None if v is None else fix(v) for v in values], type=kind)
+        assert got.column(i).equals(want), (kind, values)

@@ -13,8 +13,7 @@ import sys
 import threading
 from typing import Any
 
-from db.errors import ExportFailed
-from db.export_parallel import WorkerHooks, worker
+from db.export_worker import WorkerFailed, WorkerHooks, worker
 
 
 class Faulty(WorkerHooks):
@@ -25,7 +24,7 @@ class Faulty(WorkerHooks):
 
     def job_received(self, job: dict[str, Any]) -> None:
         if self.fault == "fail":
-            raise ExportFailed("simulated failure")
+            raise WorkerFailed("simulated failure")
         if self.fault == "hang":
             threading.Event().wait()
 
