@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,6 +247,40 @@ def _sqlite_search(conn: Connection, target: _Target, node: Node, joins: str,
     return hits
 
 
+# The first window of ids a PostgreSQL search reads (in RANK_CANDIDATES), and how much larger
+# each next one may be than the one before.
+FIRST_WINDOW = 2
+WINDOW_GROWTH = 16
+
+
+def _newest_windows(conn: Connection, target: _Target,
+                    found: list[tuple[int, float]]) -> Iterator[tuple[int, int]]:
+    """Ranges of ids ``(low, high]``, the newest first, until ``found`` (the matches read in
+    the ranges so far, extended by the caller after each) holds RANK_CANDIDATES or every id
+    has been covered.
+
+    Why: a common word, a phrase or a prefix can match a tenth of a large archive, and a
+    query for the newest matches in one go makes PostgreSQL read every match from the GIN
+    index's bitmap (and recheck a phrase's word positions on each) before it can sort them.
+    Within a range of ids it reads only the matches in the range (the bitmaps of the GIN
+    index and of the primary key, ANDed), so the rows read stay near RANK_CANDIDATES. Each
+    next range is sized from the share of ids that matched so far.
+    """
+    top = conn.execute(text(f"SELECT max({target.key}) FROM {target.fts}")).scalar()  # noqa: S608
+    if top is None:
+        return
+    high, size, before = int(top), FIRST_WINDOW * RANK_CANDIDATES, 0
+    while True:
+        low = max(high - size, 0)
+        yield low, high
+        if len(found) >= RANK_CANDIDATES or low == 0:
+            return
+        matched, before = len(found) - before, len(found)
+        wanted = (RANK_CANDIDATES - len(found)) * 1.25
+        growth = WINDOW_GROWTH if not matched else min(WINDOW_GROWTH, max(2.0, wanted / matched))
+        high, size = low, int(size * growth)
+
+
 def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
                      where: list[str], params: dict[str, Any],
                      limit: int) -> list[tuple[int, float, str | None, str]]:
@@ -261,14 +295,18 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     conditions = [matches, *where]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
-    values = {**params, **words, "limit": limit, "candidates": RANK_CANDIDATES}
-    # The newest RANK_CANDIDATES matches, then ranked: one pass over the matches.
-    sql = (f"SELECT x.{target.key}, ts_rank(x.vector, {query}) AS score "  # noqa: S608
-           f"FROM (SELECT x.{target.key}, x.config, x.vector "
-           f"FROM {target.fts} AS x{row_join}{joins} WHERE {' AND '.join(conditions)} "
-           f"ORDER BY x.{target.key} DESC LIMIT :candidates) AS x "
-           f"ORDER BY score DESC, x.{target.key} LIMIT :limit")
-    ranked = [(int(i), float(s)) for i, s in conn.execute(text(sql), values)]
+    # The newest RANK_CANDIDATES matches, window by window of ids (see _newest_windows), each
+    # with its rank; the best of them.
+    window = text(f"SELECT x.{target.key}, ts_rank(x.vector, {query}) "  # noqa: S608
+                  f"FROM {target.fts} AS x{row_join}{joins} "
+                  f"WHERE x.{target.key} > :low AND x.{target.key} <= :high "
+                  f"AND {' AND '.join(conditions)} "
+                  f"ORDER BY x.{target.key} DESC LIMIT :need")
+    found: list[tuple[int, float]] = []
+    for low, high in _newest_windows(conn, target, found):
+        found += [(int(i), float(s)) for i, s in conn.execute(window, {
+            **params, **words, "low": low, "high": high, "need": RANK_CANDIDATES - len(found)})]
+    ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
     if not ranked:
         return []
     options = (f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=40, MinWords=15, "
