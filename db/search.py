@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,7 +249,7 @@ def _sqlite_search(conn: Connection, target: _Target, node: Node, joins: str,
 
 
 # The first window of ids a PostgreSQL search reads (in RANK_CANDIDATES), and how much larger
-# each next one may be than the one before.
+# each next one may be than the one before (when few or no ids matched).
 FIRST_WINDOW = 2
 WINDOW_GROWTH = 16
 
@@ -264,7 +265,8 @@ def _newest_windows(conn: Connection, target: _Target,
     index's bitmap (and recheck a phrase's word positions on each) before it can sort them.
     Within a range of ids it reads only the matches in the range (the bitmaps of the GIN
     index and of the primary key, ANDed), so the rows read stay near RANK_CANDIDATES. Each
-    next range is sized from the share of ids that matched so far.
+    next range is sized to hold the matches still wanted (and a quarter more) at the share
+    of ids that matched in the range before.
     """
     top = conn.execute(text(f"SELECT max({target.key}) FROM {target.fts}")).scalar()  # noqa: S608
     if top is None:
@@ -277,8 +279,32 @@ def _newest_windows(conn: Connection, target: _Target,
             return
         matched, before = len(found) - before, len(found)
         wanted = (RANK_CANDIDATES - len(found)) * 1.25
-        growth = WINDOW_GROWTH if not matched else min(WINDOW_GROWTH, max(2.0, wanted / matched))
-        high, size = low, int(size * growth)
+        growth = WINDOW_GROWTH if not matched else min(WINDOW_GROWTH, wanted / matched)
+        high, size = low, max(int(size * growth), RANK_CANDIDATES - len(found), 1)
+
+
+# The memory of a PostgreSQL search's bitmaps (work_mem): a common word's matches in the
+# GIN index stay one bit per row (in less, the bitmap keeps whole pages and every row on
+# them is read and checked again).
+SEARCH_WORK_MEM = "64MB"
+
+
+@contextmanager
+def _search_settings(conn: Connection) -> Iterator[None]:
+    """Inside the block (this transaction only): ``work_mem`` at least SEARCH_WORK_MEM, and
+    a plan made for each statement's values (``plan_cache_mode``): psycopg prepares a
+    statement run five times, and PostgreSQL's generic plan of it cannot see the words
+    (how many rows they match) nor the window of ids."""
+    work_mem, plan_cache_mode, lower = conn.execute(text(
+        "SELECT current_setting('work_mem'), current_setting('plan_cache_mode'), "
+        "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(:mem)"),
+        {"mem": SEARCH_WORK_MEM}).one()
+    change = text("SELECT set_config('work_mem', :mem, true), "
+                  "set_config('plan_cache_mode', :plans, true)")
+    conn.execute(change, {"mem": SEARCH_WORK_MEM if lower else work_mem,
+                          "plans": "force_custom_plan"})
+    yield  # on an error the transaction is rolled back, and the settings with it
+    conn.execute(change, {"mem": work_mem, "plans": plan_cache_mode})
 
 
 def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
@@ -287,25 +313,33 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     words: dict[str, str] = {}
     english, simple = tsquery(node, "english", words), tsquery(node, "simple", words)
     # What a hit's rank and highlights are about: the words not excluded.
-    query = (f"(CASE WHEN x.config = 'english'::regconfig "
-             f"THEN {tsquery(positive(node), 'english', words, 'p')} "
-             f"ELSE {tsquery(positive(node), 'simple', words, 'p')} END)")
-    matches = (f"((x.config = 'english'::regconfig AND x.vector @@ {english}) OR "
-               f"(x.config <> 'english'::regconfig AND x.vector @@ {simple}))")
-    conditions = [matches, *where]
+    ranks = (tsquery(positive(node), "english", words, "p"),
+             tsquery(positive(node), "simple", words, "p"))
+    query = f"(CASE WHEN x.config = 'english'::regconfig THEN {ranks[0]} ELSE {ranks[1]} END)"
+    # One part of the statement per configuration: the part's only tsquery condition is the
+    # GIN index's, which PostgreSQL then evaluates on the rows just once (a phrase's
+    # recheck), not once more in a filter.
+    # Each part reads only its configuration's rows, by the partial indexes (ids, vectors) of
+    # migration search_vector_other.
+    parts = [("=", english, ranks[0]), ("<>", simple, ranks[1])]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
+    filters = "".join(f" AND {condition}" for condition in where)
     # The newest RANK_CANDIDATES matches, window by window of ids (see _newest_windows), each
     # with its rank; the best of them.
-    window = text(f"SELECT x.{target.key}, ts_rank(x.vector, {query}) "  # noqa: S608
-                  f"FROM {target.fts} AS x{row_join}{joins} "
-                  f"WHERE x.{target.key} > :low AND x.{target.key} <= :high "
-                  f"AND {' AND '.join(conditions)} "
-                  f"ORDER BY x.{target.key} DESC LIMIT :need")
+    window = text(" UNION ALL ".join(
+        f"(SELECT x.{target.key}, ts_rank(x.vector, {rank}) "  # noqa: S608
+        f"FROM {target.fts} AS x{row_join}{joins} "
+        f"WHERE x.{target.key} > :low AND x.{target.key} <= :high "
+        f"AND x.config {op} 'english'::regconfig AND (CASE WHEN x.config {op} "
+        f"'english'::regconfig THEN x.vector END) @@ {match}{filters} "
+        f"ORDER BY x.{target.key} DESC LIMIT :need)" for op, match, rank in parts))
     found: list[tuple[int, float]] = []
     for low, high in _newest_windows(conn, target, found):
-        found += [(int(i), float(s)) for i, s in conn.execute(window, {
-            **params, **words, "low": low, "high": high, "need": RANK_CANDIDATES - len(found)})]
+        need = RANK_CANDIDATES - len(found)
+        rows = conn.execute(window, {**params, **words, "low": low, "high": high,
+                                     "need": need}).all()
+        found += sorted(((int(i), float(s)) for i, s in rows), reverse=True)[:need]
     ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
     if not ranked:
         return []
@@ -338,8 +372,10 @@ def _search(conn: Connection, target: _Target, query: str, filters: SearchFilter
     params: dict[str, Any] = {}
     build = _document_filters if target is _DOCUMENTS else _statement_filters
     joins, where = build(conn, filters, params)
-    run = _postgres_search if conn.dialect.name == "postgresql" else _sqlite_search
-    return run(conn, target, node, joins, where, params, filters.limit)
+    if conn.dialect.name != "postgresql":
+        return _sqlite_search(conn, target, node, joins, where, params, filters.limit)
+    with _search_settings(conn):
+        return _postgres_search(conn, target, node, joins, where, params, filters.limit)
 
 
 # --- the hits with their records -----------------------------------------------------
