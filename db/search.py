@@ -264,7 +264,8 @@ def _newest_windows(conn: Connection, target: _Target,
     query for the newest matches in one go makes PostgreSQL read every match from the GIN
     index's bitmap (and recheck a phrase's word positions on each) before it can sort them.
     Within a range of ids it reads only the matches in the range (the bitmaps of the GIN
-    index and of the primary key, ANDed), so the rows read stay near RANK_CANDIDATES. Each
+    index and of the ids' index, ANDed), or the range's rows newest first until it has
+    enough, so the rows read stay near RANK_CANDIDATES. Each
     next range is sized to hold the matches still wanted (and a quarter more) at the share
     of ids that matched in the range before.
     """
@@ -316,11 +317,11 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     ranks = (tsquery(positive(node), "english", words, "p"),
              tsquery(positive(node), "simple", words, "p"))
     query = f"(CASE WHEN x.config = 'english'::regconfig THEN {ranks[0]} ELSE {ranks[1]} END)"
-    # One part of the statement per configuration: the part's only tsquery condition is the
-    # GIN index's, which PostgreSQL then evaluates on the rows just once (a phrase's
-    # recheck), not once more in a filter.
-    # Each part reads only its configuration's rows, by the partial indexes (ids, vectors) of
-    # migration search_vector_other.
+    # One part of the statement per configuration, each reading only its configuration's
+    # rows by the indexes of migration search_vector_other (the ids' partial btree, the GIN
+    # of ``CASE WHEN config ... THEN vector END``, whose statistics are the configuration's
+    # own). The part's only tsquery condition is the GIN index's, which PostgreSQL then
+    # evaluates on a row just once (a phrase's recheck), not once more in a filter.
     parts = [("=", english, ranks[0]), ("<>", simple, ranks[1])]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
