@@ -255,33 +255,33 @@ WINDOW_GROWTH = 16
 
 
 def _newest_windows(conn: Connection, target: _Target,
-                    found: list[tuple[int, float]]) -> Iterator[tuple[int, int]]:
-    """Ranges of ids ``(low, high]``, the newest first, until ``found`` (the matches read in
-    the ranges so far, extended by the caller after each) holds RANK_CANDIDATES or every id
-    has been covered.
+                    taken: list[int]) -> Iterator[tuple[int, int]]:
+    """Ranges of ids ``(low, high]``, the newest first, until the matches taken in them
+    (``taken``: how many each range gave, appended by the caller after each) add up to
+    RANK_CANDIDATES or every id has been covered.
 
     Why: a common word, a phrase or a prefix can match a tenth of a large archive, and a
     query for the newest matches in one go makes PostgreSQL read every match from the GIN
     index's bitmap (and recheck a phrase's word positions on each) before it can sort them.
     Within a range of ids it reads only the matches in the range (the bitmaps of the GIN
     index and of the ids' index, ANDed), or the range's rows newest first until it has
-    enough, so the rows read stay near RANK_CANDIDATES. Each
-    next range is sized to hold the matches still wanted (and a quarter more) at the share
-    of ids that matched in the range before.
+    enough, so the rows read stay near RANK_CANDIDATES. Each next range is sized to hold
+    the matches still wanted (and a quarter more) at the share of ids that matched in the
+    range before.
     """
     top = conn.execute(text(f"SELECT max({target.key}) FROM {target.fts}")).scalar()  # noqa: S608
     if top is None:
         return
-    high, size, before = int(top), FIRST_WINDOW * RANK_CANDIDATES, 0
+    high, size = int(top), FIRST_WINDOW * RANK_CANDIDATES
     while True:
         low = max(high - size, 0)
         yield low, high
-        if len(found) >= RANK_CANDIDATES or low == 0:
+        total = sum(taken)
+        if total >= RANK_CANDIDATES or low == 0:
             return
-        matched, before = len(found) - before, len(found)
-        wanted = (RANK_CANDIDATES - len(found)) * 1.25
-        growth = WINDOW_GROWTH if not matched else min(WINDOW_GROWTH, wanted / matched)
-        high, size = low, max(int(size * growth), RANK_CANDIDATES - len(found), 1)
+        wanted = (RANK_CANDIDATES - total) * 1.25
+        growth = WINDOW_GROWTH if not taken[-1] else min(WINDOW_GROWTH, wanted / taken[-1])
+        high, size = low, max(int(size * growth), RANK_CANDIDATES - total, 1)
 
 
 # The memory of a PostgreSQL search's bitmaps (work_mem): a common word's matches in the
@@ -326,21 +326,28 @@ def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
     filters = "".join(f" AND {condition}" for condition in where)
-    # The newest RANK_CANDIDATES matches, window by window of ids (see _newest_windows), each
-    # with its rank; the best of them.
-    window = text(" UNION ALL ".join(
-        f"(SELECT x.{target.key}, ts_rank(x.vector, {rank}) "  # noqa: S608
+    # The newest RANK_CANDIDATES matches, window by window of ids (see _newest_windows): in
+    # each, its newest matches still wanted, with their rank, of which only the best `limit`
+    # come back (with how many there were); the best of those are the best of all.
+    union = " UNION ALL ".join(
+        f"(SELECT x.{target.key} AS id, ts_rank(x.vector, {rank}) AS score "  # noqa: S608
         f"FROM {target.fts} AS x{row_join}{joins} "
         f"WHERE x.{target.key} > :low AND x.{target.key} <= :high "
         f"AND x.config {op} 'english'::regconfig AND (CASE WHEN x.config {op} "
         f"'english'::regconfig THEN x.vector END) @@ {match}{filters} "
-        f"ORDER BY x.{target.key} DESC LIMIT :need)" for op, match, rank in parts))
+        f"ORDER BY x.{target.key} DESC LIMIT :need)" for op, match, rank in parts)
+    window = text(
+        "SELECT id, score, n FROM (SELECT id, score, count(*) OVER () AS n "  # noqa: S608
+        f"FROM (SELECT id, score FROM ({union}) AS u ORDER BY id DESC LIMIT :need) AS c) AS r "
+        "ORDER BY score DESC, id LIMIT :limit")
+    taken: list[int] = []
     found: list[tuple[int, float]] = []
-    for low, high in _newest_windows(conn, target, found):
-        need = RANK_CANDIDATES - len(found)
+    for low, high in _newest_windows(conn, target, taken):
         rows = conn.execute(window, {**params, **words, "low": low, "high": high,
-                                     "need": need}).all()
-        found += sorted(((int(i), float(s)) for i, s in rows), reverse=True)[:need]
+                                     "need": RANK_CANDIDATES - sum(taken),
+                                     "limit": limit}).all()
+        taken.append(int(rows[0][2]) if rows else 0)
+        found += [(int(i), float(score)) for i, score, _ in rows]
     ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
     if not ranked:
         return []
