@@ -9,8 +9,14 @@ Usage: python benchmarks/scale.py [--releases 1000000] [--postgres URL] [--no-sq
    about 90,000 made-up names, the participants' countries from 60 countries
    (a few much more often than the rest, as in real archives), and dates spread
    over 2000-2026. Rows are written in bulk: SQLite ``executemany`` in
-   transactions of 20,000 releases, PostgreSQL ``COPY`` (psycopg); the
-   migrations' triggers index every row for search as it is written. SQLite
+   transactions of 20,000 releases, PostgreSQL ``COPY`` (psycopg). On
+   PostgreSQL the migrations' triggers index every row for search as it is
+   written; on SQLite, where they would run per row (a few hundred releases a
+   second), the insert triggers of the search tables and of
+   ``meeting_country_pairs`` are dropped for the writing and made again after
+   it, and those tables are then filled once by the very statements with
+   which their migrations index the rows already stored (FTS5 ``rebuild``,
+   ``INSERT ... SELECT``): the same archive the triggers would have made. SQLite
    archives are cached as ``DIR/scale-vV-N.sqlite`` (default
    ``benchmarks/.cache``, git-ignored); on PostgreSQL, as the database
    ``mfa_scale_vV_N`` on the server of ``--postgres URL``. A build that did not
@@ -32,6 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import random
 import statistics
@@ -41,6 +48,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,8 +262,10 @@ def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
                  else _stamp(v, "qmark") if isinstance(v, dt.datetime) else v for v in row)
 
 
-def build(engine: Engine, count: int) -> float:
-    """Write ``count`` releases into the empty, migrated archive of ``engine``; releases/s."""
+def build(engine: Engine, count: int, *, bulk: bool = True) -> float:
+    """Write ``count`` releases into the empty, migrated archive of ``engine``; releases/s.
+
+    ``bulk=False``: SQLite's triggers index each row as it is written (slow; for comparing)."""
     upgrade(engine)
     started = time.perf_counter()
     bases = mirror_bases()
@@ -264,6 +274,10 @@ def build(engine: Engine, count: int) -> float:
         driver = raw.driver_connection
         sqlite = engine.dialect.name == "sqlite"
         sources, runs, persons = _setup(driver, "qmark" if sqlite else "format", bases, count)
+        raw.commit()
+        if sqlite:
+            driver.execute("PRAGMA cache_size=-262144")  # 256 MiB: the indexes' pages stay
+        held = _hold_triggers(driver) if sqlite and bulk else []
         raw.commit()
         generator = _Generator(bases, sources, runs, persons)
         for start in range(0, count, BATCH):
@@ -277,11 +291,62 @@ def build(engine: Engine, count: int) -> float:
             rate = done / (time.perf_counter() - started)
             print(f"  {done:,} releases, {rate:,.0f}/s", file=sys.stderr, end="\r", flush=True)
         print(file=sys.stderr)
+        if held:
+            _release_triggers(driver, held)
+            raw.commit()
         _finish(driver, sqlite)
         raw.commit()
     finally:
         raw.close()
     return count / (time.perf_counter() - started)
+
+
+def _revision(name: str) -> ModuleType:
+    """The migration module of revision ``name`` (its file ends in ``-name.py``)."""
+    path = next((ROOT / "migrations" / "versions").glob(f"*-{name}.py"))
+    spec = importlib.util.spec_from_file_location(f"_scale_revision_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _bulk_fills() -> dict[str, list[str]]:
+    """SQLite: ``{insert trigger: the statements that do its work for every stored row}``,
+    taken from the migrations that made the trigger (what they run on upgrade)."""
+    search = [s for s in _revision("search_fulltext").SQLITE_UPGRADE if s.startswith("INSERT")]
+    return {
+        "documents_search_insert": [s for s in search
+                                    if s.startswith("INSERT INTO documents_search")],
+        "statements_search_insert": [s for s in search
+                                     if s.startswith("INSERT INTO statements_search")],
+        "participants_pairs_insert": [_revision("scale_indexes").FILL],
+    }
+
+
+def _hold_triggers(driver: Any) -> list[tuple[str, str]]:
+    """Drop the insert triggers :func:`_bulk_fills` stands in for: ``[(name, sql)]``."""
+    fills = _bulk_fills()
+    held = driver.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "  # noqa: S608
+        f"({', '.join('?' * len(fills))}) ORDER BY name", list(fills)).fetchall()
+    if {name for name, _ in held} != set(fills):
+        raise RuntimeError(f"the archive lacks insert triggers of {sorted(fills)}")
+    for name, _ in held:
+        driver.execute(f'DROP TRIGGER "{name}"')
+    return [(str(name), str(sql)) for name, sql in held]
+
+
+def _release_triggers(driver: Any, held: list[tuple[str, str]]) -> None:
+    """Make the held triggers again and do their work once, for every row written."""
+    fills = _bulk_fills()
+    for name, sql in held:
+        driver.execute(sql)
+        for statement in fills[name]:
+            started = time.perf_counter()
+            driver.execute(statement)
+            print(f"  {statement.split('(')[0].strip()}: {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
 
 
 def _write_sqlite(driver: Any, rows: _Rows) -> None:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,28 +248,107 @@ def _sqlite_search(conn: Connection, target: _Target, node: Node, joins: str,
     return hits
 
 
+# The first window of ids a PostgreSQL search reads (in RANK_CANDIDATES), and how much larger
+# each next one may be than the one before (when few or no ids matched).
+FIRST_WINDOW = 2
+WINDOW_GROWTH = 16
+
+
+def _newest_windows(conn: Connection, target: _Target,
+                    taken: list[int]) -> Iterator[tuple[int, int]]:
+    """Ranges of ids ``(low, high]``, the newest first, until the matches taken in them
+    (``taken``: how many each range gave, appended by the caller after each) add up to
+    RANK_CANDIDATES or every id has been covered.
+
+    Why: a common word, a phrase or a prefix can match a tenth of a large archive, and a
+    query for the newest matches in one go makes PostgreSQL read every match from the GIN
+    index's bitmap (and recheck a phrase's word positions on each) before it can sort them.
+    Within a range of ids it reads only the matches in the range (the bitmaps of the GIN
+    index and of the ids' index, ANDed), or the range's rows newest first until it has
+    enough, so the rows read stay near RANK_CANDIDATES. Each next range is sized to hold
+    the matches still wanted (and a quarter more) at the share of ids that matched in the
+    range before.
+    """
+    top = conn.execute(text(f"SELECT max({target.key}) FROM {target.fts}")).scalar()  # noqa: S608
+    if top is None:
+        return
+    high, size = int(top), FIRST_WINDOW * RANK_CANDIDATES
+    while True:
+        low = max(high - size, 0)
+        yield low, high
+        total = sum(taken)
+        if total >= RANK_CANDIDATES or low == 0:
+            return
+        wanted = (RANK_CANDIDATES - total) * 1.25
+        growth = WINDOW_GROWTH if not taken[-1] else min(WINDOW_GROWTH, wanted / taken[-1])
+        high, size = low, max(int(size * growth), RANK_CANDIDATES - total, 1)
+
+
+# The memory of a PostgreSQL search's bitmaps (work_mem): a common word's matches in the
+# GIN index stay one bit per row (in less, the bitmap keeps whole pages and every row on
+# them is read and checked again).
+SEARCH_WORK_MEM = "64MB"
+
+
+@contextmanager
+def _search_settings(conn: Connection) -> Iterator[None]:
+    """Inside the block (this transaction only): ``work_mem`` at least SEARCH_WORK_MEM, and
+    a plan made for each statement's values (``plan_cache_mode``): psycopg prepares a
+    statement run five times, and PostgreSQL's generic plan of it cannot see the words
+    (how many rows they match) nor the window of ids."""
+    work_mem, plan_cache_mode, lower = conn.execute(text(
+        "SELECT current_setting('work_mem'), current_setting('plan_cache_mode'), "
+        "pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(:mem)"),
+        {"mem": SEARCH_WORK_MEM}).one()
+    change = text("SELECT set_config('work_mem', :mem, true), "
+                  "set_config('plan_cache_mode', :plans, true)")
+    conn.execute(change, {"mem": SEARCH_WORK_MEM if lower else work_mem,
+                          "plans": "force_custom_plan"})
+    yield  # on an error the transaction is rolled back, and the settings with it
+    conn.execute(change, {"mem": work_mem, "plans": plan_cache_mode})
+
+
 def _postgres_search(conn: Connection, target: _Target, node: Node, joins: str,
                      where: list[str], params: dict[str, Any],
                      limit: int) -> list[tuple[int, float, str | None, str]]:
     words: dict[str, str] = {}
     english, simple = tsquery(node, "english", words), tsquery(node, "simple", words)
     # What a hit's rank and highlights are about: the words not excluded.
-    query = (f"(CASE WHEN x.config = 'english'::regconfig "
-             f"THEN {tsquery(positive(node), 'english', words, 'p')} "
-             f"ELSE {tsquery(positive(node), 'simple', words, 'p')} END)")
-    matches = (f"((x.config = 'english'::regconfig AND x.vector @@ {english}) OR "
-               f"(x.config <> 'english'::regconfig AND x.vector @@ {simple}))")
-    conditions = [matches, *where]
+    ranks = (tsquery(positive(node), "english", words, "p"),
+             tsquery(positive(node), "simple", words, "p"))
+    query = f"(CASE WHEN x.config = 'english'::regconfig THEN {ranks[0]} ELSE {ranks[1]} END)"
+    # One part of the statement per configuration, each reading only its configuration's
+    # rows by the indexes of migration search_vector_other (the ids' partial btree, the GIN
+    # of ``CASE WHEN config ... THEN vector END``, whose statistics are the configuration's
+    # own). The part's only tsquery condition is the GIN index's, which PostgreSQL then
+    # evaluates on a row just once (a phrase's recheck), not once more in a filter.
+    parts = [("=", english, ranks[0]), ("<>", simple, ranks[1])]
     row_join = (f" JOIN {target.rows} AS {target.alias} ON {target.alias}.id = x.{target.key}"
                 if joins or where else "")
-    values = {**params, **words, "limit": limit, "candidates": RANK_CANDIDATES}
-    # The newest RANK_CANDIDATES matches, then ranked: one pass over the matches.
-    sql = (f"SELECT x.{target.key}, ts_rank(x.vector, {query}) AS score "  # noqa: S608
-           f"FROM (SELECT x.{target.key}, x.config, x.vector "
-           f"FROM {target.fts} AS x{row_join}{joins} WHERE {' AND '.join(conditions)} "
-           f"ORDER BY x.{target.key} DESC LIMIT :candidates) AS x "
-           f"ORDER BY score DESC, x.{target.key} LIMIT :limit")
-    ranked = [(int(i), float(s)) for i, s in conn.execute(text(sql), values)]
+    filters = "".join(f" AND {condition}" for condition in where)
+    # The newest RANK_CANDIDATES matches, window by window of ids (see _newest_windows): in
+    # each, its newest matches still wanted, with their rank, of which only the best `limit`
+    # come back (with how many there were); the best of those are the best of all.
+    union = " UNION ALL ".join(
+        f"(SELECT x.{target.key} AS id, ts_rank(x.vector, {rank}) AS score "  # noqa: S608
+        f"FROM {target.fts} AS x{row_join}{joins} "
+        f"WHERE x.{target.key} > :low AND x.{target.key} <= :high "
+        f"AND x.config {op} 'english'::regconfig AND (CASE WHEN x.config {op} "
+        f"'english'::regconfig THEN x.vector END) @@ {match}{filters} "
+        f"ORDER BY x.{target.key} DESC LIMIT :need)" for op, match, rank in parts)
+    window = text(
+        "SELECT id, score, n FROM (SELECT id, score, count(*) OVER () AS n "  # noqa: S608
+        f"FROM (SELECT id, score FROM ({union}) AS u ORDER BY id DESC LIMIT :need) AS c) AS r "
+        "ORDER BY score DESC, id LIMIT :limit")
+    taken: list[int] = []
+    found: list[tuple[int, float]] = []
+    for low, high in _newest_windows(conn, target, taken):
+        rows = conn.execute(window, {**params, **words, "low": low, "high": high,
+                                     "need": RANK_CANDIDATES - sum(taken),
+                                     "limit": limit}).all()
+        taken.append(int(rows[0][2]) if rows else 0)
+        found += [(int(i), float(score)) for i, score, _ in rows]
+    ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
     if not ranked:
         return []
     options = (f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=40, MinWords=15, "
@@ -300,8 +380,10 @@ def _search(conn: Connection, target: _Target, query: str, filters: SearchFilter
     params: dict[str, Any] = {}
     build = _document_filters if target is _DOCUMENTS else _statement_filters
     joins, where = build(conn, filters, params)
-    run = _postgres_search if conn.dialect.name == "postgresql" else _sqlite_search
-    return run(conn, target, node, joins, where, params, filters.limit)
+    if conn.dialect.name != "postgresql":
+        return _sqlite_search(conn, target, node, joins, where, params, filters.limit)
+    with _search_settings(conn):
+        return _postgres_search(conn, target, node, joins, where, params, filters.limit)
 
 
 # --- the hits with their records -----------------------------------------------------

@@ -12,8 +12,9 @@ from db.urls import database_url, is_sqlite
 
 config = context.config
 target_metadata = Base.metadata
-# Indexes a revision creates by SQL on one engine only (PostgreSQL's pg_trgm, scale_indexes).
-SQL_ONLY_INDEXES = frozenset({"ix_statements_speaker_trigram"})
+# Indexes a revision creates by SQL on one engine only (PostgreSQL's pg_trgm, scale_indexes;
+# SQLite's partial index of participants_evidence_sqlite).
+SQL_ONLY_INDEXES = frozenset({"ix_statements_speaker_trigram", "ix_participants_evidence_set"})
 
 
 def _include_object(

@@ -310,3 +310,57 @@ def test_ranking_reads_only_the_newest_matches_of_a_common_query(
             == [max(every)]
     monkeypatch.setattr(db.search, "RANK_CANDIDATES", 2)
     assert set(docs(engine, "Sample")) == {one, two}
+
+
+def _store_many(engine: Engine, texts: list[str]) -> None:
+    """One English release per text, stored in this order under source az (ids ascending)."""
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as s:
+        source = runs.ensure_source(s, key="az", country="AZ", ministry="MFA of AZ",
+                                    listing_url="https://mfa.example/az")
+        run = runs.start_run(s, source_id=source, base_url=None)
+        for n, body in enumerate(texts):
+            documents.store_release(s, source_id=source, run_id=run, release=replace(
+                RELEASES[0], url=f"https://mfa.example/many/{n}", title=f"Release {n}",
+                text=body, records=R((), ())))
+
+
+def test_the_newest_matches_are_ranked_however_many_match(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search ranks exactly the RANK_CANDIDATES newest matches, whatever their share of the
+    archive (PostgreSQL reads them window of ids by window: dense and sparse matches, one
+    match in many ids, a bound past every match)."""
+    import db.search
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    texts = []
+    for n in range(60):
+        words = ["The ministers met."]
+        if n % 2 == 0:
+            words.append("They spoke of a strategic partnership." if n % 3 else
+                         "The partnership is strategic.")  # both words, not the phrase
+        if n % 7 == 0:
+            words.append("Negotiations " * (1 + n % 4) + "continue.")
+        words.append("Trade grew." * (1 + n % 5))
+        texts.append(" ".join(words))
+    texts[3] += " A rare corridor."
+    _store_many(engine, texts)
+    queries = ("ministers", '"strategic partnership"', "negotiat*", "trade -negotiat*",
+               "corridor", "partnership OR negotiat*")
+    scored: dict[str, list[tuple[int, float]]] = {}
+    with engine.connect() as conn:
+        for query in queries:  # every match with its score: the reference
+            hits = search_documents(conn, query, SearchFilters(limit=1000))
+            scored[query] = [(h.document_id, h.score) for h in hits]
+    assert [len(scored[q]) for q in queries] == [60, 20, 9, 51, 1, 34]
+    for bound in (1, 2, 3, 5, 8, 13, 40, 1000):
+        monkeypatch.setattr(db.search, "RANK_CANDIDATES", bound)
+        for query in queries:
+            newest = sorted(scored[query], key=lambda hit: -hit[0])[:bound]
+            want = [i for i, _ in sorted(newest, key=lambda hit: (-hit[1], hit[0]))][:7]
+            with engine.connect() as conn:
+                got = [h.document_id for h in search_documents(conn, query,
+                                                               SearchFilters(limit=7))]
+            assert got == want, (bound, query)
+    engine.dispose()
