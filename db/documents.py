@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import Connection, RowMapping, Table, bindparam, delete, select, update
@@ -145,7 +145,7 @@ def store_release(
                 and old.records_extractor == release.records_extractor):
             mark_stored(session, source_id=source_id, url=release.url, now=now)
             return outcome
-        if outcome == "unchanged":
+        if outcome == "unchanged" and old.records_extractor != release.records_extractor:
             _update_document(session, document_id,
                              {"records_extractor": release.records_extractor})
     replace_records(session, document_id, release.records, version=release.records_extractor,
@@ -157,12 +157,31 @@ def store_release(
 
 def store_records(
     session: Session, document_id: int, records: RecordsLike, *, version: str,
-    people: dict[str, int] | None = None,
+    people: dict[str, int] | None = None, mark_version: bool = True,
 ) -> None:
     """Replace a stored document's records, built from its unchanged text by ``version``
-    (``people``: see :func:`person_ids`)."""
-    _update_document(session, document_id, {"records_extractor": version})
+    (``people``: see :func:`person_ids`). ``mark_version=False``: the caller records the
+    version with :func:`mark_records_version`, one statement for a batch of documents."""
+    if mark_version:
+        _update_document(session, document_id, {"records_extractor": version})
     replace_records(session, document_id, records, version=version, people=people)
+
+
+_MARK_RECORDS_VERSION = (
+    update(_DOCUMENTS)
+    .where(_DOCUMENTS.c.id == bindparam("document_id"),
+           _DOCUMENTS.c.records_extractor.is_distinct_from(bindparam("version")))
+    .values(records_extractor=bindparam("version"))
+)
+
+
+def mark_records_version(session: Session, document_ids: Sequence[int], version: str) -> None:
+    """Record that ``version`` built the records of ``document_ids`` (one statement for all;
+    a document that says so already is not written)."""
+    if document_ids:
+        session.connection().execute(
+            _MARK_RECORDS_VERSION,
+            [{"document_id": document_id, "version": version} for document_id in document_ids])
 
 
 def _update_document(session: Session, document_id: int, values: dict[str, Any]) -> None:
@@ -215,6 +234,7 @@ def replace_records(
     }
     meeting_ids: list[int] = []
     inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for ordinal, meeting in enumerate(records.meetings):
         values = {
             "date": meeting.date,
@@ -229,8 +249,10 @@ def replace_records(
             meeting_ids.append(0)  # filled in below, in ordinal order
         else:
             if not _same(old, values):
-                conn.execute(_UPDATE_MEETING, {"meeting_id": old["id"], **values})
+                updates.append({"meeting_id": old["id"], **values})
             meeting_ids.append(old["id"])
+    if updates:  # one executemany for all
+        conn.execute(_UPDATE_MEETING, updates)
     if inserts:  # one INSERT ... RETURNING for all, ids in parameter order
         new_ids = iter(conn.execute(_INSERT_MEETINGS, inserts).scalars().all())
         meeting_ids = [m or next(new_ids) for m in meeting_ids]
