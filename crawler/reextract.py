@@ -116,9 +116,12 @@ def _store_results(session: Session, results: Sequence[tuple[int, ReleaseRecord 
                    *, records_version: str, people: dict[str, int]) -> int:
     """Write re-extractions, in order: new texts with their records, or new records; how
     many texts changed. ``people``: the writer's person ids, cleared by it on a rollback.
-    The records version of the documents given new records is written once for all."""
+    The record rows of the documents given new records are read, and their records
+    version written, once for all (:func:`db.documents.stored_records`)."""
     changed = 0
     rebuilt: list[int] = []
+    stored = documents.stored_records(session, [document_id for document_id, result in results
+                                                if not isinstance(result, ReleaseRecord)])
     for document_id, result in results:
         if isinstance(result, ReleaseRecord):
             changed += documents.store_release(
@@ -126,7 +129,7 @@ def _store_results(session: Session, results: Sequence[tuple[int, ReleaseRecord 
                 people=people) == "changed"
         else:
             documents.store_records(session, document_id, result, version=records_version,
-                                    people=people, mark_version=False)
+                                    people=people, mark_version=False, stored=stored)
             rebuilt.append(document_id)
     documents.mark_records_version(session, rebuilt, records_version)
     return changed
