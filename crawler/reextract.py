@@ -120,13 +120,12 @@ def _store_results(session: Session, results: Sequence[tuple[int, ReleaseRecord 
     version written, once for all (:func:`db.documents.stored_records`)."""
     changed = 0
     rebuilt: list[int] = []
-    stored = documents.stored_records(session, [document_id for document_id, result in results
-                                                if not isinstance(result, ReleaseRecord)])
+    stored = documents.stored_records(session, [document_id for document_id, _ in results])
     for document_id, result in results:
         if isinstance(result, ReleaseRecord):
             changed += documents.store_release(
                 session, source_id=None, run_id=None, release=result, force_records=True,
-                people=people) == "changed"
+                people=people, stored=stored) == "changed"
         else:
             documents.store_records(session, document_id, result, version=records_version,
                                     people=people, mark_version=False, stored=stored)

@@ -55,7 +55,7 @@ def run_worker(
     lease: dt.timedelta = dt.timedelta(minutes=10),
     source: str | None = None,
     on_progress: Callable[[WorkerStats], None] | None = None,
-    poll: float = 0.5,
+    poll: float = 0.1,  # while others hold the last batches (two statements a look)
     sleep: Callable[[float], None] = time.sleep,
 ) -> WorkerStats:
     """Claim, extract and write batches until no stale document is left; return counts."""

@@ -70,6 +70,7 @@ class StoredRecords:
     collected in ``linked``, and a document holding one reads its participants again.
     """
 
+    documents: dict[int, tuple[int, dt.date | None]] = field(default_factory=dict)  # source, published
     meetings: dict[int, dict[int, RowMapping]] = field(default_factory=dict)
     participants: dict[int, list[RowMapping]] = field(default_factory=dict)
     statements: dict[int, dict[int, RowMapping]] = field(default_factory=dict)
@@ -77,13 +78,15 @@ class StoredRecords:
 
 
 def stored_records(session: Session, document_ids: Collection[int]) -> StoredRecords:
-    """The meetings, participants and statements of ``document_ids``, by document."""
+    """The source and date, meetings, participants and statements of ``document_ids``."""
     stored = StoredRecords()
     conn = session.connection()
     for chunk in batched(sorted(set(document_ids)), _CHUNK):
         stored.meetings.update((document_id, {}) for document_id in chunk)
         stored.participants.update((document_id, []) for document_id in chunk)
         stored.statements.update((document_id, {}) for document_id in chunk)
+        for document_id, source_id, published in conn.execute(_DOCUMENTS_OF, {"ids": chunk}):
+            stored.documents[document_id] = (source_id, published)
         for row in conn.execute(_MEETINGS_OF, {"ids": chunk}).mappings():
             stored.meetings[row["document_id"]][row["ordinal"]] = row
         for row in conn.execute(_PARTICIPANTS_OF, {"ids": chunk}).mappings():
@@ -93,6 +96,8 @@ def stored_records(session: Session, document_ids: Collection[int]) -> StoredRec
     return stored
 
 
+_DOCUMENTS_OF = select(_DOCUMENTS.c.id, _DOCUMENTS.c.source_id, _DOCUMENTS.c.published).where(
+    _DOCUMENTS.c.id.in_(bindparam("ids", expanding=True)))
 _MEETINGS_OF = select(_MEETINGS).where(_MEETINGS.c.document_id.in_(bindparam("ids", expanding=True)))
 _PARTICIPANTS_OF = (
     select(_PARTICIPANTS, _MEETINGS.c.document_id)
@@ -114,12 +119,14 @@ def store_release(
     release: ReleaseRecord,
     force_records: bool = False,
     people: dict[str, int] | None = None,
+    stored: StoredRecords | None = None,
 ) -> Outcome:
     """Archive ``release`` (document, versions, records, frontier) and say what it was.
 
     ``source_id`` and ``run_id`` may be ``None`` only for a document already
     archived (re-extraction); ``force_records`` rewrites its records even when
-    text and extractor version are unchanged; ``people``: see :func:`db.persons.person_ids`.
+    text and extractor version are unchanged; ``people``: see :func:`db.persons.person_ids`;
+    ``stored``: its record rows as read for its batch (:func:`stored_records`).
     """
     now = _now()
     new_hash = content_hash(release.text)
@@ -197,7 +204,7 @@ def store_release(
                              {"records_extractor": release.records_extractor})
     replace_records(session, document_id, release.records, version=release.records_extractor,
                     fresh=outcome == "new", people=people, source_id=source_id,
-                    published=release.published)
+                    published=release.published, stored=stored)
     mark_stored(session, source_id=source_id, url=release.url, now=now)
     return outcome
 
@@ -213,8 +220,12 @@ def store_records(
     ``stored``: its rows as :func:`stored_records` read them for the batch."""
     if mark_version:
         _update_document(session, document_id, {"records_extractor": version})
+    # the document's source and date (its text, so its date, stays), as a crawl's store
+    # passes them: its office holders are re-linked without reading them back
+    source_id, published = (stored.documents.pop(document_id, (None, None)) if stored is not None
+                            else (None, None))
     replace_records(session, document_id, records, version=version, people=people,
-                    stored=stored)
+                    stored=stored, source_id=source_id, published=published)
 
 
 _MARK_RECORDS_VERSION = (
@@ -403,23 +414,21 @@ def _sync_rows(
     key: Callable[[dict[str, Any]], Any],
 ) -> None:
     """Update rows whose key exists (keeping their ids) where a value differs, insert the
-    others, delete the rest; an unchanged ``text`` is left out of the update."""
-    updates: list[dict[str, Any]] = []
-    textless: list[dict[str, Any]] = []  # a text-less UPDATE fires no full-text trigger
+    others, delete the rest. An update sets only the columns that differ: an unchanged
+    ``text`` fires no full-text trigger, an unchanged ``meeting_id`` and ``country`` no
+    country-pairs trigger (PostgreSQL's ``UPDATE OF`` triggers fire on the columns set)."""
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # by the columns they set
     inserts: list[dict[str, Any]] = []
     for row in rows:
         old = existing.pop(key(row), None)
         if old is None:
             inserts.append(row)
-        elif not _same(old, row):
-            if "text" in row and old["text"] == row["text"]:
-                textless.append({"row_id": old["id"],
-                                 **{c: v for c, v in row.items() if c != "text"}})
-            else:
-                updates.append({"row_id": old["id"], **row})
-    for batch in (updates, textless):
-        if batch:
-            conn.execute(_UPDATE_ROWS[table.name], batch)
+            continue
+        changed = {column: value for column, value in row.items() if old[column] != value}
+        if changed:
+            updates.setdefault(tuple(sorted(changed)), []).append({"row_id": old["id"], **changed})
+    for _columns, batch in sorted(updates.items()):
+        conn.execute(_UPDATE_ROWS[table.name], batch)
     if existing:
         conn.execute(_DELETE_ROWS[table.name], {"ids": [old["id"] for old in existing.values()]})
     if inserts:
