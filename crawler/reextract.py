@@ -116,8 +116,8 @@ def _store_results(session: Session, results: Sequence[tuple[int, ReleaseRecord 
                    *, records_version: str, people: dict[str, int]) -> int:
     """Write re-extractions, in order: new texts with their records, or new records; how
     many texts changed. ``people``: the writer's person ids, cleared by it on a rollback.
-    The record rows of the documents given new records are read, and their records
-    version written, once for all (:func:`db.documents.stored_records`)."""
+    The batch's record rows are read once for all (:func:`db.documents.stored_records`),
+    and the records version of the documents given new records written once for all."""
     changed = 0
     rebuilt: list[int] = []
     stored = documents.stored_records(session, [document_id for document_id, _ in results])
