@@ -39,10 +39,12 @@ if TYPE_CHECKING:
     from db.session import Engine, Session, Sessions
 
 _CHUNK = 16  # documents per task sent to a worker (the round trip costs more than a record)
-# What the workers import before they fork. This process never imports the extractors
-# (trafilatura, the records rules): it reads, sends, and writes; it asks the workers
-# for the extractors' versions (:func:`_versions`).
-_PRELOAD = ["crawler.release"]
+# What the forkserver imports before it forks the workers: the extractors, once for all
+# workers (each importing them itself cost ~0.5 CPU-s a worker), while this process opens
+# the archive. This process never imports the extractors (trafilatura, the records
+# rules): it reads, sends, and writes; it asks the workers for the extractors' versions
+# (:func:`_versions`).
+_PRELOAD = ["crawler.release", "crawler.records", "crawler.extract"]
 
 
 def prepare() -> None:
@@ -110,16 +112,26 @@ def _page_job(row: Any, registry: _Registry) -> _PageJob:
                     row.listing_date, row.etag, row.last_modified)
 
 
-def _store_result(session: Session, document_id: int, result: ReleaseRecord | Records, *,
-                  records_version: str, people: dict[str, int]) -> bool:
-    """Write one re-extraction: a new text with its records, or new records; whether the
-    text changed. ``people``: the writer's person ids, cleared by it on a rollback."""
-    if isinstance(result, ReleaseRecord):
-        return documents.store_release(session, source_id=None, run_id=None, release=result,
-                                       force_records=True, people=people) == "changed"
-    documents.store_records(session, document_id, result, version=records_version,
-                            people=people)
-    return False
+def _store_results(session: Session, results: Sequence[tuple[int, ReleaseRecord | Records]],
+                   *, records_version: str, people: dict[str, int]) -> int:
+    """Write re-extractions, in order: new texts with their records, or new records; how
+    many texts changed. ``people``: the writer's person ids, cleared by it on a rollback.
+    The batch's record rows are read once for all (:func:`db.documents.stored_records`),
+    and the records version of the documents given new records written once for all."""
+    changed = 0
+    rebuilt: list[int] = []
+    stored = documents.stored_records(session, [document_id for document_id, _ in results])
+    for document_id, result in results:
+        if isinstance(result, ReleaseRecord):
+            changed += documents.store_release(
+                session, source_id=None, run_id=None, release=result, force_records=True,
+                people=people, stored=stored) == "changed"
+        else:
+            documents.store_records(session, document_id, result, version=records_version,
+                                    people=people, mark_version=False, stored=stored)
+            rebuilt.append(document_id)
+    documents.mark_records_version(session, rebuilt, records_version)
+    return changed
 
 
 def _versions() -> tuple[str, str]:
@@ -250,10 +262,9 @@ def _write_results(
     def flush() -> None:
         try:
             with transaction(sessions) as session:
-                for document_id, result in batch:
-                    stats["changed"] += _store_result(session, document_id, result,
-                                                      records_version=records_version,
-                                                      people=people)
+                stats["changed"] += _store_results(session, batch,
+                                                   records_version=records_version,
+                                                   people=people)
         except BaseException:
             people.clear()  # ids of a rolled-back transaction
             raise

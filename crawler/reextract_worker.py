@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import TEXT_EXTRACTOR_VERSION
 from crawler.records import EXTRACTOR_VERSION
-from crawler.reextract import _extract, _page_job, _PageJob, _Registry, _store_result, _TextJob
+from crawler.reextract import _extract, _page_job, _PageJob, _Registry, _store_results, _TextJob
 from db import encounters, leases
 from db.release import ReleaseRecord
 from db.session import make_sessionmaker, transaction
 
 if TYPE_CHECKING:
+    from crawler.records import Records
     from db.session import Engine
 
 
@@ -54,7 +55,7 @@ def run_worker(
     lease: dt.timedelta = dt.timedelta(minutes=10),
     source: str | None = None,
     on_progress: Callable[[WorkerStats], None] | None = None,
-    poll: float = 0.5,
+    poll: float = 0.1,  # while others hold the last batches (two statements a look)
     sleep: Callable[[float], None] = time.sleep,
 ) -> WorkerStats:
     """Claim, extract and write batches until no stale document is left; return counts."""
@@ -91,6 +92,7 @@ def run_worker(
             with transaction(sessions) as session:
                 encounters.serialise(session)  # before any row lock: see db/encounters.py
                 todo = leases.lock_stale(session, ids, **versions)
+                written: list[tuple[int, ReleaseRecord | Records]] = []
                 for document_id, result in results:
                     if document_id not in todo:
                         stats.skipped += 1
@@ -101,9 +103,10 @@ def run_worker(
                         stats.text += 1
                     else:
                         stats.text += isinstance(result, ReleaseRecord)
-                        stats.changed += _store_result(session, document_id, result,
-                                                       records_version=EXTRACTOR_VERSION,
-                                                       people=people)
+                        written.append((document_id, result))
+                stats.changed += _store_results(session, written,
+                                                records_version=EXTRACTOR_VERSION,
+                                                people=people)
                 # the batch's meetings are linked again in its own transaction (db/encounters.py)
                 encounters.rebuild_for_documents(session, todo)
                 leases.release(session, ids)

@@ -85,7 +85,7 @@ def link_office_holders(session: Session) -> int:
 
 
 def _link(session: Session, source_id: int, offices: set[tuple[str, str]], since: dt.date,
-          until: dt.date, document_id: int | None = None) -> int:
+          until: dt.date, document_id: int | None = None, linked: set[int] | None = None) -> int:
     """(Re)link the unnamed participants of a source seen in ``since..until`` with one of
     the ``(country, office)`` pairs, and those of ``document_id``; how many changed. Each gets the
     person :func:`db.offices.office_holder` finds among the named participants of the
@@ -118,6 +118,8 @@ def _link(session: Session, source_id: int, offices: set[tuple[str, str]], since
                             "resolved_by": "office" if holder else None})
     if changes:
         conn.execute(_LINK, changes)
+        if linked is not None:
+            linked.update(change["row_id"] for change in changes)
     return len(changes)
 
 
@@ -133,14 +135,15 @@ class Seen:
 
 def link_office_holders_near(session: Session, document_id: int, seen: list[Seen] | None = None,
                              *, source_id: int | None = None, published: dt.date | None = None,
-                             fresh: bool = False) -> int:
+                             fresh: bool = False, linked: set[int] | None = None) -> int:
     """Re-link the office holders a stored document can change: its own unnamed
     participants, and those of its source within the window of its days whose
     (country, office) it names a holder of, or was the evidence for.
 
     ``seen``, ``source_id`` and ``published`` (what the writer knows of the release)
     save the statements that would read them back; ``fresh``: a document stored in
-    this transaction, evidence for no link yet.
+    this transaction, evidence for no link yet; ``linked`` gets the ids of the
+    participants whose link changed.
     """
     conn = session.connection()
     if seen is None or source_id is None:
@@ -160,4 +163,4 @@ def link_office_holders_near(session: Session, document_id: int, seen: list[Seen
     days = [s.day for s in named if s.day is not None]
     since, until = (min(days) - _WINDOW, max(days) + _WINDOW) if days else _EVER
     return _link(session, source_id, {(s.country, s.office) for s in named} if days else set(),
-                 since, until, document_id if any(s.unnamed for s in seen) else None)
+                 since, until, document_id if any(s.unnamed for s in seen) else None, linked)

@@ -40,6 +40,20 @@ _TITLE_PAIR = (
                r"(?:the\s+)?(?:\w+\s+){0,2}(?:talks|meeting|negotiations|consultations)\s+with\s+(?P<b>.+)", re.IGNORECASE),
     re.compile(r"Remarks\s+by\s+(?P<a>.+?)\s+during\s+(?:his|her)\s+meeting\s+with\s+(?P<b>.+)", re.IGNORECASE),
 )
+# What a title must hold for each of _TITLE_PAIR to match it (a part of every match, with the
+# same flags): a title without it is not searched. A pattern that opens with ".+?" tries
+# every start of the title, each up to its end; these find the words in one pass.
+_TITLE_PAIR_NEEDS = (
+    re.compile(r"(?:meeting|telephone conversation|phone conversation|phone call|call|talks|conversation|"
+               r"consultations|videoconference)\s+with\s", re.IGNORECASE),
+    None,
+    None,
+    re.compile(r"\s(?:met|meets|received|receives|held talks with|holds talks with|spoke with|speaks with|"
+               r"speaks to|spoke to|summons|summoned)\s", re.IGNORECASE),
+    None,
+    re.compile(r"(?:remarks|statement)\s+(?:during|at|before)\s", re.IGNORECASE),
+    None,
+)
 
 # a minister's own site: "The Hon Penny Wong" / "Minister for Foreign Affairs" at the top of the page
 _HEADER_AUTHOR = re.compile(
@@ -117,7 +131,9 @@ def read_title_sides(draft: ReleaseDraft, title: str) -> None:
     """The two sides of an encounter title: "A's meeting with B", "Talks between A and B", "A met B"."""
     if draft.hard_negative or draft.soft_negative or not title_has_trigger(title):
         return
-    for pattern in _TITLE_PAIR:
+    for pattern, needs in zip(_TITLE_PAIR, _TITLE_PAIR_NEEDS, strict=True):
+        if needs is not None and not needs.search(title):
+            continue
         pair = pattern.search(title)
         if not pair:
             continue
