@@ -28,6 +28,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crawler.release import EXTRACTION_MODULES
 from crawler.workers import process_pool, start_forkserver
 from db import documents, encounters, queries
 from db.release import ReleaseRecord
@@ -44,7 +45,7 @@ _CHUNK = 16  # documents per task sent to a worker (the round trip costs more th
 # the archive. This process never imports the extractors (trafilatura, the records
 # rules): it reads, sends, and writes; it asks the workers for the extractors' versions
 # (:func:`_versions`).
-_PRELOAD = ["crawler.release", "crawler.records", "crawler.extract"]
+_PRELOAD = ["crawler.release", *EXTRACTION_MODULES]
 
 
 def prepare() -> None:
