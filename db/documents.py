@@ -78,7 +78,12 @@ class StoredRecords:
 
 
 def stored_records(session: Session, document_ids: Collection[int]) -> StoredRecords:
-    """The source and date, meetings, participants and statements of ``document_ids``."""
+    """The source and date, meetings, participants and statements of ``document_ids``.
+
+    The documents' rows are locked first (``FOR UPDATE`` on PostgreSQL; SQLite's writer
+    holds the whole file), in id order: a concurrent writer of one of them (a crawl
+    storing it anew) has committed before its records are read here, or waits for this
+    transaction, so what is compared and rewritten is never a stale copy."""
     stored = StoredRecords()
     conn = session.connection()
     for chunk in batched(sorted(set(document_ids)), _CHUNK):
@@ -97,7 +102,7 @@ def stored_records(session: Session, document_ids: Collection[int]) -> StoredRec
 
 
 _DOCUMENTS_OF = select(_DOCUMENTS.c.id, _DOCUMENTS.c.source_id, _DOCUMENTS.c.published).where(
-    _DOCUMENTS.c.id.in_(bindparam("ids", expanding=True)))
+    _DOCUMENTS.c.id.in_(bindparam("ids", expanding=True))).order_by(_DOCUMENTS.c.id).with_for_update()
 _MEETINGS_OF = select(_MEETINGS).where(_MEETINGS.c.document_id.in_(bindparam("ids", expanding=True)))
 _PARTICIPANTS_OF = (
     select(_PARTICIPANTS, _MEETINGS.c.document_id)

@@ -188,3 +188,32 @@ def test_offices_groups_and_institutions_never_become_persons(session) -> None: 
         assert [(speaker, verb, lemma) for speaker, _id, verb, lemma in said] == [
             ("Foreign Secretary", "emphasised", "emphasise"), ("Zhou Lan", "emphasized", "emphasise")]
         assert said[0][1] is None and said[1][1] is not None
+
+
+def test_stored_records_locks_the_documents_it_reads(db_url: str) -> None:
+    """A batch's rows are read under the documents' row locks (PostgreSQL): another writer of
+    one of those documents cannot change it between that read and the batch's writes."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers on the whole file; row locks are PostgreSQL's")
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    store_sample(db_url)
+    engine = make_engine(db_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions.begin() as reader:
+            ids = list(reader.scalars(select(Document.id).order_by(Document.id)))
+            stored = documents.stored_records(reader, ids)
+            assert set(stored.documents) == set(ids)
+            with engine.connect() as other:
+                for document_id in ids:
+                    with pytest.raises(OperationalError, match="could not obtain lock"):
+                        other.execute(text("SELECT id FROM documents WHERE id = :id "
+                                           "FOR UPDATE NOWAIT"), {"id": document_id})
+                    other.rollback()
+        with engine.connect() as other:  # the batch committed: the rows are free again
+            other.execute(text("SELECT id FROM documents FOR UPDATE NOWAIT"))
+            other.rollback()
+    finally:
+        engine.dispose()
