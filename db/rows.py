@@ -16,6 +16,7 @@ renders its half with the same :func:`write_csv`).
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import csv
 import datetime as dt
@@ -277,13 +278,21 @@ def _write_sqlite(conn: Connection, query: AnySelect, out: IO[str], *, header: b
 
 
 def _binary_sink(out: IO[str]) -> Callable[[bytes], Any]:
-    """A function writing bytes to ``out``: to its binary buffer (after flushing the text
-    already written), or decoded where it has none (a text-only stream)."""
+    """A function writing UTF-8 bytes to ``out``: to its binary buffer (after flushing the
+    text already written) when ``out`` writes plain UTF-8, else decoded and written as text
+    (a text-only stream, or another encoding, ``utf-8-sig`` included, which then applies)."""
     buffer = getattr(out, "buffer", None)
-    if buffer is None:
+    if buffer is None or not _plain_utf8(getattr(out, "encoding", None)):
         return lambda data: out.write(data.decode("utf-8", "surrogateescape"))
     out.flush()
     return buffer.write  # type: ignore[no-any-return]
+
+
+def _plain_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _write_batches(batches: Iterator[Sequence[Sequence[Any]]],

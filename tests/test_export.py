@@ -285,6 +285,27 @@ def test_the_collector_is_paused_only_while_rows_are_written(archive: str) -> No
         engine.dispose()
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252", "utf-8"])
+def test_a_stream_in_another_encoding_gets_its_own_encoding(archive: str, encoding: str) -> None:
+    """write_csv hands SQLite's UTF-8 bytes straight to a stream's buffer only when the
+    stream writes plain UTF-8; any other stream's encoding applies (a BOM, cp1252)."""
+    engine = make_engine(archive, read_only=True)
+    query = queries.statements_export(queries.ExportFilters())
+    try:
+        with rowio.snapshot(engine) as conn:
+            plain = io.StringIO()
+            rowio.write_csv(conn, query, plain)
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        with rowio.snapshot(engine) as conn:
+            rowio.write_csv(conn, query, out)
+        out.flush()
+    finally:
+        engine.dispose()
+    assert raw.getvalue() == plain.getvalue().encode(encoding, errors="replace")
+    assert raw.getvalue().startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
+
+
 def test_excel_bom_and_stdout(runner: CliRunner, archive: str, tmp_path: Path) -> None:
     out = tmp_path / "excel.csv"
     result = runner.invoke(cli, ["export", "statements", "--excel", "-o", str(out),
