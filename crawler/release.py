@@ -6,7 +6,8 @@ name) is parsed here too, so the crawl's reactor thread only downloads.
 
 trafilatura and the records extractor are imported on first use: the crawl
 process imports this module for :class:`FetchedPage` and never extracts, so it
-does not pay their import (~0.4 CPU-s) and memory; its workers do, once each.
+does not pay their import (~0.4 CPU-s) and memory; the workers' forkserver imports
+them (:data:`EXTRACTION_MODULES`) once for all its workers.
 """
 
 from __future__ import annotations
