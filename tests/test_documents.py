@@ -191,14 +191,16 @@ def test_offices_groups_and_institutions_never_become_persons(session) -> None: 
 
 
 def test_stored_records_locks_the_documents_it_reads(db_url: str) -> None:
-    """A batch's rows are read under the documents' row locks (PostgreSQL): another writer of
-    one of those documents cannot change it between that read and the batch's writes."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite serialises writers on the whole file; row locks are PostgreSQL's")
+    """A batch's rows are read under the documents' row locks (PostgreSQL; on SQLite the
+    batch's transaction holds the file's write lock): another writer of one of those
+    documents cannot change it between that read and the batch's writes."""
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
     store_sample(db_url)
+    if not db_url.startswith("postgresql"):
+        _assert_sqlite_writers_wait(db_url)
+        return
     engine = make_engine(db_url)
     sessions = make_sessionmaker(engine)
     try:
@@ -215,5 +217,34 @@ def test_stored_records_locks_the_documents_it_reads(db_url: str) -> None:
         with engine.connect() as other:  # the batch committed: the rows are free again
             other.execute(text("SELECT id FROM documents FOR UPDATE NOWAIT"))
             other.rollback()
+    finally:
+        engine.dispose()
+
+
+def _assert_sqlite_writers_wait(db_url: str) -> None:
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    engine = make_engine(db_url)
+    sessions = make_sessionmaker(engine)
+    path = make_url(db_url).database
+    assert path
+    try:
+        with sessions.begin() as reader:
+            ids = list(reader.scalars(select(Document.id).order_by(Document.id)))
+            assert set(documents.stored_records(reader, ids).documents) == set(ids)
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:  # the batch committed: another writer may begin
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
     finally:
         engine.dispose()
