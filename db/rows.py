@@ -249,30 +249,43 @@ def _write_sqlite(conn: Connection, query: AnySelect, out: IO[str], *, header: b
             for col in query.selected_columns]
     converters = [(i, f) for i, f in enumerate(plan) if f is not None]
     lines = CsvLines()
-    if not text_bytes:
+    if text_bytes:
+        sink = _binary_sink(out)
+
+        def write_header(names: list[str]) -> None:
+            sink(lines.chunk([names]).encode())
+
+        def write_rows(rows: Sequence[Sequence[Any]]) -> None:
+            sink(lines.encoded(rows))
+    else:
+        def write_header(names: list[str]) -> None:
+            out.write(lines.chunk([names]))
+
+        def write_rows(rows: Sequence[Sequence[Any]]) -> None:
+            out.write(lines.chunk(rows))
+    with _text_factory(dbapi if text_bytes else None, bytes):
         result = conn.execute(query)
         cursor = result.cursor
         try:
             if header:
-                out.write(lines.chunk([list(result.keys())]))
+                write_header(list(result.keys()))
             return _write_batches(iter(lambda: cursor.fetchmany(BATCH), []), converters,
-                                  lambda rows: out.write(lines.chunk(rows)), check)
+                                  write_rows, check)
         finally:
             result.close()
-    assert dbapi is not None
-    sink = _binary_sink(out)
+
+
+@contextlib.contextmanager
+def _text_factory(dbapi: Any, factory: Callable[[bytes], Any]) -> Iterator[None]:
+    """While inside: ``dbapi`` (a sqlite3 connection; None: nothing to do) builds text
+    cells with ``factory``; its own factory is back after, also on failure."""
+    if dbapi is None:
+        yield
+        return
     previous = dbapi.text_factory
-    dbapi.text_factory = bytes
+    dbapi.text_factory = factory
     try:
-        result = conn.execute(query)
-        cursor = result.cursor
-        try:
-            if header:
-                sink(lines.chunk([list(result.keys())]).encode())
-            return _write_batches(iter(lambda: cursor.fetchmany(BATCH), []), converters,
-                                  lambda rows: sink(lines.encoded(rows)), check)
-        finally:
-            result.close()
+        yield
     finally:
         dbapi.text_factory = previous
 
